@@ -1,0 +1,28 @@
+# Every target sets itself up on a fresh clone: the venv is created and filled on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench clean golden
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python examples/learnhub/build_db.py
+	$(BIN)/migrator inspect sqlite:///examples/learnhub/learnhub.db
+	$(BIN)/migrator inspect examples/tutorme/prisma/migrations
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_inspect_postgres.py
+	$(BIN)/python bench/bench_inspect_sqlite.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,136 @@
+"""Typed defaults: turn a database's default expression text into a `Default`.
+
+Every reader (live PostgreSQL, live SQLite, the static SQL reader, SQLAlchemy models)
+classifies defaults here, so `now()`, `CURRENT_TIMESTAMP` and `datetime('now')` are the
+same typed value whichever source they came from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrator.schema import Default
+
+# Spellings of "the current timestamp" per dialect, lower case, spaces removed.
+CURRENT_TIMESTAMP_SPELLINGS: dict[str, frozenset[str]] = {
+    "postgresql": frozenset(
+        {
+            "now()",
+            "current_timestamp",
+            "transaction_timestamp()",
+            "current_timestamp(0)",
+            "current_timestamp(3)",
+            "current_timestamp(6)",
+            "localtimestamp",
+            "statement_timestamp()",
+        }
+    ),
+    "sqlite": frozenset(
+        {
+            "current_timestamp",
+            "datetime('now')",
+            "datetime('now','localtime')",
+            "strftime('%y-%m-%d%h:%m:%f','now')",
+            "strftime('%y-%m-%dt%h:%m:%fz','now')",
+            "strftime('%y-%m-%dt%h:%m:%f','now')",
+            "(strftime('%s','now'))",
+            "unixepoch()",
+            "strftime('%s','now')",
+        }
+    ),
+}
+
+# Function-call spellings that are the same value in every dialect.
+_NEUTRAL_FUNCTION_ALIASES = {
+    "gen_random_uuid()": "gen_random_uuid()",
+    "uuid_generate_v4()": "uuid_generate_v4()",
+}
+
+_CAST = re.compile(r"::\s*(?:\"[^\"]+\"|[A-Za-z_][\w.]*)(?:\s*\([^)]*\))?(?:\s*\[\])*(?:\s+(?:with|without)\s+time\s+zone)?(?:\s+varying)?", re.IGNORECASE)
+_NEXTVAL = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'(?:::regclass)?\)$", re.IGNORECASE)
+_NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$", re.IGNORECASE)
+_STRING = re.compile(r"^(?:E)?'(?:[^']|'')*'$", re.IGNORECASE | re.DOTALL)
+
+
+def strip_casts(text: str) -> str:
+    """Remove PostgreSQL `::type` casts outside string literals."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "'":
+            j = i + 1
+            while j < n:
+                if text[j] == "'" and (j + 1 >= n or text[j + 1] != "'"):
+                    break
+                j += 2 if text[j] == "'" else 1
+            out.append(text[i : j + 1])
+            i = j + 1
+            continue
+        m = _CAST.match(text, i) if ch == ":" else None
+        if m:
+            i = m.end()
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _unwrap_parens(text: str) -> str:
+    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()
+    return text
+
+
+def _balanced(text: str) -> bool:
+    depth, quoted = 0, False
+    for ch in text:
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+        elif not quoted and ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0 and not quoted
+
+
+def classify_default(text: str | None, dialect: str, default_schema: str | None = None) -> Default | None:
+    """The typed default of a default expression as a database reports it."""
+    if text is None:
+        return None
+    raw = text.strip()
+    if not raw:
+        return None
+    seq = _NEXTVAL.match(raw)
+    if seq:
+        name = seq.group("seq").replace("''", "'").replace('"', "")
+        if "." not in name and default_schema:
+            name = f"{default_schema}.{name}"
+        return Default("sequence", name)
+    expr = _unwrap_parens(strip_casts(raw).strip())
+    compact = re.sub(r"\s+", "", expr).lower()
+    if compact in CURRENT_TIMESTAMP_SPELLINGS.get(dialect, frozenset()) or compact in (
+        "now()",
+        "current_timestamp",
+    ):
+        return Default("current_timestamp", "CURRENT_TIMESTAMP")
+    if _STRING.match(expr):
+        body = expr[1:] if expr[0] in "Ee" else expr
+        return Default("literal", body)
+    if _NUMBER.match(expr):
+        return Default("literal", _normalize_number(expr))
+    if compact in ("true", "false", "null"):
+        return Default("literal", compact if compact != "null" else "NULL")
+    if compact in _NEUTRAL_FUNCTION_ALIASES:
+        return Default("expression", _NEUTRAL_FUNCTION_ALIASES[compact])
+    return Default("expression", expr)
+
+
+def _normalize_number(text: str) -> str:
+    text = text.lstrip("+")
+    try:
+        value = int(text)
+        return str(value)
+    except ValueError:
+        return text.lower()

@@ -1,0 +1,117 @@
+"""Everything that reads the world into a Schema.
+
+A source is one module in this package that registers a `Source` with `register`.
+`load(spec)` picks the source by URL scheme (`postgresql://`, `sqlite:///`, `sql:`,
+`sqlalchemy:`, `snapshot:`) or, for a bare path, by what the path looks like. Adding a
+source is adding one file here: modules are discovered, not listed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from migrator.errors import BadInput
+from migrator.schema import Schema
+
+ProgressCallback = Callable[[str, int, int], None]  # (label, done, total)
+
+
+@dataclass(frozen=True)
+class InspectOptions:
+    """What every source may be told. Sources ignore what does not apply to them."""
+
+    schemas: tuple[str, ...] = ()  # include only these namespaces (empty: all non-system)
+    exclude_schemas: tuple[str, ...] = ()
+    include_bookkeeping: bool = False  # _prisma_migrations, __drizzle_migrations, alembic_version
+    include_extension_objects: bool = False
+    dev_url: str | None = None  # a server on which a temporary database may be created
+    dialect: str | None = None  # dialect of SQL sources, when it cannot be detected
+    project_path: str = "."
+    progress: ProgressCallback | None = field(default=None, compare=False)
+
+
+class Source(Protocol):
+    name: str  # the scheme, e.g. "postgresql"
+    schemes: tuple[str, ...]  # prefixes it answers to, e.g. ("postgresql://", "postgres://")
+    description: str
+
+    def claims_path(self, path: str) -> bool: ...
+
+    def load(self, spec: str, options: InspectOptions) -> Schema: ...
+
+
+_REGISTRY: dict[str, Source] = {}
+_DISCOVERED = False
+
+BOOKKEEPING_TABLES = frozenset({"_prisma_migrations", "__drizzle_migrations", "alembic_version"})
+
+
+def register(source: Source) -> Source:
+    _REGISTRY[source.name] = source
+    return source
+
+
+def _discover() -> None:
+    global _DISCOVERED
+    if _DISCOVERED:
+        return
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_") and not info.ispkg:
+            importlib.import_module(f"{__name__}.{info.name}")
+    _DISCOVERED = True
+
+
+def sources() -> list[Source]:
+    _discover()
+    return sorted(_REGISTRY.values(), key=lambda s: s.name)
+
+
+def resolve(spec: str) -> Source:
+    """The source that reads `spec`, or BadInput naming the spec."""
+    _discover()
+    for source in _REGISTRY.values():
+        if any(spec.startswith(prefix) for prefix in source.schemes):
+            return source
+    if "://" in spec or (":" in spec.split("/")[0] and len(spec.split(":")[0]) > 1):
+        scheme = spec.split(":", 1)[0]
+        known = ", ".join(sorted(p for s in _REGISTRY.values() for p in s.schemes))
+        from migrator.sqltext import mask_url
+
+        raise BadInput(f"{mask_url(spec)}: unknown source scheme {scheme!r} (known: {known})")
+    for source in sorted(_REGISTRY.values(), key=lambda s: s.name):
+        if source.claims_path(spec):
+            return source
+    import os
+
+    if not os.path.exists(spec):
+        raise BadInput(f"{spec}: no such file or folder")
+    raise BadInput(
+        f"{spec}: cannot tell what this is; prefix it with a scheme such as sql:, snapshot: or sqlite:///"
+    )
+
+
+def load(spec: str, options: InspectOptions | None = None) -> Schema:
+    """Read `spec` into a canonical Schema."""
+    options = options or InspectOptions()
+    source = resolve(spec)
+    return source.load(spec, options).canonical()
+
+
+def strip_scheme(spec: str, source: Source) -> str:
+    for prefix in source.schemes:
+        if spec.startswith(prefix):
+            return spec[len(prefix) :]
+    return spec
+
+
+def keep_namespace(name: str, options: InspectOptions) -> bool:
+    if options.schemas and name not in options.schemas:
+        return False
+    return name not in options.exclude_schemas
+
+
+def keep_table(name: str, options: InspectOptions) -> bool:
+    return options.include_bookkeeping or name not in BOOKKEEPING_TABLES

@@ -1,0 +1,1 @@
+"""Schemas, changes and reports to text, JSON, SQL and more."""

@@ -1,0 +1,1 @@
+"""Codemod engine and rules (arrives with the rewrite issue)."""

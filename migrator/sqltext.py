@@ -1,0 +1,175 @@
+"""Small, exact helpers for SQL text: quoting identifiers, splitting scripts, masking URLs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+_PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
+
+# Words PostgreSQL and SQLite both reserve; quoting them is always safe, so the list
+# errs on the long side.
+_RESERVED = frozenset(
+    """all analyse analyze and any array as asc asymmetric authorization binary both case cast
+    check collate column constraint create cross current_catalog current_date current_role
+    current_schema current_time current_timestamp current_user default deferrable desc distinct
+    do else end except false fetch for foreign freeze from full grant group having ilike in
+    initially inner intersect into is isnull join lateral leading left like limit localtime
+    localtimestamp natural not notnull null offset on only or order outer overlaps placing
+    primary references returning right select session_user similar some symmetric table
+    tablesample then to trailing true union unique user using variadic verbose when where window
+    with autoincrement index key values""".split()
+)
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier unless it is plain lower case and not reserved."""
+    if _PLAIN_IDENT.match(name) and name not in _RESERVED:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_always(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password replaced by ***; anything unparsable is returned as is."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = f"{user}:***@{host}" + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """Remove every given secret from a message (drivers echo connection strings)."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+@dataclass(frozen=True)
+class Statement:
+    number: int  # 1-based position in the script
+    line: int  # 1-based line where the statement starts
+    text: str
+
+
+_DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
+
+
+def split_statements(script: str) -> list[Statement]:
+    """Split a SQL script on top-level semicolons.
+
+    Quotes, quoted identifiers, dollar-quoted bodies, line and block comments (nested, as
+    PostgreSQL allows), and SQLite's BEGIN...END trigger bodies are respected. Empty
+    statements (comments only) are dropped.
+    """
+    statements: list[Statement] = []
+    i, n = 0, len(script)
+    start = 0
+    line = 1
+    start_line = 1
+    has_code = False
+    trigger_depth = 0  # inside CREATE TRIGGER ... BEGIN ... END
+    word_re = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+    words: list[str] = []
+
+    def flush(end: int) -> None:
+        nonlocal has_code, words, trigger_depth
+        text = script[start:end].strip()
+        if has_code and text:
+            statements.append(Statement(len(statements) + 1, start_line, text))
+        has_code = False
+        words = []
+        trigger_depth = 0
+
+    while i < n:
+        ch = script[i]
+        if ch == "\n":
+            line += 1
+            i += 1
+            continue
+        if ch.isspace():
+            i += 1
+            continue
+        if not has_code:
+            start_line = line
+        if ch == "-" and script.startswith("--", i):
+            j = script.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if ch == "/" and script.startswith("/*", i):
+            depth, j = 1, i + 2
+            while j < n and depth:
+                if script.startswith("/*", j):
+                    depth, j = depth + 1, j + 2
+                elif script.startswith("*/", j):
+                    depth, j = depth - 1, j + 2
+                else:
+                    j += 1
+            line += script.count("\n", i, j)
+            i = j
+            continue
+        if not has_code:
+            start = i
+            has_code = True
+        if ch in ("'", '"', "`"):
+            j = i + 1
+            while j < n:
+                if script[j] == ch:
+                    if j + 1 < n and script[j + 1] == ch:
+                        j += 2
+                        continue
+                    break
+                j += 1
+            line += script.count("\n", i, j)
+            i = j + 1
+            continue
+        if ch == "[" and words and words[-1].lower() in ("table", "into", "on", "from", "join"):
+            j = script.find("]", i)
+            j = n if j < 0 else j
+            line += script.count("\n", i, j)
+            i = j + 1
+            continue
+        if ch == "$":
+            m = _DOLLAR_TAG.match(script, i)
+            if m:
+                tag = m.group(0)
+                j = script.find(tag, m.end())
+                j = n if j < 0 else j + len(tag)
+                line += script.count("\n", i, j)
+                i = j
+                continue
+        m = word_re.match(script, i)
+        if m:
+            word = m.group(0).lower()
+            words.append(word)
+            if "trigger" in words[:4] and words[0] == "create":
+                if word in ("begin", "case"):
+                    trigger_depth += 1
+                elif word == "end" and trigger_depth:
+                    trigger_depth -= 1
+            i = m.end()
+            continue
+        if ch == ";" and not trigger_depth:
+            flush(i)
+            i += 1
+            continue
+        i += 1
+    flush(n)
+    return statements

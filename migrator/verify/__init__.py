@@ -1,0 +1,1 @@
+"""Everything that compares schemas (arrives with the drift issue)."""

@@ -1,0 +1,50 @@
+"""Shared fixtures: a real PostgreSQL server started once per test session, fresh databases per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from migrator import pgcluster
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[pgcluster.EphemeralCluster]:
+    """A real PostgreSQL server for the whole session. In CI a missing server is a failure, not a skip."""
+    if not pgcluster.available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL server binaries are required in CI (.ci/run installs them)")
+        pytest.skip("PostgreSQL server binaries not installed")
+    cluster = pgcluster.EphemeralCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture()
+def pg_url(pg_cluster: pgcluster.EphemeralCluster) -> Iterator[str]:
+    """A fresh, empty database on the session server; its URL."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield pg_cluster.url_for(name)
+    finally:
+        with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_sql(url: str, sql: str) -> None:
+    """Execute a script on a PostgreSQL database (test set-up only)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql)
