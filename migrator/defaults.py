@@ -48,6 +48,11 @@ _NEUTRAL_FUNCTION_ALIASES = {
 
 _CAST = re.compile(r"::\s*(?:\"[^\"]+\"|[A-Za-z_][\w.]*)(?:\s*\([^)]*\))?(?:\s*\[\])*(?:\s+(?:with|without)\s+time\s+zone)?(?:\s+varying)?", re.IGNORECASE)
 _NEXTVAL = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'(?:::regclass)?\)$", re.IGNORECASE)
+# PostgreSQL keeps negative numeric defaults as a quoted string cast to the type: '-1'::integer.
+_QUOTED_NUMBER = re.compile(
+    r"^'(?P<num>[-+]?\d+(?:\.\d+)?)'::(?:integer|bigint|smallint|numeric|real|double precision)$",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$", re.IGNORECASE)
 _STRING = re.compile(r"^(?:E)?'(?:[^']|'')*'$", re.IGNORECASE | re.DOTALL)
 
@@ -108,6 +113,9 @@ def classify_default(text: str | None, dialect: str, default_schema: str | None 
         if "." not in name and default_schema:
             name = f"{default_schema}.{name}"
         return Default("sequence", name)
+    quoted_number = _QUOTED_NUMBER.match(raw)
+    if quoted_number:
+        return Default("literal", _normalize_number(quoted_number.group("num")))
     expr = _unwrap_parens(strip_casts(raw).strip())
     compact = re.sub(r"\s+", "", expr).lower()
     if compact in CURRENT_TIMESTAMP_SPELLINGS.get(dialect, frozenset()) or compact in (

@@ -1,0 +1,222 @@
+"""The `migrator` command: thin Typer commands over the library.
+
+Commands parse options, call the library and map errors to exit codes: 0 clean,
+1 findings, 2 bad input, 3 could not connect or internal failure. Every error is one
+line on stderr with secrets removed; a traceback is shown only with MIGRATOR_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+from urllib.parse import urlsplit
+
+import typer
+from rich.console import Console
+
+from migrator import __version__
+from migrator.errors import EXIT_BAD_INPUT, EXIT_FAILURE, MigratorError
+from migrator.sqltext import mask_url, redact
+
+app = typer.Typer(
+    name="migrator",
+    help="Inspect, diff, rewrite and report on a codebase moving between database access layers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sql = "sql"
+
+
+class Dialect(str, Enum):
+    postgresql = "postgresql"
+    sqlite = "sqlite"
+
+
+def _secrets(*specs: str | None) -> list[str]:
+    """Passwords embedded in URLs the user gave us, so no message can echo them."""
+    found = []
+    for spec in specs:
+        if not spec or "://" not in spec:
+            continue
+        try:
+            password = urlsplit(spec).password
+        except ValueError:
+            password = None
+        if password:
+            found.append(password)
+    return found
+
+
+def _fail(message: str, code: int, secrets: list[str]) -> typer.Exit:
+    text = redact(" ".join(message.split()), *secrets)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[red]error:[/red] {text}", markup=True)
+    return typer.Exit(code)
+
+
+class _Guard:
+    """Turn library errors into one-line messages and exit codes."""
+
+    def __init__(self, *specs: str | None) -> None:
+        self.secrets = _secrets(*specs)
+
+    def __enter__(self) -> _Guard:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is None or isinstance(exc, (typer.Exit, typer.Abort, SystemExit)):
+            return False
+        if os.environ.get("MIGRATOR_DEBUG"):
+            return False
+        if isinstance(exc, MigratorError):
+            raise _fail(str(exc), exc.exit_code, self.secrets)
+        if isinstance(exc, KeyboardInterrupt):
+            raise _fail("interrupted", EXIT_FAILURE, self.secrets)
+        raise _fail(
+            f"internal error: {type(exc).__name__}: {exc} (run with MIGRATOR_DEBUG=1 for details)",
+            EXIT_FAILURE,
+            self.secrets,
+        )
+
+
+class _Progress:
+    """A progress bar on stderr that appears only once a slow source reports progress."""
+
+    def __init__(self) -> None:
+        self._progress = None
+        self._task = None
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        if self._progress is None:
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(label, total=total)
+        self._progress.update(self._task, description=label, completed=done, total=total)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _write_or_print(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from migrator.files import atomic_write
+
+    try:
+        atomic_write(output, text)
+    except OSError as exc:
+        from migrator.errors import BadInput
+
+        raise BadInput(f"{output}: cannot write: {exc.strerror or exc}") from None
+
+
+@app.command()
+def inspect(
+    source: Annotated[str, typer.Argument(help="postgresql://…, sqlite:///file.db, sql:file.sql or a migrations folder, sqlalchemy:pkg.module:Base, snapshot:file.json")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text (tables), json (snapshot) or sql (CREATE statements)")] = OutputFormat.text,
+    dialect: Annotated[Optional[Dialect], typer.Option(help="dialect of --format sql output (default: the source's)")] = None,
+    schema: Annotated[Optional[list[str]], typer.Option("--schema", "-s", help="only this namespace (repeatable)")] = None,
+    exclude_schema: Annotated[Optional[list[str]], typer.Option("--exclude-schema", help="leave out this namespace (repeatable)")] = None,
+    include_bookkeeping: Annotated[bool, typer.Option(help="keep _prisma_migrations, __drizzle_migrations and alembic_version")] = False,
+    include_extension_objects: Annotated[bool, typer.Option(help="keep objects that belong to extensions")] = False,
+    dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied in a temporary database")] = None,
+    input_dialect: Annotated[Optional[Dialect], typer.Option(help="dialect of SQL sources when it cannot be detected")] = None,
+    project_path: Annotated[str, typer.Option(help="folder put on sys.path for sqlalchemy: sources")] = ".",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
+) -> None:
+    """Read a database or model files into migrator's schema model and print it."""
+    from migrator import inspect as sources
+    from migrator.schema import to_json
+
+    progress = _Progress()
+    with _Guard(source, dev_url):
+        options = sources.InspectOptions(
+            schemas=tuple(schema or ()),
+            exclude_schemas=tuple(exclude_schema or ()),
+            include_bookkeeping=include_bookkeeping,
+            include_extension_objects=include_extension_objects,
+            dev_url=dev_url,
+            dialect=input_dialect.value if input_dialect else None,
+            project_path=project_path,
+            progress=progress,
+        )
+        try:
+            result = sources.load(source, options)
+        finally:
+            progress.close()
+        if format is OutputFormat.json:
+            _write_or_print(to_json(result), output)
+        elif format is OutputFormat.sql:
+            from migrator.render.sql import render_sql
+
+            target = dialect.value if dialect else result.dialect
+            if target not in ("postgresql", "sqlite"):
+                from migrator.errors import BadInput
+
+                raise BadInput(f"--format sql needs --dialect postgresql or sqlite (the source is {result.dialect})")
+            _write_or_print(render_sql(result, target), output)
+        else:
+            from migrator.render.text import render_text
+
+            if output is None:
+                render_text(result, Console(highlight=False))
+            else:
+                console = Console(record=True, file=open(os.devnull, "w"), width=120, highlight=False)
+                render_text(result, console)
+                _write_or_print(console.export_text(), output)
+
+
+@app.command("sources")
+def list_sources() -> None:
+    """List the sources migrator can read, with their URL schemes."""
+    from migrator import inspect as sources
+
+    console = Console(highlight=False)
+    for src in sources.sources():
+        console.print(f"[bold]{src.name:<12}[/bold] {', '.join(src.schemes):<40} {src.description}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"migrator {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="show the version")] = False,
+) -> None:
+    """migrator: inspect, diff, rewrite and report on a codebase moving between database access layers."""
+
+
+def main() -> None:
+    try:
+        app()
+    except SystemExit:
+        raise
+    except BaseException as exc:  # last line of defence: never a traceback
+        if os.environ.get("MIGRATOR_DEBUG"):
+            raise
+        print(f"error: internal error: {type(exc).__name__}", file=sys.stderr)
+        sys.exit(EXIT_FAILURE)
+
+
+__all__ = ["app", "main", "mask_url", "EXIT_BAD_INPUT"]

@@ -1,0 +1,49 @@
+"""Default expressions classify into typed defaults the same way whatever wrote them."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrator.defaults import classify_default, strip_casts
+from migrator.schema import Default
+
+
+@pytest.mark.parametrize(
+    ("dialect", "text", "expected"),
+    [
+        ("postgresql", "now()", Default("current_timestamp", "CURRENT_TIMESTAMP")),
+        ("postgresql", "CURRENT_TIMESTAMP", Default("current_timestamp", "CURRENT_TIMESTAMP")),
+        ("postgresql", "CURRENT_TIMESTAMP(3)", Default("current_timestamp", "CURRENT_TIMESTAMP")),
+        ("sqlite", "CURRENT_TIMESTAMP", Default("current_timestamp", "CURRENT_TIMESTAMP")),
+        ("sqlite", "(datetime('now'))", Default("current_timestamp", "CURRENT_TIMESTAMP")),
+        ("postgresql", "'draft'::text", Default("literal", "'draft'")),
+        ("postgresql", "'draft'::character varying", Default("literal", "'draft'")),
+        ("postgresql", "'{}'::text[]", Default("literal", "'{}'")),
+        ("postgresql", "'PENDING'::\"BookingStatus\"", Default("literal", "'PENDING'")),
+        ("postgresql", "'it''s'::text", Default("literal", "'it''s'")),
+        ("postgresql", "0", Default("literal", "0")),
+        ("postgresql", "'-1'::integer", Default("literal", "-1")),
+        ("postgresql", "'-2.5'::numeric", Default("literal", "-2.5")),
+        ("postgresql", "(-1)", Default("literal", "-1")),
+        ("postgresql", "1.50", Default("literal", "1.50")),
+        ("postgresql", "true", Default("literal", "true")),
+        ("sqlite", "FALSE", Default("literal", "false")),
+        ("postgresql", "NULL::text", Default("literal", "NULL")),
+        ("postgresql", "nextval('users_id_seq'::regclass)", Default("sequence", "public.users_id_seq")),
+        ("postgresql", "nextval('billing.\"Invoice_id_seq\"'::regclass)", Default("sequence", "billing.Invoice_id_seq")),
+        ("postgresql", "gen_random_uuid()", Default("expression", "gen_random_uuid()")),
+        ("postgresql", "(lower('X'::text))", Default("expression", "lower('X')")),
+    ],
+)
+def test_classify_default(dialect: str, text: str, expected: Default) -> None:
+    assert classify_default(text, dialect, default_schema="public") == expected
+
+
+def test_no_default() -> None:
+    assert classify_default(None, "postgresql") is None
+    assert classify_default("  ", "sqlite") is None
+
+
+def test_casts_inside_strings_are_kept() -> None:
+    assert strip_casts("'a::b'::text") == "'a::b'"
+    assert strip_casts("ARRAY['x'::text, 'y'::text]") == "ARRAY['x', 'y']"
