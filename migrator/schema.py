@@ -12,8 +12,9 @@ import dataclasses
 import json
 import types
 import typing
+import weakref
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 SNAPSHOT_FORMAT = "migrator.schema"
 SNAPSHOT_VERSION = 1
@@ -340,26 +341,54 @@ class Schema:
 # table); every other collection is sorted so two readings of one database agree.
 
 
-def _by_name(items: typing.Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(sorted(items, key=lambda i: (i.name is None, i.name or "", repr(i))))
+def _sort_key(item: Any) -> tuple[bool, str, str]:
+    return (item.name is None, item.name or "", "" if item.name else repr(item))
+
+
+def _by_name(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`items` sorted by name; the same tuple when it already is (the common case)."""
+    if len(items) < 2:
+        return items
+    keys = [_sort_key(i) for i in items]
+    if all(a <= b for a, b in zip(keys, keys[1:])):
+        return items
+    return tuple(item for _, item in sorted(zip(keys, items), key=lambda pair: pair[0]))
+
+
+def _replace_if_changed(obj: Any, **changes: Any) -> Any:
+    if all(getattr(obj, name) is value for name, value in changes.items()):
+        return obj
+    return dataclasses.replace(obj, **changes)
+
+
+_CANONICAL: "weakref.WeakValueDictionary[int, Schema]" = weakref.WeakValueDictionary()
 
 
 def canonicalize(schema: Schema) -> Schema:
+    if _CANONICAL.get(id(schema)) is schema:
+        return schema
+    result = _canonicalize(schema)
+    _CANONICAL[id(result)] = result
+    return result
+
+
+def _canonicalize(schema: Schema) -> Schema:
     namespaces = []
     for ns in schema.namespaces:
-        tables = []
-        for t in ns.tables:
-            tables.append(
-                dataclasses.replace(
-                    t,
-                    uniques=_by_name(t.uniques),
-                    indexes=_by_name(t.indexes),
-                    foreign_keys=_by_name(t.foreign_keys),
-                    checks=_by_name(t.checks),
-                )
+        tables = tuple(
+            _replace_if_changed(
+                t,
+                uniques=_by_name(t.uniques),
+                indexes=_by_name(t.indexes),
+                foreign_keys=_by_name(t.foreign_keys),
+                checks=_by_name(t.checks),
             )
+            for t in ns.tables
+        )
+        if all(a is b for a, b in zip(tables, ns.tables)):
+            tables = ns.tables
         namespaces.append(
-            dataclasses.replace(
+            _replace_if_changed(
                 ns,
                 tables=_by_name(tables),
                 enums=_by_name(ns.enums),
@@ -368,21 +397,53 @@ def canonicalize(schema: Schema) -> Schema:
             )
         )
     return dataclasses.replace(
-        schema, namespaces=_by_name(namespaces), extensions=_by_name(schema.extensions)
+        schema, namespaces=_by_name(tuple(namespaces)), extensions=_by_name(schema.extensions)
     )
 
 
 # ---------------------------------------------------------------------------
 # JSON snapshot: every field is written, keys sorted, so the text is a pure function
 # of the model. The JSON Schema lives in schemas/schema-snapshot.v1.json.
+#
+# Snapshots of 1,000-table databases are megabytes, so the codec is compiled once per
+# dataclass into plain functions rather than walking type hints for every value.
+
+_ENCODERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _encoder(cls: type) -> Callable[[Any], Any]:
+    """A function turning one `cls` object into plain JSON data, specialised per field type."""
+    enc = _ENCODERS.get(cls)
+    if enc is not None:
+        return enc
+    plain: list[str] = []  # str, int, bool, None and tuples of those need no conversion
+    nested: list[tuple[str, Callable[[Any], Any]]] = []
+    for name, hint in _hints(cls).items():
+        args = [a for a in typing.get_args(hint) if a is not type(None) and a is not Ellipsis]
+        inner = args[0] if args else hint
+        if isinstance(inner, type) and dataclasses.is_dataclass(inner):
+            item = _encoder(inner)
+            if typing.get_origin(hint) is tuple:
+                nested.append((name, lambda v, item=item: [item(x) for x in v]))
+            else:
+                nested.append((name, lambda v, item=item: None if v is None else item(v)))
+        elif typing.get_origin(hint) is tuple:
+            nested.append((name, list))
+        else:
+            plain.append(name)
+
+    def enc(obj: Any) -> dict[str, Any]:
+        data = {name: getattr(obj, name) for name in plain}
+        for name, convert in nested:
+            data[name] = convert(getattr(obj, name))
+        return data
+
+    _ENCODERS[cls] = enc
+    return enc
 
 
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple):
-        return [_encode(v) for v in value]
-    return value
+    return _encoder(type(value))(value)
 
 
 def to_dict(schema: Schema) -> dict[str, Any]:
@@ -390,10 +451,46 @@ def to_dict(schema: Schema) -> dict[str, Any]:
     return {"format": SNAPSHOT_FORMAT, "version": SNAPSHOT_VERSION, "schema": body}
 
 
+# Objects nested this deep (columns, constraints, indexes, origins) are written on one
+# line each: the file stays readable and diffs line by line per column, and the C JSON
+# encoder does the bulk of the work.
+_ONE_LINE_DEPTH = 6
+
+
+def _dump(value: Any, depth: int, out: list[str]) -> None:
+    pad = "  " * depth
+    if isinstance(value, dict) and value and depth < _ONE_LINE_DEPTH:
+        out.append("{\n")
+        last = len(value) - 1
+        for i, key in enumerate(sorted(value)):
+            out.append(f"{pad}  {json.dumps(key, ensure_ascii=False)}: ")
+            _dump(value[key], depth + 1, out)
+            out.append(",\n" if i < last else "\n")
+        out.append(pad + "}")
+    elif isinstance(value, list) and value and any(isinstance(v, (dict, list)) for v in value):
+        out.append("[\n")
+        last = len(value) - 1
+        for i, item in enumerate(value):
+            out.append(pad + "  ")
+            _dump(item, depth + 1, out)
+            out.append(",\n" if i < last else "\n")
+        out.append(pad + "]")
+    else:
+        out.append(json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": ")))
+
+
 def to_json(schema: Schema) -> str:
-    return json.dumps(to_dict(schema), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    out: list[str] = []
+    _dump(to_dict(schema), 0, out)
+    out.append("\n")
+    return "".join(out)
 
 
+class _Invalid(Exception):
+    """Raised by the fast decoder; the slow decoder then says exactly what and where."""
+
+
+_FAST_DECODERS: dict[Any, Callable[[Any], Any]] = {}
 _HINTS: dict[type, dict[str, Any]] = {}
 
 
@@ -403,7 +500,49 @@ def _hints(cls: type) -> dict[str, Any]:
     return _HINTS[cls]
 
 
+def _fast_decoder(tp: Any) -> Callable[[Any], Any]:
+    dec = _FAST_DECODERS.get(tp)
+    if dec is not None:
+        return dec
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = _fast_decoder(next(a for a in typing.get_args(tp) if a is not type(None)))
+
+        def dec(v: Any) -> Any:
+            return None if v is None else inner(v)
+
+    elif origin is tuple:
+        item = _fast_decoder(typing.get_args(tp)[0])
+
+        def dec(v: Any) -> Any:
+            if type(v) is not list:
+                raise _Invalid
+            return tuple([item(x) for x in v])
+
+    elif isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        fields: dict[str, Callable[[Any], Any]] = {}
+
+        def dec(v: Any) -> Any:
+            if type(v) is not dict:
+                raise _Invalid
+            return tp(**{k: fields[k](x) for k, x in v.items()})
+
+        _FAST_DECODERS[tp] = dec  # before recursing: the model has no cycles, but be safe
+        fields.update({name: _fast_decoder(hint) for name, hint in _hints(tp).items()})
+    else:
+        expected = tp
+
+        def dec(v: Any) -> Any:
+            if type(v) is not expected:
+                raise _Invalid
+            return v
+
+    _FAST_DECODERS[tp] = dec
+    return dec
+
+
 def _decode(tp: Any, value: Any, path: str) -> Any:
+    """Slow, exact decoder: used only to explain why the fast one refused the input."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -444,7 +583,10 @@ def from_dict(data: dict[str, Any]) -> Schema:
         raise ValueError(
             f"unsupported snapshot version {data.get('version')!r} (this migrator reads {SNAPSHOT_VERSION})"
         )
-    return _decode(Schema, data.get("schema"), "schema")
+    try:
+        return _fast_decoder(Schema)(data.get("schema"))
+    except (_Invalid, KeyError, TypeError, ValueError):
+        return _decode(Schema, data.get("schema"), "schema")
 
 
 def from_json(text: str) -> Schema:
