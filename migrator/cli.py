@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 from urllib.parse import urlsplit
 
 import typer
-from rich.console import Console
 
 from migrator import __version__
 from migrator.errors import EXIT_BAD_INPUT, EXIT_FAILURE, MigratorError
@@ -56,9 +56,16 @@ def _secrets(*specs: str | None) -> list[str]:
     return found
 
 
+def _console(**kwargs):
+    # rich is imported only when something is printed through it: start-up time counts.
+    from rich.console import Console
+
+    return Console(**kwargs)
+
+
 def _fail(message: str, code: int, secrets: list[str]) -> typer.Exit:
     text = redact(" ".join(message.split()), *secrets)
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[red]error:[/red] {text}", markup=True)
+    _console(stderr=True, highlight=False, soft_wrap=True).print(f"[red]error:[/red] {text}", markup=True)
     return typer.Exit(code)
 
 
@@ -88,13 +95,21 @@ class _Guard:
 
 
 class _Progress:
-    """A progress bar on stderr that appears only once a slow source reports progress."""
+    """A progress bar on stderr that appears only when a source is still busy after a moment.
+
+    Fast sources never pay for it (nor for importing rich.progress).
+    """
+
+    DELAY_SECONDS = 0.4
 
     def __init__(self) -> None:
         self._progress = None
         self._task = None
+        self._started = time.monotonic()
 
     def __call__(self, label: str, done: int, total: int) -> None:
+        if self._progress is None and (time.monotonic() - self._started < self.DELAY_SECONDS or done >= total):
+            return
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         if self._progress is None:
@@ -102,7 +117,7 @@ class _Progress:
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                console=Console(stderr=True),
+                console=_console(stderr=True),
                 transient=True,
             )
             self._progress.start()
@@ -177,9 +192,9 @@ def inspect(
             from migrator.render.text import render_text
 
             if output is None:
-                render_text(result, Console(highlight=False))
+                render_text(result, _console(highlight=False))
             else:
-                console = Console(record=True, file=open(os.devnull, "w"), width=120, highlight=False)
+                console = _console(record=True, file=open(os.devnull, "w"), width=120, highlight=False)
                 render_text(result, console)
                 _write_or_print(console.export_text(), output)
 
@@ -189,7 +204,7 @@ def list_sources() -> None:
     """List the sources migrator can read, with their URL schemes."""
     from migrator import inspect as sources
 
-    console = Console(highlight=False)
+    console = _console(highlight=False)
     for src in sources.sources():
         console.print(f"[bold]{src.name:<12}[/bold] {', '.join(src.schemes):<40} {src.description}")
 
