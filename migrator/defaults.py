@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from migrator.schema import Default
+from migrator.sqltext import unwrap_parens
 
 # Spellings of "the current timestamp" per dialect, lower case, spaces removed.
 CURRENT_TIMESTAMP_SPELLINGS: dict[str, frozenset[str]] = {
@@ -80,26 +81,6 @@ def strip_casts(text: str) -> str:
     return "".join(out)
 
 
-def _unwrap_parens(text: str) -> str:
-    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
-        text = text[1:-1].strip()
-    return text
-
-
-def _balanced(text: str) -> bool:
-    depth, quoted = 0, False
-    for ch in text:
-        if ch == "'":
-            quoted = not quoted
-        elif not quoted and ch == "(":
-            depth += 1
-        elif not quoted and ch == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0 and not quoted
-
-
 def classify_default(text: str | None, dialect: str, default_schema: str | None = None) -> Default | None:
     """The typed default of a default expression as a database reports it."""
     if text is None:
@@ -116,7 +97,7 @@ def classify_default(text: str | None, dialect: str, default_schema: str | None 
     quoted_number = _QUOTED_NUMBER.match(raw)
     if quoted_number:
         return Default("literal", _normalize_number(quoted_number.group("num")))
-    expr = _unwrap_parens(strip_casts(raw).strip())
+    expr = unwrap_parens(strip_casts(raw).strip())
     compact = re.sub(r"\s+", "", expr).lower()
     if compact in CURRENT_TIMESTAMP_SPELLINGS.get(dialect, frozenset()) or compact in (
         "now()",

@@ -62,6 +62,32 @@ def redact(text: str, *secrets: str | None) -> str:
     return text
 
 
+def unwrap_parens(text: str) -> str:
+    """An expression without the parentheses that enclose all of it: `((a > 0))` -> `a > 0`."""
+    text = text.strip()
+    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()
+    return text
+
+
+def _balanced(text: str) -> bool:
+    """True when every parenthesis outside quotes is closed, never going below zero."""
+    depth, quote = 0, None
+    for ch in text:
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in ("'", '"'):
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0 and quote is None
+
+
 @dataclass(frozen=True)
 class Statement:
     number: int  # 1-based position in the script

@@ -41,7 +41,7 @@ from migrator import defaults as defaults_mod
 from migrator import schema as model
 from migrator import types as types_mod
 from migrator.inspect import InspectOptions, keep_namespace, keep_table
-from migrator.sqltext import Statement, split_statements
+from migrator.sqltext import Statement, split_statements, unwrap_parens
 
 NAMEDATALEN = 64  # PostgreSQL identifiers are at most NAMEDATALEN - 1 bytes
 
@@ -461,7 +461,7 @@ class StaticReader:
                 col.nullable = False
             elif isinstance(kind, exp.ComputedColumnConstraint | exp.GeneratedAsIdentityColumnConstraint):
                 expr = kind.this if isinstance(kind, exp.ComputedColumnConstraint) else kind.args.get("expression")
-                col.generated = _unwrap(self._sql(expr))
+                col.generated = unwrap_parens(self._sql(expr))
             elif isinstance(kind, exp.AutoIncrementColumnConstraint):
                 col.identity = model.Identity("autoincrement")
             elif isinstance(kind, exp.CollateColumnConstraint | exp.CommentColumnConstraint):
@@ -566,7 +566,7 @@ class StaticReader:
                 name = choose_name(t.name, first, "check", space.connames)
             if name:
                 space.connames.add(name)
-            t.checks.append(model.CheckConstraint(name=name, expression=_unwrap(self._sql(expr)), origin=self.origin))
+            t.checks.append(model.CheckConstraint(name=name, expression=unwrap_parens(self._sql(expr)), origin=self.origin))
         else:
             raise NotInterpreted(f"constraint {constraint.sql(dialect=self.sg)}")
 
@@ -644,7 +644,7 @@ class StaticReader:
                 self._check_columns(t, (column,))
                 names.append(column)
             else:
-                column, expression = None, _unwrap(self._sql(node))
+                column, expression = None, unwrap_parens(self._sql(node))
                 names.append("expr")
             if self.dialect == "postgresql":
                 # Only a placement other than the default for the direction is recorded.
@@ -673,7 +673,7 @@ class StaticReader:
             elements=tuple(elements),
             unique=bool(tree.args.get("unique")),
             method=(using.name.lower() if using is not None else "btree"),
-            where=_unwrap(self._sql(where.this)) if where is not None else None,
+            where=unwrap_parens(self._sql(where.this)) if where is not None else None,
             include=include,
             origin=self.origin,
         )
@@ -1079,7 +1079,7 @@ class StaticReader:
             if not column.args.get("table") and self._name(column.this) == old:
                 column.set("this", exp.to_identifier(new, quoted=new != new.lower() or not re.match(r"^[a-z_][a-z0-9_$]*$", new)))
                 changed = True
-        return _unwrap(self._sql(tree)) if changed else text
+        return unwrap_parens(self._sql(tree)) if changed else text
 
     def _rename_constraint(self, t: _Table, old: str, new: str) -> None:
         if t.pk is not None and t.pk.name == old:
@@ -1219,29 +1219,6 @@ def _int(node, default: int) -> int:
         raise NotInterpreted(f"not an integer: {node}") from None
 
 
-def _unwrap(text: str) -> str:
-    """An expression without the parentheses that enclose all of it."""
-    text = text.strip()
-    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
-        text = text[1:-1].strip()
-    return text
-
-
-def _balanced(text: str) -> bool:
-    depth, quote = 0, None
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in ("'", '"'):
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0 and quote is None
 
 
 def _first_line(text: str) -> str:

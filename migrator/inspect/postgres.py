@@ -57,7 +57,7 @@ from migrator import schema as model
 from migrator import types as pgtypes
 from migrator.errors import BadInput, ConnectionFailed, MigratorError
 from migrator.inspect import InspectOptions, keep_namespace, keep_table, register
-from migrator.sqltext import mask_url, redact
+from migrator.sqltext import mask_url, redact, unwrap_parens
 
 if TYPE_CHECKING:
     import psycopg
@@ -651,7 +651,7 @@ class _Reader:
                 elements.append(
                     model.IndexElement(
                         column=attnames.get(attnum) if attnum else None,
-                        expression=_unwrap(exprs[pos]) if not attnum and exprs else None,
+                        expression=unwrap_parens(exprs[pos]) if not attnum and exprs else None,
                         descending=descending,
                         # Only a non-default placement is recorded: NULLS LAST for ASC, FIRST for DESC.
                         nulls_first=None if nulls_first == descending else nulls_first,
@@ -703,32 +703,9 @@ def _check_expression(definition: str) -> str:
     text = re.sub(r"\s+NO\s+INHERIT$", "", text)
     if text.upper().startswith("CHECK"):
         text = text[5:].strip()
-    return _unwrap(text)
+    return unwrap_parens(text)
 
 
-def _unwrap(text: str) -> str:
-    """An expression without the parentheses that enclose all of it."""
-    text = text.strip()
-    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
-        text = text[1:-1].strip()
-    return text
-
-
-def _balanced(text: str) -> bool:
-    depth, quote = 0, None
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in ("'", '"'):
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0 and quote is None
 
 
 def _view_text(definition: str) -> str:
