@@ -160,6 +160,10 @@ def parse_type(text: str, dialect: str) -> SqlType:
     """
     table = TYPE_ALIASES.get(dialect, _COMMON)
     raw = " ".join(text.strip().split())
+    if not raw:
+        # A column declared without a type (SQLite allows it) takes values of every type:
+        # BLOB affinity in SQLite's words, the same as a STRICT table's ANY.
+        return SqlType("any")
     match = _TYPE_RE.match(raw)
     if not match:
         return SqlType(raw.lower())
