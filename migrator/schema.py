@@ -120,7 +120,7 @@ class Column:
     nullable: bool = True
     default: Default | None = None
     identity: Identity | None = None
-    generated: str | None = None  # expression of a STORED generated column
+    generated: str | None = None  # expression of a generated column (PostgreSQL: stored; SQLite: stored or virtual)
     comment: str | None = None
     origin: Origin | None = _origin()
 
