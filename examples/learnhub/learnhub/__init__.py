@@ -1,0 +1,1 @@
+"""LearnHub: a small course platform (courses, lessons, enrollments, graded submissions)."""

@@ -1,0 +1,1 @@
+"""Code that predates the ORM and talks to SQLite through the DB-API directly."""
