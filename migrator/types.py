@@ -214,8 +214,6 @@ def render_type(t: SqlType, dialect: str) -> str:
     if t.name in ("timestamp", "time") and dialect != "sqlite":
         if t.timezone:
             base += " with time zone"
-        elif dialect == "canonical":
-            base += " without time zone"
     if t.array:
         base = "TEXT" if dialect == "sqlite" else base + "[]"
     return base
