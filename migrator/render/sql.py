@@ -1,0 +1,296 @@
+"""A schema as CREATE statements, written by SQLAlchemy's DDL compiler.
+
+`render_sql(schema, dialect)` builds a `sqlalchemy.MetaData` from the model (types and
+defaults through migrator.sa_bridge) and runs `metadata.create_all` against a mock engine
+that only collects the statements SQLAlchemy would send, compiled for the dialect. So
+SQLAlchemy decides identifier quoting, the order of enum types, sequences and tables
+(foreign keys resolve; the constraints of a foreign-key cycle become ALTER TABLE ... ADD
+CONSTRAINT after the tables), and the spelling of every clause.
+
+What SQLAlchemy has no construct for is written here, with its identifier preparer:
+CREATE SCHEMA for namespaces other than public (as SQLAlchemy's CreateSchema), CREATE
+EXTENSION IF NOT EXISTS, ALTER SEQUENCE ... OWNED BY for serial sequences, and views
+(CREATE [MATERIALIZED] VIEW ... AS <definition>, after the tables, a view after the views
+its definition names).
+
+The round trip the tests hold it to: a schema read from a live database, rendered and
+applied to an empty database of the same dialect, reads back equal (Schema.canonical()).
+Client-side defaults (Default kind "client") are not in the DDL: they never reach a
+database.
+
+Output: every statement followed by ";\\n", in a deterministic order.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+from sqlalchemy.schema import AddConstraint, CreateIndex, CreateSchema
+
+from migrator import schema as model
+from migrator.sa_bridge import (
+    DEFAULT_NAMESPACE,
+    DIALECTS,
+    referential_action,
+    sa_type,
+    server_default_text,
+)
+from migrator.types import parse_type
+
+# URLs of the mock engines: no connection is made, the dialect compiles.
+_MOCK_URLS = {"postgresql": "postgresql+psycopg://", "sqlite": "sqlite://"}
+
+
+def render_sql(schema: model.Schema, dialect: str) -> str:
+    """CREATE statements for the whole schema in `dialect` ("postgresql" or "sqlite")."""
+    return "".join(statement + ";\n" for statement in statements(schema, dialect))
+
+
+def statements(schema: model.Schema, dialect: str) -> list[str]:
+    """The statements of render_sql, without terminators."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"unsupported dialect {dialect!r} (supported: {', '.join(DIALECTS)})")
+    return _Renderer(schema.canonical(), dialect).render()
+
+
+class _Renderer:
+    def __init__(self, schema: model.Schema, dialect: str) -> None:
+        self.schema = schema
+        self.d = dialect
+        self.pg = dialect == "postgresql"
+        self.out: list[str] = []
+        self.engine = sa.create_mock_engine(_MOCK_URLS[dialect], self._collect)
+        self.preparer = self.engine.dialect.identifier_preparer
+        self.metadata = sa.MetaData()
+        # Tables a foreign key names but the schema does not hold: targets only, never created.
+        self.outside = sa.MetaData()
+        self.enums: dict[str, sa.Enum] = {}
+        self.tables: dict[tuple[str, str], sa.Table] = {}
+        self.after: list[str] = []
+        # The foreign keys of a cycle, which SQLAlchemy adds after the tables from a set.
+        self.alters: list[tuple[tuple[str, str], str]] = []
+        self.indexes: list[tuple[str, str]] = []
+
+    def _collect(self, element: Any, *multiparams: Any, **params: Any) -> None:
+        text = str(element.compile(dialect=self.engine.dialect)).strip()
+        if not text:
+            return
+        if isinstance(element, CreateIndex):
+            # A table's indexes come one after another, from a set: put them in name order.
+            self.indexes.append((str(element.element.name), text))
+            return
+        self._flush_indexes()
+        if isinstance(element, AddConstraint):
+            constraint = element.element
+            self.alters.append(((constraint.table.fullname, str(constraint.name or "")), text))
+        else:
+            self.out.append(text)
+
+    def _flush_indexes(self) -> None:
+        self.out.extend(text for _name, text in sorted(self.indexes))
+        self.indexes.clear()
+
+    def _schema_of(self, namespace: str) -> str | None:
+        """The `schema=` SQLAlchemy gets: every PostgreSQL name is qualified; SQLite's main is not.
+
+        A PostgreSQL schema rendered for SQLite keeps its tables of "public" in main.
+        """
+        if self.pg:
+            return namespace
+        return None if namespace in DEFAULT_NAMESPACE.values() else namespace
+
+    def _qualified(self, namespace: str, name: str) -> str:
+        schema = self._schema_of(namespace)
+        quoted = self.preparer.quote(name)
+        return f"{self.preparer.quote_schema(schema)}.{quoted}" if schema else quoted
+
+    # -- the whole schema ------------------------------------------------------
+
+    def render(self) -> list[str]:
+        if self.pg:
+            for ns in self.schema.namespaces:
+                if ns.name != DEFAULT_NAMESPACE["postgresql"]:
+                    self._collect(CreateSchema(ns.name, if_not_exists=True))
+            for ext in self.schema.extensions:
+                text = f"CREATE EXTENSION IF NOT EXISTS {self.preparer.quote(ext.name)}"
+                if ext.schema:
+                    text += f" WITH SCHEMA {self.preparer.quote_schema(ext.schema)}"
+                self.out.append(text)
+            for ns in self.schema.namespaces:
+                for enum in ns.enums:
+                    self.enums[f"{ns.name}.{enum.name}"] = pg.ENUM(
+                        *enum.values, name=enum.name, schema=ns.name, metadata=self.metadata
+                    )
+                for seq in ns.sequences:
+                    self._sequence(ns.name, seq)
+        for ns in self.schema.namespaces:
+            for table in ns.tables:
+                self._table(ns.name, table)
+        for ns in self.schema.namespaces:
+            for table in ns.tables:
+                self._foreign_keys(ns.name, table)
+        self.metadata.create_all(self.engine, checkfirst=False)
+        self._flush_indexes()
+        self.out.extend(text for _key, text in sorted(self.alters))
+        self.out.extend(self.after)
+        self._views()
+        return self.out
+
+    # -- sequences, tables, constraints ---------------------------------------
+
+    def _sequence(self, namespace: str, seq: model.Sequence) -> None:
+        sa.Sequence(
+            seq.name,
+            start=seq.start,
+            increment=seq.increment,
+            minvalue=seq.min_value,
+            maxvalue=seq.max_value,
+            cycle=seq.cycle or None,
+            schema=namespace,
+            data_type=sa_type(parse_type(seq.data_type, self.d), self.d),
+            metadata=self.metadata,
+        )
+        if seq.owned_by:
+            table, _, column = seq.owned_by.rpartition(".")
+            self.after.append(
+                f"ALTER SEQUENCE {self._qualified(namespace, seq.name)} OWNED BY "
+                f"{self._qualified(namespace, table)}.{self.preparer.quote(column)}"
+            )
+
+    def _table(self, namespace: str, table: model.Table) -> None:
+        sqlite_autoincrement = False
+        columns = []
+        for col in table.columns:
+            extra: list[Any] = []
+            autoincrement: bool | str = False
+            identity = col.identity
+            if identity is not None and self.pg:
+                extra.append(
+                    sa.Identity(always=identity.generation == "always", start=identity.start, increment=identity.increment)
+                )
+                autoincrement = "auto"  # SQLAlchemy refuses Identity with autoincrement=False
+            elif identity is not None and identity.generation == "autoincrement":
+                sqlite_autoincrement, autoincrement = True, True
+            if col.generated is not None:
+                extra.append(sa.Computed(sa.literal_column(col.generated), persisted=True))
+            default = server_default_text(col.default, self.d)
+            columns.append(
+                sa.Column(
+                    col.name,
+                    sa_type(col.type, self.d, self.enums),
+                    *extra,
+                    nullable=col.nullable,
+                    server_default=sa.DefaultClause(sa.literal_column(default)) if default is not None else None,
+                    autoincrement=autoincrement,
+                    comment=col.comment,
+                )
+            )
+        items: list[Any] = list(columns)
+        if table.primary_key is not None:
+            items.append(sa.PrimaryKeyConstraint(*table.primary_key.columns, name=table.primary_key.name))
+        for unique in table.uniques:
+            items.append(sa.UniqueConstraint(*unique.columns, name=unique.name))
+        for check in table.checks:
+            items.append(sa.CheckConstraint(sa.literal_column(check.expression), name=check.name))
+        kwargs: dict[str, Any] = {"comment": table.comment}
+        if sqlite_autoincrement and not self.pg:
+            kwargs["sqlite_autoincrement"] = True
+        sa_table = sa.Table(table.name, self.metadata, *items, schema=self._schema_of(namespace), **kwargs)
+        self.tables[(namespace, table.name)] = sa_table
+        for index in table.indexes:
+            self._index(sa_table, index)
+
+    def _foreign_keys(self, namespace: str, table: model.Table) -> None:
+        sa_table = self.tables[(namespace, table.name)]
+        for fk in table.foreign_keys:
+            ref_ns = fk.ref_schema or namespace
+            target = self.tables.get((ref_ns, fk.ref_table))
+            if target is None:
+                target = self._outside_table(ref_ns, fk.ref_table, fk.ref_columns)
+            sa_table.append_constraint(
+                sa.ForeignKeyConstraint(
+                    list(fk.columns),
+                    [target.c[c] for c in fk.ref_columns],
+                    name=fk.name,
+                    ondelete=referential_action(fk.on_delete),
+                    onupdate=referential_action(fk.on_update),
+                )
+            )
+
+    def _outside_table(self, namespace: str, name: str, columns: tuple[str, ...]) -> sa.Table:
+        key = f"{self._schema_of(namespace)}.{name}" if self._schema_of(namespace) else name
+        existing = self.outside.tables.get(key)
+        if existing is not None:
+            for col in columns:
+                if col not in existing.c:
+                    existing.append_column(sa.Column(col, sa.Integer))
+            return existing
+        return sa.Table(name, self.outside, *[sa.Column(c, sa.Integer) for c in columns], schema=self._schema_of(namespace))
+
+    def _index(self, table: sa.Table, index: model.Index) -> None:
+        elements = [self._index_element(table, e) for e in index.elements]
+        kwargs: dict[str, Any] = {}
+        if self.pg:
+            if index.method and index.method != "btree":
+                kwargs["postgresql_using"] = index.method
+            if index.where:
+                kwargs["postgresql_where"] = sa.literal_column(index.where)
+            if index.include:
+                kwargs["postgresql_include"] = list(index.include)
+        elif index.where:
+            kwargs["sqlite_where"] = sa.literal_column(index.where)
+        table.append_constraint(sa.Index(index.name, *elements, unique=index.unique, **kwargs))
+
+    def _index_element(self, table: sa.Table, element: model.IndexElement) -> Any:
+        opclass = element.opclass if self.pg else None
+        if element.column is not None and not opclass:
+            expr: Any = table.c[element.column]
+        else:
+            # An expression keeps parentheses of its own so any expression is a valid key.
+            text = self.preparer.quote(element.column) if element.column is not None else f"({element.expression})"
+            if opclass:
+                text += " " + opclass
+            expr = sa.literal_column(text)
+        if element.descending:
+            expr = expr.desc()
+        if element.nulls_first is not None and self.pg:
+            expr = expr.nulls_first() if element.nulls_first else expr.nulls_last()
+        return expr
+
+    # -- views -----------------------------------------------------------------
+
+    def _views(self) -> None:
+        views = [(ns.name, view) for ns in self.schema.namespaces for view in ns.views]
+        for namespace, view in _dependency_order(views):
+            kind = "MATERIALIZED VIEW" if view.materialized and self.pg else "VIEW"
+            self.out.append(f"CREATE {kind} {self._qualified(namespace, view.name)} AS {view.definition.strip()}")
+
+
+def _dependency_order(views: list[tuple[str, model.View]]) -> list[tuple[str, model.View]]:
+    """Views in name order, except that a view comes after every view its definition names."""
+    names = {view.name for _, view in views}
+    words = {
+        id(view): {w for w in re.findall(r'[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+"', view.definition)} for _, view in views
+    }
+    placed: list[tuple[str, model.View]] = []
+    done: set[str] = set()
+    pending = list(views)
+    while pending:
+        for item in pending:
+            needs = {
+                n for n in names if n != item[1].name and n not in done and (n in words[id(item[1])] or f'"{n}"' in words[id(item[1])])
+            }
+            if not needs:
+                break
+        else:
+            item = pending[0]  # a cycle the database would refuse anyway: keep name order
+        pending.remove(item)
+        placed.append(item)
+        done.add(item[1].name)
+    return placed
+
+
+__all__ = ["render_sql", "statements"]
