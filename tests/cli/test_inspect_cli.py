@@ -213,3 +213,15 @@ def test_sources_lists_every_scheme() -> None:
 
 def test_version() -> None:
     assert invoke("--version").stdout.startswith("migrator ")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sql"])
+def test_password_never_reaches_output(pg_cluster, pg_url: str, fmt: str) -> None:
+    # The test server trusts local connections, so a password in the URL is accepted and ignored.
+    run_sql(pg_url, SHOP_POSTGRES)
+    with_password = pg_url.replace("postgres@", "postgres:Sup3rS3cret@", 1)
+    result = invoke("inspect", with_password, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "Sup3rS3cret" not in result.output
+    if fmt == "json":
+        assert "postgres:***@" in result.stdout  # the source is named, masked
