@@ -29,7 +29,7 @@ def generate(tables: int) -> list[str]:
         ref = f"public.t{t - 1 if (t - 1) % 10 != 9 else t - 2}" if t > 1 else None
         cols = [
             "id bigserial PRIMARY KEY",
-            f"code varchar(40) NOT NULL",
+            "code varchar(40) NOT NULL",
             f"status status_{t % ENUMS} NOT NULL DEFAULT 'draft'",
             "tags text[] NOT NULL DEFAULT '{}'",
             "attrs jsonb",

@@ -401,6 +401,21 @@ def _canonicalize(schema: Schema) -> Schema:
     )
 
 
+def without_client_defaults(schema: Schema) -> Schema:
+    """The schema as a database can hold it: client-side defaults never reach one."""
+    namespaces = []
+    for ns in schema.namespaces:
+        tables = []
+        for t in ns.tables:
+            columns = tuple(
+                dataclasses.replace(c, default=None) if c.default is not None and c.default.kind == "client" else c
+                for c in t.columns
+            )
+            tables.append(_replace_if_changed(t, columns=columns) if columns != t.columns else t)
+        namespaces.append(dataclasses.replace(ns, tables=tuple(tables)))
+    return canonicalize(dataclasses.replace(schema, namespaces=tuple(namespaces)))
+
+
 # ---------------------------------------------------------------------------
 # JSON snapshot: every field is written, in declaration order, and collections are in
 # canonical order, so the text is a pure function of the model. The JSON Schema lives in schemas/schema-snapshot.v1.json.

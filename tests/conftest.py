@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -32,16 +32,29 @@ def pg_cluster() -> Iterator[pgcluster.EphemeralCluster]:
 
 
 @pytest.fixture()
-def pg_url(pg_cluster: pgcluster.EphemeralCluster) -> Iterator[str]:
-    """A fresh, empty database on the session server; its URL."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+def pg_database(pg_cluster: pgcluster.EphemeralCluster) -> Iterator[Callable[[], str]]:
+    """A factory of fresh, empty databases on the session server; all dropped after the test."""
+    created: list[str] = []
+
+    def create() -> str:
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        return pg_cluster.url_for(name)
+
     try:
-        yield pg_cluster.url_for(name)
+        yield create
     finally:
         with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for name in created:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture()
+def pg_url(pg_database: Callable[[], str]) -> str:
+    """A fresh, empty database on the session server; its URL."""
+    return pg_database()
 
 
 def run_sql(url: str, sql: str) -> None:

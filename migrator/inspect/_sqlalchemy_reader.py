@@ -25,6 +25,7 @@ from migrator import schema as model
 from migrator.defaults import classify_default
 from migrator.errors import BadInput
 from migrator.inspect import InspectOptions, keep_namespace, keep_table
+from migrator.sqltext import unwrap_parens
 from migrator.sa_bridge import (
     DEFAULT_NAMESPACE,
     DEFAULT_SEARCH_SCHEMA,
@@ -418,7 +419,7 @@ class _Builder:
             elif isinstance(constraint, sa.ForeignKeyConstraint):
                 foreign_keys.append(self._foreign_key(table, constraint, ns, origin))
             elif isinstance(constraint, sa.CheckConstraint):
-                expression = _unwrap(self._sql(constraint.sqltext))
+                expression = unwrap_parens(self._sql(constraint.sqltext))
                 name = self._given_name(constraint)
                 if name is None and self.pg:
                     referenced = _referenced_columns(constraint.sqltext, expression, table)
@@ -484,7 +485,7 @@ class _Builder:
                 name=seq_name, data_type=sql_type.name, owned_by=f"{table.name}.{col.name}", origin=self._origin(table)
             )
         elif col.computed is not None:
-            generated = _unwrap(self._sql(col.computed.sqltext))
+            generated = unwrap_parens(self._sql(col.computed.sqltext))
         elif col.identity is not None and self.dialect.supports_identity_columns:
             increment = col.identity.increment if col.identity.increment is not None else 1
             start = col.identity.start if col.identity.start is not None else (1 if increment > 0 else -1)
@@ -614,7 +615,7 @@ class _Builder:
                 column, expression = expr.name, None
                 opclass = ops.get(expr.key) or ops.get(expr.name)
             else:
-                column, expression = None, _unwrap(self._sql(expr))
+                column, expression = None, unwrap_parens(self._sql(expr))
                 opclass = ops.get(getattr(expr, "key", None) or "") if hasattr(expr, "key") else None
                 # sa.desc("created_at") names a column by text: the database sees a column.
                 named = _column_named(expression, table)
@@ -639,7 +640,7 @@ class _Builder:
             elements=tuple(elements),
             unique=bool(index.unique),
             method=(pg_options.get("using") or "btree").lower() if self.pg else "btree",
-            where=_unwrap(self._sql(_as_clause(where_clause))) if where_clause is not None else None,
+            where=unwrap_parens(self._sql(_as_clause(where_clause))) if where_clause is not None else None,
             include=tuple(c if isinstance(c, str) else c.name for c in include),
             origin=origin,
         )
@@ -688,29 +689,6 @@ def _callable_name(fn: Any) -> str:
     return getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or repr(target)
 
 
-def _unwrap(text: str) -> str:
-    """An expression without parentheses that enclose all of it (as the live readers give it)."""
-    text = text.strip()
-    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
-        text = text[1:-1].strip()
-    return text
-
-
-def _balanced(text: str) -> bool:
-    depth, quote = 0, None
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in ("'", '"'):
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0 and quote is None
 
 
 def _referenced_columns(clause: Any, text: str, table: sa.Table) -> list[str]:

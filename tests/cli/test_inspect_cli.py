@@ -14,7 +14,7 @@ from migrator import pgcluster
 from migrator.cli import app
 from migrator.schema import from_json
 
-from ..conftest import FIXTURES, REPO, run_sql
+from ..conftest import REPO, run_sql
 
 SNAPSHOT_SCHEMA = json.loads((REPO / "schemas" / "schema-snapshot.v1.json").read_text())
 runner = CliRunner()

@@ -6,7 +6,6 @@ live database built from it, and SQLAlchemy models equal the database Alembic bu
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -15,27 +14,13 @@ import psycopg
 
 from migrator import inspect as sources
 from migrator.inspect import InspectOptions
-from migrator.schema import Schema
+from migrator.schema import without_client_defaults
 
 from ..conftest import EXAMPLES
 
 TUTORME_MIGRATIONS = EXAMPLES / "tutorme" / "prisma" / "migrations"
 LEARNHUB = EXAMPLES / "learnhub"
 
-
-def without_client_defaults(schema: Schema) -> Schema:
-    """Client-side defaults never reach a database, so a database cannot show them."""
-    namespaces = []
-    for ns in schema.namespaces:
-        tables = []
-        for t in ns.tables:
-            columns = tuple(
-                dataclasses.replace(c, default=None) if c.default and c.default.kind == "client" else c
-                for c in t.columns
-            )
-            tables.append(dataclasses.replace(t, columns=columns))
-        namespaces.append(dataclasses.replace(ns, tables=tuple(tables)))
-    return dataclasses.replace(schema, namespaces=tuple(namespaces))
 
 
 def test_tutorme_migrations_folder_equals_the_database_built_from_it(pg_url: str) -> None:

@@ -10,7 +10,6 @@ aside: they never reach a database).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import sqlite3
 import sys
@@ -26,6 +25,7 @@ from migrator.inspect.postgres import inspect_url
 from migrator.inspect.sqlalchemy_models import import_module, metadata_of
 from migrator.inspect.sqlite import inspect_connection
 from migrator.schema import (
+    without_client_defaults,
     CheckConstraint,
     Default,
     EnumType,
@@ -63,23 +63,6 @@ def one_line(error: BaseException) -> str:
     assert "\n" not in text and "Traceback" not in text, text
     return text
 
-
-def without_client_defaults(schema: Schema) -> Schema:
-    """The schema as a database can hold it: client-side defaults never reach one."""
-    namespaces = []
-    for ns in schema.namespaces:
-        tables = tuple(
-            dataclasses.replace(
-                t,
-                columns=tuple(
-                    dataclasses.replace(c, default=None) if c.default is not None and c.default.kind == "client" else c
-                    for c in t.columns
-                ),
-            )
-            for t in ns.tables
-        )
-        namespaces.append(dataclasses.replace(ns, tables=tables))
-    return dataclasses.replace(schema, namespaces=tuple(namespaces)).canonical()
 
 
 # ---------------------------------------------------------------------------

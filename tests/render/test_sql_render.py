@@ -8,25 +8,21 @@ are real files.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from migrator import pgcluster
 from migrator.inspect import InspectOptions, load
 from migrator.inspect.postgres import inspect_url
 from migrator.inspect.sqlite import inspect_connection
 from migrator.render.sql import render_sql, statements
 from migrator.sa_bridge import compiled_type, sa_type, server_default_text
 from migrator.schema import (
+    without_client_defaults,
     Column,
     Default,
     ForeignKey,
@@ -45,16 +41,9 @@ SA_MODELS = FIXTURES / "sqlalchemy"
 
 
 @pytest.fixture()
-def second_pg_url(pg_cluster: pgcluster.EphemeralCluster) -> Iterator[str]:
+def second_pg_url(pg_database) -> str:
     """Another fresh database on the session server, for the rendered SQL."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield pg_cluster.url_for(name)
-    finally:
-        with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return pg_database()
 
 
 def read_pg(url: str) -> Schema:
@@ -76,22 +65,6 @@ def apply_sqlite(path: Path, script: str) -> None:
     finally:
         conn.close()
 
-
-def without_client_defaults(schema: Schema) -> Schema:
-    namespaces = []
-    for ns in schema.namespaces:
-        tables = tuple(
-            dataclasses.replace(
-                t,
-                columns=tuple(
-                    dataclasses.replace(c, default=None) if c.default is not None and c.default.kind == "client" else c
-                    for c in t.columns
-                ),
-            )
-            for t in ns.tables
-        )
-        namespaces.append(dataclasses.replace(ns, tables=tables))
-    return dataclasses.replace(schema, namespaces=tuple(namespaces)).canonical()
 
 
 # ---------------------------------------------------------------------------
