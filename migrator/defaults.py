@@ -97,7 +97,8 @@ def classify_default(text: str | None, dialect: str, default_schema: str | None 
     quoted_number = _QUOTED_NUMBER.match(raw)
     if quoted_number:
         return Default("literal", _normalize_number(quoted_number.group("num")))
-    expr = unwrap_parens(strip_casts(raw).strip())
+    expr = unwrap_parens(strip_casts(_strip_cast_calls(raw)).strip())
+    expr = _ARRAY_KEYWORD.sub("ARRAY[", expr)
     compact = re.sub(r"\s+", "", expr).lower()
     if compact in CURRENT_TIMESTAMP_SPELLINGS.get(dialect, frozenset()) or compact in (
         "now()",
@@ -114,6 +115,34 @@ def classify_default(text: str | None, dialect: str, default_schema: str | None 
     if compact in _NEUTRAL_FUNCTION_ALIASES:
         return Default("expression", _NEUTRAL_FUNCTION_ALIASES[compact])
     return Default("expression", expr)
+
+
+_ARRAY_KEYWORD = re.compile(r"\barray\s*\[", re.IGNORECASE)
+_CAST_CALL = re.compile(r"^\s*CAST\s*\(", re.IGNORECASE)
+
+
+def _strip_cast_calls(text: str) -> str:
+    """`CAST(x AS t)` -> `x`: the spelling SQL parsers give of PostgreSQL's `x::t`."""
+    m = _CAST_CALL.match(text)
+    if not m or not text.rstrip().endswith(")"):
+        return text
+    body = text.rstrip()[m.end() : -1]
+    depth, quote = 0, None
+    for i, ch in enumerate(body):
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in ("'", '"'):
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return text
+        elif depth == 0 and body[i : i + 4].upper() == " AS " :
+            return _strip_cast_calls(body[:i].strip())
+    return text
 
 
 def _normalize_number(text: str) -> str:

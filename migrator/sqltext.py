@@ -62,6 +62,48 @@ def redact(text: str, *secrets: str | None) -> str:
     return text
 
 
+def strip_comments(text: str) -> str:
+    """The SQL without -- and /* */ comments; quoted text and dollar-quoted bodies are kept."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "-" and text.startswith("--", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if ch == "/" and text.startswith("/*", i):
+            depth, j = 1, i + 2
+            while j < n and depth:
+                if text.startswith("/*", j):
+                    depth, j = depth + 1, j + 2
+                elif text.startswith("*/", j):
+                    depth, j = depth - 1, j + 2
+                else:
+                    j += 1
+            out.append(" ")
+            i = j
+            continue
+        if ch in ("'", '"'):
+            j = i + 1
+            while j < n and not (text[j] == ch and not text.startswith(ch * 2, j)):
+                j += 2 if text.startswith(ch * 2, j) else 1
+            out.append(text[i : j + 1])
+            i = j + 1
+            continue
+        if ch == "$":
+            m = _DOLLAR_TAG.match(text, i)
+            if m:
+                end = text.find(m.group(0), m.end())
+                end = n if end < 0 else end + len(m.group(0))
+                out.append(text[i:end])
+                i = end
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def unwrap_parens(text: str) -> str:
     """An expression without the parentheses that enclose all of it: `((a > 0))` -> `a > 0`."""
     text = text.strip()

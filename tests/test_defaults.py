@@ -32,6 +32,11 @@ from migrator.schema import Default
         ("postgresql", "nextval('users_id_seq'::regclass)", Default("sequence", "public.users_id_seq")),
         ("postgresql", "nextval('billing.\"Invoice_id_seq\"'::regclass)", Default("sequence", "billing.Invoice_id_seq")),
         ("postgresql", "gen_random_uuid()", Default("expression", "gen_random_uuid()")),
+        # regression: the static reader spells x::t as CAST(x AS t) (seen on documenso's migrations)
+        ("postgresql", "CAST(array['USER'] AS \"Role\"[])", Default("expression", "ARRAY['USER']")),
+        ("postgresql", "ARRAY['USER'::\"Role\"]", Default("expression", "ARRAY['USER']")),
+        ("postgresql", "CAST('draft' AS TEXT)", Default("literal", "'draft'")),
+        ("postgresql", "CAST(lower('A (b)') AS TEXT)", Default("expression", "lower('A (b)')")),
         ("postgresql", "(lower('X'::text))", Default("expression", "lower('X')")),
     ],
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from migrator.sqltext import mask_url, quote_ident, redact, split_statements
+from migrator.sqltext import mask_url, quote_ident, redact, split_statements, strip_comments
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,9 @@ CREATE INDEX i ON t(a);"""
 
 def test_split_drops_comment_only_input() -> None:
     assert split_statements("-- nothing\n/* here */\n;;") == []
+
+
+def test_strip_comments_keeps_quoted_text() -> None:
+    sql = "ALTER TABLE t DROP COLUMN a, -- why: 'x'\nADD COLUMN b text DEFAULT '--not a comment' /* gone */;"
+    assert strip_comments(sql) == "ALTER TABLE t DROP COLUMN a, \nADD COLUMN b text DEFAULT '--not a comment'  ;"
+    assert strip_comments("SELECT $$ -- kept $$") == "SELECT $$ -- kept $$"

@@ -41,7 +41,7 @@ from migrator import defaults as defaults_mod
 from migrator import schema as model
 from migrator import types as types_mod
 from migrator.inspect import InspectOptions, keep_namespace, keep_table
-from migrator.sqltext import Statement, split_statements, unwrap_parens
+from migrator.sqltext import Statement, split_statements, strip_comments, unwrap_parens
 
 NAMEDATALEN = 64  # PostgreSQL identifiers are at most NAMEDATALEN - 1 bytes
 
@@ -238,7 +238,8 @@ class StaticReader:
     # -- driving ------------------------------------------------------------
 
     def apply(self, file: str, st: Statement) -> None:
-        text = st.text.strip()
+        # Comments may sit between the actions of one ALTER TABLE (Prisma writes them there).
+        text = strip_comments(st.text).strip()
         guarded = _DUPLICATE_GUARD.match(text)
         if guarded:
             # Drizzle wraps ADD CONSTRAINT in a block that only ignores "already exists";

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import FIXTURES, run_sql
+from ..conftest import FIXTURES, run_sql
 
 from migrator import pgcluster
 from migrator import schema as model
@@ -459,3 +459,16 @@ def test_no_server_falls_back_to_static_with_a_note(tmp_path, monkeypatch):
     assert (t.origin.file, t.origin.line) == (str(script), 1)
     with pytest.raises(EngineUnavailable, match="no PostgreSQL server available"):
         load_sql(str(script), InspectOptions(), engine="live")
+
+
+def test_static_reading_survives_comments_between_alter_actions(pg_url: str) -> None:
+    """Regression (documenso's migrations): `ALTER TABLE t DROP …, -- note\nADD …`."""
+    from migrator.inspect.sql import load_sql
+
+    path = str(FIXTURES / "sql" / "alter_with_comments.sql")
+    static = load_sql(path, InspectOptions(), engine="static").canonical()
+    live = load_sql(path, InspectOptions(dev_url=pg_url), engine="live").canonical()
+    assert not [n for n in static.notes if "not interpreted" in n]
+    team = static.table("public.Team")
+    assert [c.name for c in team.columns] == ["id", "roles", "settingsId", "tags"]
+    assert static == live
