@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from migrator.schema import Default
-from migrator.sqltext import unwrap_parens
+from migrator.sqltext import find_top_level, unwrap_parens
 
 # Spellings of "the current timestamp" per dialect, lower case, spaces removed.
 CURRENT_TIMESTAMP_SPELLINGS: dict[str, frozenset[str]] = {
@@ -127,22 +127,8 @@ def _strip_cast_calls(text: str) -> str:
     if not m or not text.rstrip().endswith(")"):
         return text
     body = text.rstrip()[m.end() : -1]
-    depth, quote = 0, None
-    for i, ch in enumerate(body):
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in ("'", '"'):
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return text
-        elif depth == 0 and body[i : i + 4].upper() == " AS " :
-            return _strip_cast_calls(body[:i].strip())
-    return text
+    at = find_top_level(body, " AS ")
+    return _strip_cast_calls(body[:at].strip()) if at > 0 else text
 
 
 def _normalize_number(text: str) -> str:

@@ -73,14 +73,7 @@ def strip_comments(text: str) -> str:
             i = n if j < 0 else j
             continue
         if ch == "/" and text.startswith("/*", i):
-            depth, j = 1, i + 2
-            while j < n and depth:
-                if text.startswith("/*", j):
-                    depth, j = depth + 1, j + 2
-                elif text.startswith("*/", j):
-                    depth, j = depth - 1, j + 2
-                else:
-                    j += 1
+            j = _block_comment_end(text, i)
             out.append(" ")
             i = j
             continue
@@ -114,6 +107,34 @@ def unwrap_parens(text: str) -> str:
 
 def _balanced(text: str) -> bool:
     """True when every parenthesis outside quotes is closed, never going below zero."""
+    return _depth_after(text) == 0
+
+
+def find_top_level(text: str, needle: str) -> int:
+    """Index of `needle` (case-insensitive) outside quotes and parentheses; -1 if absent
+    or if the parentheses close more than they open before it."""
+    depth, quote = 0, None
+    upper = needle.upper()
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in ("'", '"'):
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return -1
+        elif depth == 0 and text[i : i + len(upper)].upper() == upper:
+            return i
+    return -1
+
+
+def _depth_after(text: str) -> int | None:
+    """Open parentheses left at the end of `text`: negative as soon as more close than
+    opened, None when a quote is left open."""
     depth, quote = 0, None
     for ch in text:
         if quote:
@@ -126,8 +147,21 @@ def _balanced(text: str) -> bool:
         elif ch == ")":
             depth -= 1
             if depth < 0:
-                return False
-    return depth == 0 and quote is None
+                return depth
+    return None if quote else depth
+
+
+def _block_comment_end(text: str, start: int) -> int:
+    """Index just past the /* … */ comment opening at `start` (they nest in PostgreSQL)."""
+    depth, j, n = 1, start + 2, len(text)
+    while j < n and depth:
+        if text.startswith("/*", j):
+            depth, j = depth + 1, j + 2
+        elif text.startswith("*/", j):
+            depth, j = depth - 1, j + 2
+        else:
+            j += 1
+    return j
 
 
 @dataclass(frozen=True)
@@ -182,14 +216,7 @@ def split_statements(script: str) -> list[Statement]:
             i = n if j < 0 else j
             continue
         if ch == "/" and script.startswith("/*", i):
-            depth, j = 1, i + 2
-            while j < n and depth:
-                if script.startswith("/*", j):
-                    depth, j = depth + 1, j + 2
-                elif script.startswith("*/", j):
-                    depth, j = depth - 1, j + 2
-                else:
-                    j += 1
+            j = _block_comment_end(script, i)
             line += script.count("\n", i, j)
             i = j
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from migrator.sqltext import mask_url, quote_ident, redact, split_statements, strip_comments
+from migrator.sqltext import find_top_level, mask_url, quote_ident, redact, split_statements, strip_comments, unwrap_parens
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,16 @@ def test_strip_comments_keeps_quoted_text() -> None:
     sql = "ALTER TABLE t DROP COLUMN a, -- why: 'x'\nADD COLUMN b text DEFAULT '--not a comment' /* gone */;"
     assert strip_comments(sql) == "ALTER TABLE t DROP COLUMN a, \nADD COLUMN b text DEFAULT '--not a comment'  ;"
     assert strip_comments("SELECT $$ -- kept $$") == "SELECT $$ -- kept $$"
+
+
+@pytest.mark.parametrize(
+    ("text", "unwrapped"),
+    [("((a > 0))", "a > 0"), ("(a) AND (b)", "(a) AND (b)"), ("(')')", "')'"), ("(\"x)\")", '"x)"'), ("a", "a")],
+)
+def test_unwrap_parens(text: str, unwrapped: str) -> None:
+    assert unwrap_parens(text) == unwrapped
+
+
+def test_find_top_level_skips_quotes_and_parentheses() -> None:
+    assert find_top_level("lower(x AS y) AS text", " AS ") == 13
+    assert find_top_level("'a AS b'", " AS ") == -1
