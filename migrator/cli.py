@@ -13,13 +13,12 @@ import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
-from urllib.parse import urlsplit
 
 import typer
 
 from migrator import __version__
 from migrator.errors import EXIT_BAD_INPUT, EXIT_FAILURE, MigratorError
-from migrator.sqltext import mask_url, redact
+from migrator.sqltext import redact, url_secrets
 
 app = typer.Typer(
     name="migrator",
@@ -41,21 +40,6 @@ class Dialect(str, Enum):
     sqlite = "sqlite"
 
 
-def _secrets(*specs: str | None) -> list[str]:
-    """Passwords embedded in URLs the user gave us, so no message can echo them."""
-    found = []
-    for spec in specs:
-        if not spec or "://" not in spec:
-            continue
-        try:
-            password = urlsplit(spec).password
-        except ValueError:
-            password = None
-        if password:
-            found.append(password)
-    return found
-
-
 def _console(**kwargs):
     # rich is imported only when something is printed through it: start-up time counts.
     from rich.console import Console
@@ -73,7 +57,7 @@ class _Guard:
     """Turn library errors into one-line messages and exit codes."""
 
     def __init__(self, *specs: str | None) -> None:
-        self.secrets = _secrets(*specs)
+        self.secrets = [secret for spec in specs for secret in url_secrets(spec)]
 
     def __enter__(self) -> _Guard:
         return self
@@ -234,4 +218,4 @@ def main() -> None:
         sys.exit(EXIT_FAILURE)
 
 
-__all__ = ["app", "main", "mask_url", "EXIT_BAD_INPUT"]
+__all__ = ["app", "main", "EXIT_BAD_INPUT"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 _PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
 
@@ -34,24 +34,40 @@ def quote_always(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def mask_url(url: str) -> str:
-    """The URL with its password replaced by ***; anything unparsable is returned as is."""
+def url_secrets(url: str | None) -> list[str]:
+    """Every spelling of the password a URL carries (userinfo, percent-decoded, ?password=),
+    longest first so that a password containing another secret is removed whole."""
+    if not url:
+        return []
+    found: list[str] = []
     try:
         parts = urlsplit(url)
+        if parts.password:
+            found += [parts.password, unquote(parts.password)]
+        found += [v for k, v in parse_qsl(parts.query) if k == "password" and v]
     except ValueError:
-        return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    netloc = f"{user}:***@{host}" + (f":{port}" if port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+        match = re.search(r"//[^:/@]*:([^@]*)@", url)
+        if match:
+            found.append(match.group(1))
+    return sorted({s for s in found if s}, key=len, reverse=True)
+
+
+def mask_url(url: str) -> str:
+    """The URL as it may appear in messages and origins: no password anywhere.
+
+    Done on the text rather than by re-assembling a parsed URL, so a URL with a bad port
+    or an odd host is still shown as the user wrote it.
+    """
+    match = re.match(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<netloc>[^/?#]*)(?P<rest>.*)$", url, re.DOTALL)
+    text = url
+    if match:
+        netloc = match.group("netloc")
+        userinfo, at, hostport = netloc.rpartition("@")
+        if at and ":" in userinfo:
+            netloc = userinfo.split(":", 1)[0] + ":***@" + hostport
+        text = match.group("scheme") + netloc + match.group("rest")
+    text = re.sub(r"([?&]password=)[^&#]*", r"\1***", text)
+    return redact(text, *url_secrets(url))
 
 
 def redact(text: str, *secrets: str | None) -> str:
@@ -107,14 +123,20 @@ def unwrap_parens(text: str) -> str:
 
 def _balanced(text: str) -> bool:
     """True when every parenthesis outside quotes is closed, never going below zero."""
-    return _depth_after(text) == 0
+    return _scan(text, None) == (-1, 0)
 
 
 def find_top_level(text: str, needle: str) -> int:
     """Index of `needle` (case-insensitive) outside quotes and parentheses; -1 if absent
     or if the parentheses close more than they open before it."""
+    return _scan(text, needle.upper())[0]
+
+
+def _scan(text: str, needle: str | None) -> tuple[int, int | None]:
+    """One pass over `text` outside quotes: (index of the upper-case `needle` at depth 0
+    or -1, parentheses left open at the end: negative once more close than opened, None
+    when a quote is left open)."""
     depth, quote = 0, None
-    upper = needle.upper()
     for i, ch in enumerate(text):
         if quote:
             if ch == quote:
@@ -126,29 +148,10 @@ def find_top_level(text: str, needle: str) -> int:
         elif ch == ")":
             depth -= 1
             if depth < 0:
-                return -1
-        elif depth == 0 and text[i : i + len(upper)].upper() == upper:
-            return i
-    return -1
-
-
-def _depth_after(text: str) -> int | None:
-    """Open parentheses left at the end of `text`: negative as soon as more close than
-    opened, None when a quote is left open."""
-    depth, quote = 0, None
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in ("'", '"'):
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return depth
-    return None if quote else depth
+                return -1, depth
+        elif needle and depth == 0 and text[i : i + len(needle)].upper() == needle:
+            return i, depth
+    return -1, (None if quote else depth)
 
 
 def _block_comment_end(text: str, start: int) -> int:

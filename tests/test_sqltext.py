@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from migrator.sqltext import find_top_level, mask_url, quote_ident, redact, split_statements, strip_comments, unwrap_parens
+from migrator.sqltext import find_top_level, mask_url, url_secrets, quote_ident, redact, split_statements, strip_comments, unwrap_parens
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,8 @@ def test_quote_ident(name: str, quoted: str) -> None:
         ("postgresql://app@localhost/app", "postgresql://app@localhost/app"),
         ("sqlite:///x.db", "sqlite:///x.db"),
         ("postgresql://u:pw@[::1]:5433/d", "postgresql://u:***@[::1]:5433/d"),
+        ("postgresql://u@h/d?password=hunter2&sslmode=require", "postgresql://u@h/d?password=***&sslmode=require"),
+        ("postgresql://u:s3cret@h:notaport/d", "postgresql://u:***@h:notaport/d"),
     ],
 )
 def test_mask_url(url: str, masked: str) -> None:
@@ -83,3 +85,8 @@ def test_unwrap_parens(text: str, unwrapped: str) -> None:
 def test_find_top_level_skips_quotes_and_parentheses() -> None:
     assert find_top_level("lower(x AS y) AS text", " AS ") == 13
     assert find_top_level("'a AS b'", " AS ") == -1
+
+
+def test_url_secrets_finds_every_spelling() -> None:
+    assert url_secrets("postgresql://u:p%40ss@h/d?password=other") == ["p%40ss", "other", "p@ss"]  # longest first
+    assert url_secrets("sqlite:///x.db") == [] and url_secrets(None) == []

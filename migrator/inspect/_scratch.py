@@ -41,13 +41,12 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from urllib.parse import unquote, urlsplit
 
 from migrator import pgcluster
 from migrator import schema as model
 from migrator.errors import BadInput, ConnectionFailed, EngineUnavailable
 from migrator.inspect import InspectOptions
-from migrator.sqltext import Statement, mask_url, redact
+from migrator.sqltext import Statement, mask_url, redact, url_secrets
 
 SCRATCH_PREFIX = "migrator_scratch_"
 
@@ -136,16 +135,6 @@ def stop_shared_cluster() -> None:
 # PostgreSQL
 
 
-def _password_secrets(url: str) -> list[str]:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return []
-    found = [parts.password, unquote(parts.password)] if parts.password else []
-    found += re.findall(r"[?&]password=([^&#]*)", url)
-    return sorted({s for s in found if s}, key=len, reverse=True)
-
-
 def _reason(exc: BaseException, hidden: list[str]) -> str:
     """The first line of a driver error's message, without secrets."""
     diag = getattr(exc, "diag", None)
@@ -168,7 +157,7 @@ def apply_postgres_on(server_url: str, files: Sequence[ScriptFile], options: Ins
     from migrator.inspect import postgres
 
     shown = mask_url(server_url)
-    hidden = _password_secrets(server_url)
+    hidden = url_secrets(server_url)
     admin = postgres.connect(server_url)  # one-line BadInput/ConnectionFailed, password masked
     admin.read_only = None  # postgres.connect makes its connections read-only; we create a database
     name = SCRATCH_PREFIX + secrets.token_hex(8)

@@ -50,14 +50,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from migrator import defaults as pgdefaults
 from migrator import schema as model
 from migrator import types as pgtypes
 from migrator.errors import BadInput, ConnectionFailed, MigratorError
 from migrator.inspect import InspectOptions, keep_namespace, keep_table, register
-from migrator.sqltext import mask_url, redact, unwrap_parens
+from migrator.sqltext import mask_url, redact, unwrap_parens, url_secrets
 
 if TYPE_CHECKING:
     import psycopg
@@ -246,41 +245,9 @@ def _driver_conninfo(url: str) -> str:
     return re.sub(r"^(postgres(?:ql)?)\+[A-Za-z0-9_]+://", r"\1://", url)
 
 
-def _secrets(url: str) -> list[str]:
-    """Every spelling of the password the URL carries (userinfo or ?password=)."""
-    found: list[str] = []
-    try:
-        parts = urlsplit(url)
-        if parts.password:
-            found += [parts.password, unquote(parts.password)]
-        for key, value in parse_qsl(parts.query, keep_blank_values=False):
-            if key == "password" and value:
-                found += [value]
-    except ValueError:
-        match = re.search(r"//[^:/@]*:([^@]*)@", url)
-        if match:
-            found.append(match.group(1))
-    # Longest first, so a password that contains another secret is removed whole.
-    return sorted({s for s in found if s}, key=len, reverse=True)
-
-
 def masked(url: str) -> str:
-    """The URL as it may appear in messages and origins: no password anywhere.
-
-    Done on the text rather than by re-assembling a parsed URL, so a URL with a bad port
-    or an odd host is still shown as the user wrote it.
-    """
-    match = re.match(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<netloc>[^/?#]*)(?P<rest>.*)$", url, re.DOTALL)
-    if match:
-        netloc = match.group("netloc")
-        userinfo, at, hostport = netloc.rpartition("@")
-        if at and ":" in userinfo:
-            netloc = userinfo.split(":", 1)[0] + ":***@" + hostport
-        text = match.group("scheme") + netloc + match.group("rest")
-    else:
-        text = mask_url(url)
-    text = re.sub(r"([?&]password=)[^&#]*", r"\1***", text)
-    return redact(text, *_secrets(url))
+    """The URL as it may appear in messages and origins (kept as a public name)."""
+    return mask_url(url)
 
 
 def _reason(exc: BaseException, secrets: list[str]) -> str:
@@ -321,7 +288,7 @@ def connect(url: str) -> psycopg.Connection:
     import psycopg
 
     conninfo = _driver_conninfo(url)
-    secrets = _secrets(url)
+    secrets = url_secrets(url)
     kwargs: dict[str, Any] = {"autocommit": True, "application_name": "migrator"}
     try:
         given = psycopg.conninfo.conninfo_to_dict(conninfo)
@@ -346,7 +313,7 @@ def inspect_url(url: str, options: InspectOptions, source_label: str | None = No
     label = source_label if source_label is not None else masked(url)
     conn = connect(url)
     try:
-        return _inspect(conn, options, label, _secrets(url))
+        return _inspect(conn, options, label, url_secrets(url))
     finally:
         conn.close()
 
@@ -357,7 +324,7 @@ def inspect_connection(conn: psycopg.Connection, options: InspectOptions, source
     The reading runs in its own read-only transaction (a savepoint if the caller has one
     open, so the caller sees its own uncommitted objects) and is rolled back at the end.
     """
-    return _inspect(conn, options, source_label, _secrets(source_label))
+    return _inspect(conn, options, source_label, url_secrets(source_label))
 
 
 def _inspect(conn: psycopg.Connection, options: InspectOptions, label: str, secrets: list[str]) -> model.Schema:
