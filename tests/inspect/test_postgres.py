@@ -810,10 +810,10 @@ def test_password_in_query_string_is_masked_too() -> None:
 
 
 @pytest.fixture(scope="module")
-def password_cluster():
-    """A server of its own that asks one role for a password (the shared one trusts everybody)."""
-    if not pgcluster.available():
-        pytest.skip("PostgreSQL server binaries not installed")
+def password_cluster(pg_cluster):
+    """A server of its own that asks one role for a password (the shared one trusts everybody).
+
+    Depends on pg_cluster so that missing server binaries fail in CI exactly as there."""
     with pgcluster.EphemeralCluster() as cluster:
         with psycopg.connect(cluster.url, autocommit=True) as conn:
             conn.execute("CREATE ROLE app LOGIN PASSWORD 'p@ss/w:rd secret'")
