@@ -48,8 +48,14 @@ def _console(**kwargs):
 
 
 def _fail(message: str, code: int, secrets: list[str]) -> typer.Exit:
-    text = redact(" ".join(message.split()), *secrets)
-    _console(stderr=True, highlight=False, soft_wrap=True).print(f"[red]error:[/red] {text}", markup=True)
+    """Print `error: <first line>` and exit; later lines (a source line and its caret) follow as they are."""
+    from rich.markup import escape
+
+    first, _, context = message.partition("\n")
+    console = _console(stderr=True, highlight=False, soft_wrap=True)
+    console.print(f"[red]error:[/red] {escape(redact(' '.join(first.split()), *secrets))}", markup=True)
+    if context.strip():
+        console.print(redact(context.rstrip(), *secrets), markup=False)
     return typer.Exit(code)
 
 
