@@ -55,6 +55,9 @@ _COMMON: dict[str, tuple[str, dict]] = {
     "jsonb": ("jsonb", {}),
     "bytea": ("bytes", {}),
     "blob": ("bytes", {}),
+    "bit": ("bit", {}),
+    "bit varying": ("varbit", {}),
+    "varbit": ("varbit", {}),
     "serial": ("integer", {}),
     "serial4": ("integer", {}),
     "smallserial": ("smallint", {}),
@@ -99,11 +102,19 @@ TYPE_ALIASES: dict[str, dict[str, tuple[str, dict]]] = {
 _PARAMETERS: dict[str, tuple[str, ...]] = {
     "varchar": ("length",),
     "char": ("length",),
+    "bit": ("length",),
+    "varbit": ("length",),
     "numeric": ("precision", "scale"),
     "time": ("precision",),
     "timestamp": ("precision",),
     "interval": ("precision",),
     "double": ("precision",),
+}
+
+# Parameters a dialect assumes when a declaration omits them: PostgreSQL reads `bit` and
+# `char` as bit(1) and character(1) (datatype-bit.html, datatype-character.html).
+_IMPLICIT_PARAMETERS: dict[str, dict[str, dict[str, int]]] = {
+    "postgresql": {"bit": {"length": 1}, "char": {"length": 1}},
 }
 
 # Canonical kind -> how each dialect writes it. "{p}" parameters are filled by render_type.
@@ -115,6 +126,7 @@ TYPE_NAMES: dict[str, dict[str, str]] = {
     "postgresql": {
         "double": "double precision",
         "bytes": "bytea",
+        "varbit": "bit varying",
         "timestamp": "timestamp",
         "time": "time",
     },
@@ -189,6 +201,8 @@ def parse_type(text: str, dialect: str) -> SqlType:
         kind = "real" if attrs.pop("precision") <= _FLOAT_REAL_MAX_PRECISION else "double"
     if kind in ("timestamp", "time"):
         attrs.setdefault("timezone", False)
+    for attr, value in _IMPLICIT_PARAMETERS.get(dialect, {}).get(kind, {}).items():
+        attrs.setdefault(attr, value)
     attrs.update(fixed)
     return SqlType(kind, array=array, **attrs)
 
@@ -205,7 +219,7 @@ def render_type(t: SqlType, dialect: str) -> str:
     else:
         base = names.get(t.name, TYPE_NAMES["canonical"].get(t.name, t.name))
     if dialect != "sqlite" or t.name in ("varchar", "char", "numeric"):
-        if t.name in ("varchar", "char") and t.length is not None:
+        if t.name in ("varchar", "char", "bit", "varbit") and t.length is not None:
             base += f"({t.length})"
         elif t.name == "numeric" and t.precision is not None:
             base += f"({t.precision},{t.scale})" if t.scale is not None else f"({t.precision})"

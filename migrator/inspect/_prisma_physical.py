@@ -233,7 +233,7 @@ class Mapper:
         self.spec = spec
         self.options = options
         self.prisma_major = prisma_major
-        self.notes: list[str] = []
+        self.notes: list[tuple[str, int, int, str]] = []  # sorted into reading order at the end
         datasources = [b for b in blocks if b.kind == "datasource"]
         if len(datasources) > 1:
             second = datasources[1].position
@@ -289,8 +289,11 @@ class Mapper:
         return model.Origin(self.spec, position.file, position.line, position.column)
 
     def warn(self, position: Position | None, message: str) -> None:
-        where = f"{position.file}:{position.line}:{position.column}: " if position else ""
-        self.notes.append(where + message)
+        if position is None:
+            self.notes.append(("", 0, 0, message))
+        else:
+            self.notes.append((position.file, position.line, position.column,
+                               f"{position.file}:{position.line}:{position.column}: {message}"))
 
     def fail(self, position: Position | None, message: str) -> BadInput:
         where = f"{position.file}:{position.line}:{position.column}: " if position else f"{self.spec}: "
@@ -350,7 +353,7 @@ class Mapper:
             for name, parts in self.namespaces.items()
             if keep_namespace(name, self.options)
         )
-        notes = list(self.notes)
+        notes = [text for *_, text in sorted(self.notes)]
         if self.relation_mode == "prisma":
             notes.insert(0, 'relationMode = "prisma": relations are emulated by Prisma Client; no foreign keys are created')
         if self.provider_name == "cockroachdb":
