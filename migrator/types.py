@@ -6,6 +6,7 @@ SqlType("integer"). Adding a dialect or an alias is a table entry, not a branch.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from migrator.schema import SqlType
@@ -164,6 +165,7 @@ _TYPE_RE = re.compile(
 _FLOAT_REAL_MAX_PRECISION = 24  # float(p) is real up to 24 bits of mantissa, double beyond
 
 
+@functools.lru_cache(maxsize=8192)  # pure; sources parse the same few spellings thousands of times
 def parse_type(text: str, dialect: str) -> SqlType:
     """The canonical type of a declared type string in `dialect`.
 

@@ -497,8 +497,14 @@ class Mapper:
             return spelled
         return self.provider.scalar_types[f.type_name]
 
-    def _field_list(self, m: _Model, attribute: Attribute) -> list[str]:
+    @staticmethod
+    def _fields_arg(attribute: Attribute) -> Value | None:
         value = attribute.arg("fields", 0)
+        # Prisma accepts a lone field without brackets: @@index(userId).
+        return [value] if isinstance(value, (Ident, Call)) else value
+
+    def _field_list(self, m: _Model, attribute: Attribute) -> list[str]:
+        value = self._fields_arg(attribute)
         if not isinstance(value, list):
             raise self.fail(attribute.position, f"@@{attribute.name} needs a list of fields")
         names = []
@@ -510,7 +516,7 @@ class Mapper:
         return names
 
     def _elements(self, m: _Model, attribute: Attribute, method: str = "btree") -> tuple[model.IndexElement, ...]:
-        value = attribute.arg("fields", 0)
+        value = self._fields_arg(attribute)
         if not isinstance(value, list):
             raise self.fail(attribute.position, f"@@{attribute.name} needs a list of fields")
         out = []

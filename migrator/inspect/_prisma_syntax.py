@@ -16,22 +16,21 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
-from typing import Union
+from dataclasses import dataclass
+from typing import NamedTuple, Union
 
 from migrator.errors import BadInput
 
 BLOCK_KINDS = ("datasource", "generator", "model", "view", "enum", "type")
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     file: str
     line: int
     column: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is several times slower
 class Call:
     """`name(args)` in a value position: now(), dbgenerated("…"), title(sort: Desc), raw("…")."""
 
@@ -39,14 +38,14 @@ class Call:
     args: tuple[Argument, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is several times slower
 class Ident:
     """A bare identifier: an enum value, a referential action, a field reference, true/false."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is several times slower
 class Number:
     text: str
 
@@ -54,13 +53,13 @@ class Number:
 Value = Union[str, Number, Ident, Call, list]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is several times slower
 class Argument:
     name: str | None  # None for a positional argument
     value: Value
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is several times slower
 class Attribute:
     """`@name(args)` on a field or `@@name(args)` on a block; `name` has no @ (`db.VarChar`)."""
 
@@ -80,7 +79,7 @@ class Attribute:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is several times slower
 class Field:
     """A field of a model, view or type; a value of an enum (type_name ""); a key of a datasource."""
 
@@ -101,7 +100,7 @@ class Field:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is several times slower
 class Block:
     kind: str
     name: str
@@ -126,17 +125,22 @@ class Block:
         return None
 
 
+# One pass of finditer over the whole file: blanks and `//` comments are skipped inside the
+# pattern, so only meaningful tokens reach Python. `bad` catches what nothing else does.
 _TOKEN = re.compile(
     r"""
-    (?P<nl>\n)
-   |(?P<ws>[ \t\r\f\v\ufeff]+)
-   |(?P<doc>///[^\n]*)
-   |(?P<comment>//[^\n]*)
-   |(?P<str>"(?:[^"\\\n]|\\.)*")
-   |(?P<num>-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
-   |(?P<ident>[A-Za-z_][A-Za-z0-9_]*)
-   |(?P<at2>@@)
-   |(?P<punct>[@{}()\[\],:=?.])
+    (?:[ \t\r\f\v\ufeff]|//(?!/)[^\n]*)*
+    (?:
+      (?P<nl>\n)
+     |(?P<doc>///[^\n]*)
+     |(?P<str>"(?:[^"\\\n]|\\.)*")
+     |(?P<num>-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
+     |(?P<ident>[A-Za-z_][A-Za-z0-9_]*)
+     |(?P<at2>@@)
+     |(?P<punct>[@{}()\[\],:=?.])
+     |(?P<bad>.)
+     |$
+    )
     """,
     re.VERBOSE,
 )
@@ -185,21 +189,21 @@ class _Parser:
     def _tokenize(self) -> list[tuple[str, str, int]]:
         tokens: list[tuple[str, str, int]] = []
         append = tokens.append
-        text, pos, end = self.text, 0, len(self.text)
-        match = _TOKEN.match
-        while pos < end:
-            m = match(text, pos)
-            if m is None:
-                if text[pos] == '"':
-                    raise self.error(pos, "unterminated string")
-                raise self.error(pos, f"unexpected character {text[pos]!r}")
+        for m in _TOKEN.finditer(self.text):
             kind = m.lastgroup
+            if kind is None:
+                continue  # trailing blanks at the end of the file
+            text = m.group(kind)
+            start = m.start(kind)
             if kind == "punct":
-                append((m.group(), m.group(), pos))
-            elif kind != "ws" and kind != "comment":
-                append((kind, m.group(), pos))  # type: ignore[arg-type]
-            pos = m.end()
-        append(("eof", "", end))
+                append((text, text, start))
+            elif kind == "bad":
+                if text == '"':
+                    raise self.error(start, "unterminated string")
+                raise self.error(start, f"unexpected character {text!r}")
+            else:
+                append((kind, text, start))  # type: ignore[arg-type]
+        append(("eof", "", len(self.text)))
         return tokens
 
     def peek(self) -> tuple[str, str, int]:
