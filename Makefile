@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/python examples/learnhub/build_db.py
 	$(BIN)/migrator inspect sqlite:///examples/learnhub/learnhub.db
 	$(BIN)/migrator inspect examples/tutorme/prisma/migrations
+	$(BIN)/migrator inspect prisma:examples/tutorme/prisma/schema.prisma
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -23,6 +24,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_inspect_postgres.py
 	$(BIN)/python bench/bench_inspect_sqlite.py
+	$(BIN)/python bench/bench_inspect_prisma.py $(if $(PRISMA_WASM),--node-modules $(PRISMA_WASM))
 
 clean:
 	rm -rf $(VENV) .pytest_cache
