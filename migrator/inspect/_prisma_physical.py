@@ -765,6 +765,8 @@ class Mapper:
         if isinstance(value, Number):
             return value.text
         if isinstance(value, str):
+            if f.type_name in _NUMERIC_SCALARS and _NUMBER.match(value.strip()):
+                return value.strip()  # @default("2.00") on a Decimal is written as the number 2.00
             if f.type_name == "Json" and self.dialect == "postgresql" and sql_type.name == "jsonb":
                 return _quote(_jsonb_text(value))
             if f.type_name == "DateTime" and self.dialect == "postgresql" and not sql_type.timezone:
@@ -911,6 +913,10 @@ class Mapper:
             foreign_keys=tuple(fks),
             origin=origin,
         )
+
+
+_NUMERIC_SCALARS = frozenset({"Int", "BigInt", "Float", "Decimal"})
+_NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 
 
 def _given(attribute: Attribute) -> str | None:

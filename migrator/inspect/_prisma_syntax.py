@@ -126,10 +126,10 @@ class Block:
 
 
 # One pass of finditer over the whole file: blanks and `//` comments are skipped inside the
-# pattern, so only meaningful tokens reach Python. `bad` catches what nothing else does.
+# pattern (Prisma accepts /* */ too), so only meaningful tokens reach Python. `bad` catches what nothing else does.
 _TOKEN = re.compile(
     r"""
-    (?:[ \t\r\f\v\ufeff]|//(?!/)[^\n]*)*
+    (?:[ \t\r\f\v\ufeff]|//(?!/)[^\n]*|/\*[\s\S]*?\*/)*
     (?:
       (?P<nl>\n)
      |(?P<doc>///[^\n]*)
@@ -200,6 +200,8 @@ class _Parser:
             elif kind == "bad":
                 if text == '"':
                     raise self.error(start, "unterminated string")
+                if self.text.startswith("/*", start):
+                    raise self.error(start, "unterminated block comment")
                 raise self.error(start, f"unexpected character {text!r}")
             else:
                 append((kind, text, start))  # type: ignore[arg-type]

@@ -196,7 +196,10 @@ def apply_postgres_on(server_url: str, files: Sequence[ScriptFile], options: Ins
 
 
 _TRANSACTION_CONTROL = re.compile(
-    r"^(?:BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)(?:\s+(?:WORK|TRANSACTION)\b.*)?$|^(?:VACUUM|ANALYZE|ANALYSE)\b",
+    # SET TRANSACTION must come first in a transaction, and the scratch database runs the whole
+    # script in one (langfuse's backfill migrations open with BEGIN; SET TRANSACTION ISOLATION LEVEL ...).
+    r"^(?:BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)(?:\s+(?:WORK|TRANSACTION)\b.*)?$"
+    r"|^(?:VACUUM|ANALYZE|ANALYSE)\b|^SET\s+(?:TRANSACTION|SESSION\s+CHARACTERISTICS)\b",
     re.IGNORECASE | re.DOTALL,
 )
 _CONCURRENTLY = re.compile(

@@ -496,3 +496,17 @@ def test_the_example_schema(tmp_path: Path) -> None:
     assert bookings.column("id").default == Default("client", "uuid()")
     # tutorme depends on Prisma 5: its join table has the unique index, not a primary key.
     assert ns.table("_SubjectToTutorProfile").primary_key is None
+
+
+def test_block_comments_are_skipped(tmp_path: Path) -> None:
+    """Regression (trigger.dev's schema): Prisma accepts /* … */ comments between blocks."""
+    schema = read(tmp_path, PG + "/**\n * Error groups.\n */\nmodel T {\n  id Int @id /* inline */\n}\n")
+    assert schema.table("public.T").origin.line == 8
+
+
+def test_a_quoted_number_on_a_numeric_field_is_a_number(tmp_path: Path) -> None:
+    """Regression (trigger.dev): @default("2.00") on a Decimal is written DEFAULT 2.00."""
+    schema = read(tmp_path, PG + 'model T {\n  id Int @id\n  burst Decimal @default("2.00") @db.Decimal(4, 2)\n  n Int @default("7")\n}\n')
+    t = schema.table("public.T")
+    assert t.column("burst").default == Default("literal", "2.00")
+    assert t.column("n").default == Default("literal", "7")

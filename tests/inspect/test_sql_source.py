@@ -326,6 +326,10 @@ def test_concurrently_and_transaction_control_are_adjusted():
     assert prepare_postgres("DROP INDEX CONCURRENTLY IF EXISTS i") == "DROP INDEX IF EXISTS i"
     assert prepare_postgres("BEGIN") is None
     assert prepare_postgres("COMMIT") is None
+    # Regression (langfuse): a migration that sets its own isolation level after BEGIN.
+    assert prepare_postgres("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ") is None
+    assert prepare_postgres("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE") is None
+    assert prepare_postgres("SET search_path TO app") == "SET search_path TO app"
     assert prepare_postgres("CREATE TABLE concurrently (a int)") == "CREATE TABLE concurrently (a int)"
 
 
@@ -472,3 +476,9 @@ def test_static_reading_survives_comments_between_alter_actions(pg_url: str) -> 
     team = static.table("public.Team")
     assert [c.name for c in team.columns] == ["id", "roles", "settingsId", "tags"]
     assert static == live
+
+
+def test_a_script_that_sets_its_own_isolation_level_applies(dev):
+    """Regression (langfuse's backfill migrations): BEGIN; SET TRANSACTION …; … COMMIT."""
+    schema = load(f"sql:{SQL / 'transaction_settings.sql'}", dev)
+    assert [c.name for c in schema.table("public.evaluators").columns] == ["id", "name"]
