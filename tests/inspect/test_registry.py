@@ -14,7 +14,7 @@ from migrator.errors import BadInput
 
 def test_every_source_is_discovered() -> None:
     names = {s.name for s in sources.sources()}
-    assert {"postgresql", "sqlite", "sql", "sqlalchemy", "snapshot"} <= names
+    assert {"postgresql", "sqlite", "sql", "sqlalchemy", "snapshot", "drizzle"} <= names
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,7 @@ def test_every_source_is_discovered() -> None:
         ("sql:schema.sql", "sql"),
         ("sqlalchemy:app.models:Base", "sqlalchemy"),
         ("snapshot:s.json", "snapshot"),
+        ("drizzle:src/db/schema", "drizzle"),
     ],
 )
 def test_scheme_picks_the_source(spec: str, name: str) -> None:
@@ -63,7 +64,7 @@ def test_discovery_does_not_import_heavy_libraries() -> None:
     heavy libraries when they are used, not when the registry discovers them."""
     code = (
         "import sys, migrator.inspect as s; s.sources(); "
-        "heavy = [m for m in ('sqlalchemy', 'sqlglot', 'alembic', 'libcst') if m in sys.modules]; "
+        "heavy = [m for m in ('sqlalchemy', 'sqlglot', 'alembic', 'libcst', 'tree_sitter', 'tree_sitter_typescript') if m in sys.modules]; "
         "print(','.join(heavy))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,0 +1,1241 @@
+"""The implementation of the `drizzle:` source (see migrator.inspect.drizzle).
+
+Two halves: migrator.inspect._drizzle_js evaluates the TypeScript into tables, enums and
+builder chains; this module says what drizzle-kit `generate`/`push` creates from them,
+as the live readers would read it back. Each rule cites the drizzle docs page it comes
+from (orm.drizzle.team/docs/...) and was checked against drizzle-kit 0.31's output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from migrator import schema as model
+from migrator.defaults import classify_default
+from migrator.errors import BadInput
+from migrator.inspect import InspectOptions, keep_namespace, keep_table
+from migrator.inspect._drizzle_js import (
+    Builder,
+    ColumnRef,
+    DrizzleFn,
+    EnumObj,
+    JsFunction,
+    Loc,
+    Module,
+    Opaque,
+    Project,
+    RelationDecl,
+    RelationHelper,
+    RelationsObj,
+    SqlTemplate,
+    TableObj,
+    call_function,
+    js_number_text,
+    source_files,
+)
+from migrator.sqltext import quote_ident, unwrap_parens
+from migrator.types import enum_type, parse_type
+
+SCHEME = "drizzle:"
+DIALECTS = {"pg": "postgresql", "sqlite": "sqlite", "mysql": "mysql"}
+# docs/sql-schema-declaration: tables without a schema live in the database's default one.
+DEFAULT_NAMESPACE = {"postgresql": "public", "sqlite": "main", "mysql": "main"}
+PG_NAME_BYTES = 63  # PostgreSQL truncates every identifier to NAMEDATALEN - 1 bytes
+_CONFIG_NAMES = tuple(f"drizzle.config.{s}" for s in ("ts", "mts", "cts", "js", "mjs", "cjs", "json"))
+
+
+# ---------------------------------------------------------------------------
+# Column types, per dialect: builder name -> the SQL type drizzle-kit writes, given the
+# builder's config object. The text then goes through migrator.types.parse_type, like
+# every other source's declared types. (docs/column-types/pg, docs/column-types/sqlite,
+# docs/column-types/mysql.)
+
+
+def _sized(base: str, key: str = "length") -> Callable[[dict], str]:
+    return lambda c: f"{base}({c[key]})" if isinstance(c.get(key), int) else base
+
+
+def _numeric(c: dict) -> str:
+    # docs/column-types/pg#numeric: numeric(precision, scale); PostgreSQL stores numeric(p) as numeric(p,0).
+    p, s = c.get("precision"), c.get("scale")
+    if isinstance(p, int):
+        return f"numeric({p},{s if isinstance(s, int) else 0})"
+    return "numeric"
+
+
+def _timestamp(base: str) -> Callable[[dict], str]:
+    # docs/column-types/pg#timestamp: { precision, withTimezone }; no precision means the default (6).
+    def text(c: dict) -> str:
+        p = c.get("precision")
+        out = f"{base}({p})" if isinstance(p, int) else base
+        return out + (" with time zone" if c.get("withTimezone") else "")
+
+    return text
+
+
+def _interval(c: dict) -> str:
+    fields = f" {c['fields']}" if isinstance(c.get("fields"), str) else ""
+    p = c.get("precision")
+    return f"interval{fields}" + (f"({p})" if isinstance(p, int) else "")
+
+
+PG_TYPES: dict[str, Callable[[dict], str]] = {
+    "smallint": lambda c: "smallint",
+    "integer": lambda c: "integer",
+    "bigint": lambda c: "bigint",
+    "serial": lambda c: "integer",  # docs/column-types/pg#serial: integer + owned sequence + NOT NULL
+    "smallserial": lambda c: "smallint",
+    "bigserial": lambda c: "bigint",
+    "boolean": lambda c: "boolean",
+    "text": lambda c: "text",  # { enum } is a TypeScript-only constraint: still text
+    "varchar": _sized("varchar"),
+    # docs/column-types/pg#char: char without a length is character(1) in PostgreSQL.
+    "char": lambda c: f"char({c['length']})" if isinstance(c.get("length"), int) else "char(1)",
+    "numeric": _numeric,
+    "decimal": _numeric,
+    "real": lambda c: "real",
+    "doublePrecision": lambda c: "double precision",
+    "json": lambda c: "json",
+    "jsonb": lambda c: "jsonb",
+    "uuid": lambda c: "uuid",
+    "bytea": lambda c: "bytea",
+    "date": lambda c: "date",
+    "time": _timestamp("time"),
+    "timestamp": _timestamp("timestamp"),
+    "interval": _interval,
+    "inet": lambda c: "inet",
+    "cidr": lambda c: "cidr",
+    "macaddr": lambda c: "macaddr",
+    "macaddr8": lambda c: "macaddr8",
+    "point": lambda c: "point",
+    "line": lambda c: "line",
+    "vector": _sized("vector", "dimensions"),
+    "halfvec": _sized("halfvec", "dimensions"),
+    "sparsevec": _sized("sparsevec", "dimensions"),
+    "bit": _sized("bit", "dimensions"),
+    "geometry": lambda c: f"geometry({c.get('type', 'point')})",
+}
+
+SQLITE_TYPES: dict[str, Callable[[dict], str]] = {
+    # docs/column-types/sqlite: every integer mode (number, boolean, timestamp, timestamp_ms) is INTEGER,
+    # every blob mode (buffer, json, bigint) BLOB, text { mode: 'json' } TEXT.
+    "integer": lambda c: "integer",
+    "int": lambda c: "integer",
+    "text": lambda c: "text",  # text(256) declares a length SQLite ignores
+    "blob": lambda c: "blob",
+    "real": lambda c: "real",
+    "numeric": lambda c: "numeric",
+}
+
+MYSQL_TYPES: dict[str, Callable[[dict], str]] = {
+    "int": lambda c: "int",
+    "tinyint": lambda c: "tinyint",
+    "smallint": lambda c: "smallint",
+    "mediumint": lambda c: "mediumint",
+    "bigint": lambda c: "bigint",
+    "serial": lambda c: "bigint",  # docs/column-types/mysql#serial: bigint unsigned auto_increment
+    "boolean": lambda c: "boolean",
+    "text": lambda c: "text",
+    "tinytext": lambda c: "tinytext",
+    "mediumtext": lambda c: "mediumtext",
+    "longtext": lambda c: "longtext",
+    "varchar": _sized("varchar"),
+    "char": _sized("char"),
+    "decimal": _numeric,
+    "double": lambda c: "double",
+    "float": lambda c: "float",
+    "real": lambda c: "real",
+    "json": lambda c: "json",
+    "date": lambda c: "date",
+    "datetime": lambda c: "datetime",
+    "time": lambda c: "time",
+    "timestamp": lambda c: "timestamp",
+    "year": lambda c: "year",
+    "binary": lambda c: "binary",
+    "varbinary": lambda c: "varbinary",
+}
+
+COLUMN_TYPES = {"postgresql": PG_TYPES, "sqlite": SQLITE_TYPES, "mysql": MYSQL_TYPES}
+# docs/column-types/pg#serial: the sequence-backed integer builders.
+PG_SERIALS = frozenset({"serial", "smallserial", "bigserial"})
+# Drizzle's identity builders (docs/column-types/pg#identity-columns) -> Identity.generation.
+IDENTITY_CALLS = {"generatedAlwaysAsIdentity": "always", "generatedByDefaultAsIdentity": "by_default"}
+# (min, max) of the integer kinds, for identity starts of descending sequences.
+_INT_RANGE = {"smallint": (-(2**15), 2**15 - 1), "integer": (-(2**31), 2**31 - 1), "bigint": (-(2**63), 2**63 - 1)}
+# Client-side generators (docs/column-types/pg#default-value): they never reach the database.
+CLIENT_DEFAULTS = ("$defaultFn", "$default")
+CLIENT_UPDATES = ("$onUpdateFn", "$onUpdate")
+# Builders of the extras callback (docs/indexes-constraints).
+EXTRA_BUILDERS = frozenset({"index", "uniqueIndex", "primaryKey", "unique", "foreignKey", "check"})
+# Extras the schema model has no place for: a note, not a warning about the schema.
+IGNORED_EXTRAS = frozenset({"pgPolicy", "policy"})
+_NUMERIC_KINDS = frozenset({"smallint", "integer", "bigint", "numeric", "real", "double"})
+_TEXT_KINDS = frozenset({"text", "varchar", "char", "enum", "uuid"})
+_REFERENTIAL = {"cascade": "CASCADE", "restrict": "RESTRICT", "no action": "NO ACTION", "set null": "SET NULL", "set default": "SET DEFAULT"}
+
+
+# ---------------------------------------------------------------------------
+# Public results
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One entry of a relations() call: `author: one(users, { fields, references })`."""
+
+    table: str  # qualified name of the table the relations belong to
+    name: str
+    kind: str  # "one" | "many"
+    target: str | None  # qualified name of the related table
+    fields: tuple[str, ...] = ()  # column names of `table`
+    references: tuple[str, ...] = ()  # column names of `target`
+    relation_name: str | None = None
+    origin: model.Origin | None = None
+
+
+@dataclass(frozen=True)
+class DrizzleProject:
+    """What a Drizzle schema says: the database drizzle-kit would create, its relations, and warnings."""
+
+    schema: model.Schema
+    relations: tuple[Relation, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DrizzleConfig:
+    path: Path | None = None
+    casing: str | None = None  # "snake_case" | "camelCase"
+    dialect: str | None = None
+    schema: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------
+# Entry points
+
+
+def load(spec: str, options: InspectOptions) -> model.Schema:
+    return read_project(spec, options).schema
+
+
+def read_project(path: str | Path, options: InspectOptions | None = None) -> DrizzleProject:
+    """Read a Drizzle schema (a file, or a folder of schema modules, or a project with drizzle.config.ts)."""
+    options = options or InspectOptions()
+    text = str(path)
+    label = text if text.startswith(SCHEME) else SCHEME + text
+    target = Path(text[len(SCHEME) :] if text.startswith(SCHEME) else text)
+    if not target.exists():
+        raise BadInput(f"{target}: no such file or folder")
+    config = find_config(target)
+    entries = _entry_files(target, config)
+    if not entries:
+        raise BadInput(f"{target}: no TypeScript or JavaScript files in this folder")
+    return _Reader(label, target, entries, config, options).read()
+
+
+def find_config(target: Path) -> DrizzleConfig:
+    """The drizzle.config.* in the target's folder or the nearest parent, read for casing, dialect and schema."""
+    folder = target.resolve() if target.is_dir() else target.resolve().parent
+    for candidate in [folder, *folder.parents]:
+        for name in _CONFIG_NAMES:
+            config = candidate / name
+            if config.is_file():
+                return _read_config(config)
+    return DrizzleConfig()
+
+
+_CONFIG_STRING = r"""\s*:\s*['"`]([^'"`]+)['"`]"""
+
+
+def _read_config(path: Path) -> DrizzleConfig:
+    """The settings migrator needs from drizzle.config.ts, read as text (running it would need Node)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return DrizzleConfig(path)
+    text = re.sub(r"/\*.*?\*/|(?<![:'\"])//[^\n]*", "", text, flags=re.S)
+    casing = re.search(r"\bcasing" + _CONFIG_STRING, text)
+    dialect = re.search(r"\bdialect" + _CONFIG_STRING, text)
+    schema: tuple[str, ...] = ()
+    listed = re.search(r"\bschema\s*:\s*\[([^\]]*)\]", text)
+    single = re.search(r"\bschema" + _CONFIG_STRING, text)
+    if listed:
+        schema = tuple(re.findall(r"""['"`]([^'"`]+)['"`]""", listed.group(1)))
+    elif single:
+        schema = (single.group(1),)
+    return DrizzleConfig(
+        path=path,
+        casing=casing.group(1) if casing else None,
+        dialect=dialect.group(1) if dialect else None,
+        schema=schema,
+    )
+
+
+def _entry_files(target: Path, config: DrizzleConfig) -> list[Path]:
+    """The files whose exports make the schema, as drizzle-kit's `schema` setting names them."""
+    if target.is_file():
+        return [target]
+    if config.path is not None and config.path.parent == target.resolve() and config.schema:
+        found: list[Path] = []
+        for pattern in config.schema:
+            base = config.path.parent
+            matches = sorted(base.glob(pattern.lstrip("./") if pattern.startswith("./") else pattern)) if any(ch in pattern for ch in "*?[") else [base / pattern]
+            for match in matches:
+                if match.is_dir():
+                    found.extend(source_files(match))
+                elif match.is_file():
+                    found.append(match)
+        if found:
+            return found
+    return source_files(target)
+
+
+# ---------------------------------------------------------------------------
+# Names
+
+
+def pg_truncate(name: str) -> str:
+    """`name` as PostgreSQL stores it: cut to 63 bytes, never inside a UTF-8 character."""
+    raw = name.encode("utf-8")
+    if len(raw) <= PG_NAME_BYTES:
+        return name
+    return raw[:PG_NAME_BYTES].decode("utf-8", errors="ignore")
+
+
+def pg_object_name(name1: str, name2: str | None, label: str) -> str:
+    """PostgreSQL's makeObjectName: `name1_name2_label`, the longer of the names clipped until it fits."""
+    first, second = name1.encode(), (name2 or "").encode()
+    available = PG_NAME_BYTES - len(label.encode()) - 1 - (1 if name2 is not None else 0)
+    n1, n2 = len(first), len(second)
+    while n1 + n2 > available:
+        if n1 > n2:
+            n1 -= 1
+        else:
+            n2 -= 1
+    parts = [first[:n1].decode("utf-8", errors="ignore")]
+    if name2 is not None:
+        parts.append(second[:n2].decode("utf-8", errors="ignore"))
+    return "_".join(parts + [label])
+
+
+def to_snake_case(name: str) -> str:
+    """drizzle-orm's toSnakeCase (casing.ts): words by case change and digits, lower-cased, joined by _."""
+    return "_".join(w.lower() for w in _WORDS.findall(name.replace("'", "").replace("\u2019", "")))
+
+
+def to_camel_case(name: str) -> str:
+    words = _WORDS.findall(name.replace("'", "").replace("\u2019", ""))
+    return "".join(w.lower() if i == 0 else w[0].upper() + w[1:] for i, w in enumerate(words))
+
+
+_WORDS = re.compile(r"[\da-z]+|[A-Z]+(?![a-z])|[A-Z][\da-z]+")
+_CASINGS = {"snake_case": to_snake_case, "camelCase": to_camel_case}
+
+
+# ---------------------------------------------------------------------------
+# Literal values as PostgreSQL prints them back
+
+
+def js_json(value: Any) -> str:
+    """JSON.stringify(value): no spaces, non-ASCII kept."""
+    return json.dumps(_plain(value), separators=(",", ":"), ensure_ascii=False)
+
+
+def jsonb_text(value: Any) -> str:
+    """The text PostgreSQL's jsonb output gives: keys by length then bytes, `, ` and `: ` separators."""
+
+    def order(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: order(v[k]) for k in sorted(v, key=lambda k: (len(k.encode()), k.encode()))}
+        if isinstance(v, list):
+            return [order(x) for x in v]
+        return v
+
+    return json.dumps(order(_plain(value)), separators=(", ", ": "), ensure_ascii=False)
+
+
+def pg_array_text(values: list[Any]) -> str:
+    """A PostgreSQL array literal as array_out prints it: `{a,"b c",t}`."""
+    parts = []
+    for v in values:
+        if isinstance(v, list):
+            parts.append(pg_array_text(v))
+        elif isinstance(v, bool):
+            parts.append("t" if v else "f")
+        elif isinstance(v, (int, float)):
+            parts.append(js_number_text(v))
+        elif v is None:
+            parts.append("NULL")
+        else:
+            text = v if isinstance(v, str) else js_json(v)
+            if text == "" or text.upper() == "NULL" or re.search(r'[{},"\\\s]', text):
+                text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            parts.append(text)
+    return "{" + ",".join(parts) + "}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _has_opaque(value: Any) -> Opaque | None:
+    if isinstance(value, Opaque):
+        return value
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = _has_opaque(item)
+            if found is not None:
+                return found
+    if not isinstance(value, (str, int, float, bool, list, dict)) and value is not None:
+        return Opaque(f"a {type(value).__name__} is not a plain value")
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The reader
+
+
+@dataclass
+class _Col:
+    """A column of a table as the mapper sees it before it becomes a model.Column."""
+
+    key: str
+    declared: str  # the name given to the builder, else the object key (drizzle's column.name)
+    name: str  # the physical name (casing applied to key-named columns)
+    builder: Builder
+
+
+class _Table:
+    def __init__(self, obj: TableObj, name: str, namespace: str, columns: list[_Col]) -> None:
+        self.obj = obj
+        self.name = name
+        self.namespace = namespace
+        self.columns = columns
+        self.by_key = {c.key: c for c in columns}
+
+
+class _Reader:
+    def __init__(self, label: str, target: Path, entries: list[Path], config: DrizzleConfig, options: InspectOptions) -> None:
+        self.label = label
+        self.target = target
+        self.entries = entries
+        self.config = config
+        self.options = options
+        self.warnings: list[str] = []
+        self._warned: set[str] = set()
+        self.notes: list[str] = []
+        self.project = Project(target.resolve(), self.warn)
+        self.casing = _CASINGS.get(config.casing or "")
+        if config.casing and self.casing is None:
+            self.warn(None, f"unknown casing '{config.casing}' in {config.path}: column names are taken as written")
+        self.tables: dict[int, _Table | None] = {}
+        self.dialect = "postgresql"
+
+    # -- reporting -----------------------------------------------------------
+
+    def warn(self, loc: Loc | None, message: str) -> None:
+        text = f"{loc.file}:{loc.line}: {message}" if loc is not None else message
+        if text not in self._warned:
+            self._warned.add(text)
+            self.warnings.append(text)
+
+    def warn_opaque(self, value: Opaque, where: Loc, what: str) -> None:
+        self.warn(value.loc or where, f"{what}: {value.reason}")
+
+    def origin(self, loc: Loc | None) -> model.Origin:
+        if loc is None:
+            return model.Origin(source=self.label)
+        return model.Origin(source=self.label, file=loc.file, line=loc.line, column=loc.column)
+
+    # -- collecting ------------------------------------------------------------
+
+    def read(self) -> DrizzleProject:
+        tables: list[TableObj] = []
+        enums: list[EnumObj] = []
+        relations: list[tuple[str, RelationsObj]] = []
+        sequences: list[Builder] = []
+        seen: set[int] = set()
+        for path in self.entries:
+            module = self.project.load(path)
+            for name in module.exported_names():
+                try:
+                    value = module.export(name)
+                except RecursionError:
+                    self.warn(Loc(module.label, 1, 1), f"export '{name}' is too deeply nested to evaluate")
+                    continue
+                if id(value) in seen:
+                    continue
+                seen.add(id(value))
+                if isinstance(value, TableObj):
+                    tables.append(value)
+                elif isinstance(value, EnumObj):
+                    enums.append(value)
+                elif isinstance(value, RelationsObj):
+                    relations.append((name, value))
+                elif isinstance(value, Builder) and value.fn.name in ("pgView", "pgMaterializedView", "sqliteView", "mysqlView"):
+                    self.warn(value.loc, f"view '{name}' is not read: views are not modelled from Drizzle schemas")
+                elif isinstance(value, Builder) and value.fn.name in ("pgSequence", "sequence"):
+                    sequences.append(value)
+        kinds = sorted({t.kind for t in tables})
+        if len(kinds) > 1:
+            self.warn(None, f"tables of several dialects ({', '.join(kinds)}); reading them as {DIALECTS[tables[0].kind]}")
+        if tables:
+            self.dialect = DIALECTS[tables[0].kind]
+        elif self.config.dialect:
+            self.dialect = {"postgresql": "postgresql", "sqlite": "sqlite", "turso": "sqlite", "mysql": "mysql"}.get(self.config.dialect, "postgresql")
+        tables = [t for t in tables if DIALECTS[t.kind] == self.dialect]
+        self.pg = self.dialect == "postgresql"
+        self.default_ns = DEFAULT_NAMESPACE[self.dialect]
+        self._enum_objs = enums
+        schema = self._schema(tables, enums, sequences)
+        rels = tuple(r for name, obj in relations for r in self._relations(name, obj))
+        notes = tuple(self.notes) + tuple(self.warnings)
+        schema = model.Schema(
+            dialect=schema.dialect, namespaces=schema.namespaces, source=self.label, notes=notes
+        )
+        return DrizzleProject(schema=schema, relations=rels, warnings=tuple(self.warnings))
+
+    # -- tables -------------------------------------------------------------------
+
+    def table(self, obj: TableObj) -> _Table | None:
+        """The evaluated columns and physical names of a table object (memoised: references need them)."""
+        if id(obj) in self.tables:
+            return self.tables[id(obj)]
+        self.tables[id(obj)] = None
+        if not isinstance(obj.name, str):
+            what = obj.name.reason if isinstance(obj.name, Opaque) else "the name is not a string"
+            self.warn(obj.loc, f"table skipped: {what}")
+            return None
+        name = pg_truncate(obj.name) if self.pg else obj.name
+        namespace = obj.schema or self.default_ns
+        columns_value = obj.columns
+        if isinstance(columns_value, JsFunction):
+            # pgTable("x", (t) => ({ id: t.integer() })): t holds the dialect's column builders.
+            from migrator.inspect._drizzle_js import DrizzleNamespace
+
+            columns_value = call_function(columns_value, (DrizzleNamespace(f"drizzle-orm/{obj.kind}-core"),), obj.loc)
+        if not isinstance(columns_value, dict):
+            reason = columns_value.reason if isinstance(columns_value, Opaque) else "the columns are not an object literal"
+            self.warn(obj.loc, f"table '{obj.name}' skipped: {reason}")
+            return None
+        columns = []
+        for key, value in columns_value.items():
+            if isinstance(value, Opaque):
+                self.warn_opaque(value, obj.loc, f"table '{obj.name}': a column was left out")
+                continue
+            if not isinstance(value, Builder):
+                self.warn(obj.loc, f"table '{obj.name}': '{key}' is not a column builder and was left out")
+                continue
+            types = COLUMN_TYPES[self.dialect]
+            if value.fn.name not in types and value.fn.name not in ("enum", "custom", "mysqlEnum"):
+                self.warn(value.loc, f"table '{obj.name}': unknown column builder '{value.fn.name}' for '{key}'; column left out")
+                continue
+            declared = value.args[0] if value.args and isinstance(value.args[0], str) else key
+            physical = declared
+            if declared == key and self.casing is not None:
+                physical = self.casing(key)  # docs/sql-schema-declaration#camel-and-snake-casing
+            if self.pg:
+                physical = pg_truncate(physical)
+            columns.append(_Col(key, declared, physical, value))
+        table = _Table(obj, name, namespace, columns)
+        self.tables[id(obj)] = table
+        return table
+
+    def column_of(self, ref: ColumnRef, where: Loc) -> tuple[_Table, _Col] | None:
+        table = self.table(ref.table)
+        if table is None:
+            return None
+        col = table.by_key.get(ref.key)
+        if col is None:
+            self.warn(ref.loc or where, f"table '{table.name}' has no column '{ref.key}'")
+            return None
+        return table, col
+
+    def _schema(self, objs: list[TableObj], enums: list[EnumObj], sequences: list[Builder]) -> model.Schema:
+        namespaces: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        namespaces[self.default_ns]  # always listed, as the live readers list it
+        self.used_enums: dict[int, EnumObj] = {}
+        built: list[tuple[_Table, model.Table]] = []
+        self.relation_names: dict[str, set[str]] = defaultdict(set)
+        tables = [t for t in (self.table(o) for o in objs) if t is not None]
+        for t in tables:
+            self.relation_names[t.namespace].add(t.name)
+        for t in tables:
+            if not keep_table(t.name, self.options) or not keep_namespace(t.namespace, self.options):
+                continue
+            built.append((t, self._table(t, namespaces[t.namespace])))
+        for t, table in built:
+            namespaces[t.namespace]["tables"].append(table)
+        if self.pg:
+            listed = {id(e) for e in enums}
+            for enum in enums + [e for key, e in self.used_enums.items() if key not in listed]:
+                self._enum(enum, namespaces)
+            for seq in sequences:
+                self._sequence(seq, namespaces)
+        out = []
+        for name in sorted(namespaces):
+            if not keep_namespace(name, self.options) and name != self.default_ns:
+                continue
+            parts = namespaces[name]
+            out.append(
+                model.Namespace(
+                    name=name,
+                    tables=tuple(parts["tables"]),
+                    enums=tuple(parts["enums"]),
+                    sequences=tuple(parts["sequences"]),
+                )
+            )
+        return model.Schema(dialect=self.dialect, namespaces=tuple(out), source=self.label)
+
+    def _enum(self, enum: EnumObj, namespaces: dict[str, dict[str, list]]) -> None:
+        # docs/column-types/pg#enum: pgEnum creates CREATE TYPE "schema"."name" AS ENUM(...).
+        values = enum.values
+        if not isinstance(enum.name, str) or not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            self.warn(enum.loc, "enum skipped: its name or values cannot be read statically")
+            return
+        ns = enum.schema or "public"
+        if not keep_namespace(ns, self.options):
+            return
+        existing = {e.name for e in namespaces[ns]["enums"]}
+        name = pg_truncate(enum.name)
+        if name not in existing:
+            namespaces[ns]["enums"].append(model.EnumType(name=name, values=tuple(values), origin=self.origin(enum.loc)))
+
+    def _sequence(self, seq: Builder, namespaces: dict[str, dict[str, list]]) -> None:
+        # docs/sql-schema-declaration#declaring-sequences: pgSequence(name, { startWith, increment, ... }).
+        name = seq.args[0] if seq.args and isinstance(seq.args[0], str) else None
+        if name is None:
+            self.warn(seq.loc, "sequence skipped: its name cannot be read statically")
+            return
+        opts = seq.args[1] if len(seq.args) > 1 and isinstance(seq.args[1], dict) else {}
+        increment = _int(opts.get("increment"), 1)
+        low, high = _INT_RANGE["bigint"]
+        min_value = _int(opts.get("minValue"), None)
+        max_value = _int(opts.get("maxValue"), None)
+        start = _int(opts.get("startWith"), None)
+        if start is None:
+            start = (min_value if min_value is not None else 1) if increment > 0 else (max_value if max_value is not None else -1)
+        namespaces["public"]["sequences"].append(
+            model.Sequence(
+                name=pg_truncate(name),
+                data_type="bigint",
+                start=start,
+                increment=increment,
+                min_value=None if min_value in (None, 1 if increment > 0 else low) else min_value,
+                max_value=None if max_value in (None, high if increment > 0 else -1) else max_value,
+                cycle=bool(opts.get("cycle")),
+                origin=self.origin(seq.loc),
+            )
+        )
+
+    def _table(self, t: _Table, ns: dict[str, list]) -> model.Table:
+        origin = self.origin(t.obj.loc)
+        columns, uniques, indexes, fks, checks = [], [], [], [], []
+        pk: model.PrimaryKey | None = None
+        inline_pk = [c for c in t.columns if c.builder.has("primaryKey")]
+        for col in t.columns:
+            column, extra = self._column(t, col, len(inline_pk) == 1, ns)
+            columns.append(column)
+            unique = col.builder.call("unique")
+            if unique is not None:
+                # docs/indexes-constraints#unique: .unique() is "<table>_<column>_unique" (the name
+                # as declared: casing is not applied to it), or the name given.
+                given = unique.args[0] if unique.args and isinstance(unique.args[0], str) else None
+                name = given or f"{t.obj.name}_{col.declared}_unique"
+                self._unique(t, name, (col.name,), self.origin(unique.loc), uniques, indexes)
+            ref = col.builder.call("references")
+            if ref is not None:
+                fk = self._references(t, col, ref)
+                if fk is not None:
+                    fks.append(fk)
+        if len(inline_pk) == 1:
+            # An inline PRIMARY KEY: PostgreSQL names it <table>_pkey; SQLite keeps no name.
+            pk_name = pg_object_name(t.name, None, "pkey") if self.pg else None
+            pk = model.PrimaryKey((inline_pk[0].name,), pk_name, origin=self.origin(inline_pk[0].builder.call("primaryKey").loc))
+        elif len(inline_pk) > 1:
+            self.warn(inline_pk[1].builder.loc, f"table '{t.name}': .primaryKey() on several columns makes invalid SQL; use primaryKey({{ columns }})")
+        for item, loc in self._extras(t):
+            name = item.fn.name
+            if name in IGNORED_EXTRAS:
+                self.notes.append(f"{loc.file}:{loc.line}: {name} on '{t.name}' is not part of the schema model")
+            elif name == "primaryKey":
+                made = self._primary_key(t, item)
+                if made is not None:
+                    if pk is not None:
+                        self.warn(item.loc, f"table '{t.name}' declares a second primary key; the first is kept")
+                    else:
+                        pk = made
+            elif name in ("index", "uniqueIndex"):
+                index = self._index(t, item)
+                if index is not None:
+                    indexes.append(index)
+            elif name == "unique":
+                on = item.call("on")
+                cols = self._refs(t, on.args if on else (), item.loc)
+                if cols:
+                    given = item.args[0] if item.args and isinstance(item.args[0], str) else None
+                    declared = [c.declared for c in cols]
+                    if item.has("nullsNotDistinct"):
+                        self.notes.append(f"{item.loc}: NULLS NOT DISTINCT is not represented in the schema model")
+                    self._unique(t, given or f"{t.obj.name}_{'_'.join(declared)}_unique", tuple(c.name for c in cols), self.origin(item.loc), uniques, indexes)
+            elif name == "foreignKey":
+                fk = self._foreign_key(t, item)
+                if fk is not None:
+                    fks.append(fk)
+            elif name == "check":
+                check = self._check(t, item)
+                if check is not None:
+                    checks.append(check)
+            else:
+                self.warn(item.loc, f"table '{t.name}': unknown table extra '{name}' left out")
+        if pk is not None and self.dialect != "sqlite":
+            # PRIMARY KEY makes its columns NOT NULL (SQLite keeps them nullable unless declared).
+            columns = [dataclasses.replace(c, nullable=False) if c.name in pk.columns else c for c in columns]
+        return model.Table(
+            name=t.name,
+            columns=tuple(columns),
+            primary_key=pk,
+            uniques=tuple(uniques),
+            indexes=tuple(indexes),
+            foreign_keys=tuple(fks),
+            checks=tuple(checks),
+            origin=origin,
+        )
+
+    def _extras(self, t: _Table) -> list[tuple[Builder, Loc]]:
+        """The builders of the extras callback, in its object form or its array form."""
+        extras = t.obj.extras
+        if extras is None:
+            return []
+        if isinstance(extras, JsFunction):
+            extras = call_function(extras, (t.obj,), t.obj.loc)
+        if isinstance(extras, dict):
+            items = list(extras.values())
+        elif isinstance(extras, list):
+            items = extras
+        else:
+            reason = extras.reason if isinstance(extras, Opaque) else "the extras are not an object or array"
+            self.warn(getattr(extras, "loc", None) or t.obj.loc, f"table '{t.name}': indexes and constraints left out: {reason}")
+            return []
+        out = []
+        for item in items:
+            if isinstance(item, Builder) and (item.fn.name in EXTRA_BUILDERS or item.fn.name in IGNORED_EXTRAS):
+                out.append((item, item.loc))
+            elif isinstance(item, Builder):
+                self.warn(item.loc, f"table '{t.name}': unknown table extra '{item.fn.name}' left out")
+            elif isinstance(item, Opaque):
+                self.warn_opaque(item, t.obj.loc, f"table '{t.name}': an index or constraint was left out")
+            else:
+                self.warn(t.obj.loc, f"table '{t.name}': an extra that is not an index or constraint was left out")
+        return out
+
+    # -- columns ------------------------------------------------------------------
+
+    def _column(self, t: _Table, col: _Col, single_pk: bool, ns: dict[str, list]) -> tuple[model.Column, None]:
+        b = col.builder
+        config = next((a for a in b.args if isinstance(a, dict)), {})
+        sql_type = self._type(t, col, config)
+        is_pk = b.has("primaryKey") and single_pk
+        # docs/column-types/pg: .notNull(); .primaryKey() implies NOT NULL (drizzle-kit writes both).
+        nullable = not (b.has("notNull") or b.has("primaryKey"))
+        default: model.Default | None = None
+        identity: model.Identity | None = None
+        generated: str | None = None
+        name = b.fn.name
+        if self.pg and name in PG_SERIALS:
+            # docs/column-types/pg#serial: PostgreSQL makes an owned sequence <table>_<column>_seq.
+            nullable = False
+            seq = self._sequence_name(t, col.name)
+            default = model.Default("sequence", f"{t.namespace}.{seq}")
+            ns["sequences"].append(
+                model.Sequence(name=seq, data_type=sql_type.name, owned_by=f"{t.name}.{col.name}", origin=self.origin(b.loc))
+            )
+        identity_call = next((c for c in reversed(b.calls) if c.name in IDENTITY_CALLS), None)
+        if identity_call is not None and self.pg:
+            # docs/column-types/pg#identity-columns: GENERATED ... AS IDENTITY, NOT NULL by definition.
+            opts = identity_call.args[0] if identity_call.args and isinstance(identity_call.args[0], dict) else {}
+            increment = _int(opts.get("increment"), 1)
+            low, high = _INT_RANGE.get(sql_type.name, _INT_RANGE["integer"])
+            min_value = _int(opts.get("minValue"), 1 if increment > 0 else low)
+            max_value = _int(opts.get("maxValue"), high if increment > 0 else -1)
+            start = _int(opts.get("startWith"), min_value if increment > 0 else max_value)
+            identity = model.Identity(IDENTITY_CALLS[identity_call.name], start, increment)
+            nullable = False
+        generated_call = b.call("generatedAlwaysAs")
+        if generated_call is not None:
+            generated = self._generated(t, generated_call)
+        if default is None and identity is None and generated is None:
+            default = self._default(t, col, sql_type, config)
+        if not self.pg and is_pk and sql_type.name == "integer" and not sql_type.array and self.dialect == "sqlite":
+            # docs/column-types/sqlite#integer: an INTEGER PRIMARY KEY is the rowid; with
+            # primaryKey({ autoIncrement: true }) SQLite's AUTOINCREMENT.
+            pk_call = b.call("primaryKey")
+            auto = bool(pk_call and pk_call.args and isinstance(pk_call.args[0], dict) and pk_call.args[0].get("autoIncrement"))
+            identity = model.Identity("autoincrement" if auto else "rowid")
+            nullable = False
+        if self.dialect == "mysql" and name == "serial":
+            identity, nullable = model.Identity("by_default"), False
+        if self.dialect == "mysql" and b.has("autoincrement"):
+            identity = model.Identity("by_default")
+        return (
+            model.Column(
+                name=col.name,
+                type=sql_type,
+                nullable=nullable,
+                default=default,
+                identity=identity,
+                generated=generated,
+                origin=self.origin(b.loc),
+            ),
+            None,
+        )
+
+    def _type(self, t: _Table, col: _Col, config: dict) -> model.SqlType:
+        b = col.builder
+        array = b.has("array")
+        if b.fn.name == "enum" and isinstance(b.base, EnumObj):
+            enum = b.base
+            self.used_enums.setdefault(id(enum), enum)
+            if not any(enum is e for e in self._enum_objs) and isinstance(enum.name, str):
+                self.warn(enum.loc, f"enum '{enum.name}' is used by '{t.name}.{col.name}' but not exported; drizzle-kit may not create it")
+            name = pg_truncate(enum.name) if isinstance(enum.name, str) else "unknown"
+            return enum_type(f"{enum.schema or 'public'}.{name}", array=array)
+        if b.fn.name == "custom":
+            text = self._custom_type(b, config)
+            return parse_type(text, self.dialect) if text else model.SqlType("unknown")
+        if b.fn.name == "mysqlEnum":
+            values = b.args[1] if len(b.args) > 1 and isinstance(b.args[1], list) else []
+            return parse_type("enum(" + ",".join(_quote(str(v)) for v in values) + ")", "mysql")
+        text = COLUMN_TYPES[self.dialect][b.fn.name](config)
+        sql_type = parse_type(text, self.dialect)
+        if array:
+            sql_type = model.SqlType(**{**sql_type.__dict__, "array": True})
+        return sql_type
+
+    def _custom_type(self, b: Builder, config: dict) -> str | None:
+        # docs/custom-types: customType({ dataType(config) { return "citext" } }).
+        maker = b.base
+        spec = maker.args[0] if isinstance(maker, Builder) and maker.args and isinstance(maker.args[0], dict) else {}
+        data_type = spec.get("dataType")
+        if isinstance(data_type, JsFunction):
+            text = call_function(data_type, (config,), b.loc)
+            if isinstance(text, str):
+                return text
+        self.warn(b.loc, "the data type of a customType column cannot be read statically")
+        return None
+
+    def _sequence_name(self, t: _Table, column: str) -> str:
+        """The sequence name PostgreSQL picks for a serial column (ChooseRelationName: numbered on collision)."""
+        used = self.relation_names[t.namespace]
+        label, attempt = "seq", 0
+        while True:
+            name = pg_object_name(t.name, column, label)
+            if name not in used:
+                used.add(name)
+                return name
+            attempt += 1
+            label = f"seq{attempt}"
+
+    def _default(self, t: _Table, col: _Col, sql_type: model.SqlType, config: dict) -> model.Default | None:
+        b = col.builder
+        for call in reversed(b.calls):
+            if call.name == "defaultNow":
+                # docs/column-types/pg#timestamp: .defaultNow() is DEFAULT now().
+                return classify_default("now()", self.dialect)
+            if call.name == "defaultRandom":
+                # docs/column-types/pg#uuid: .defaultRandom() is DEFAULT gen_random_uuid().
+                return classify_default("gen_random_uuid()", self.dialect)
+            if call.name == "default":
+                value = call.args[0] if call.args else None
+                return self._default_value(t, col, sql_type, value, call.loc)
+        if self.dialect == "mysql" and b.has("onUpdateNow"):
+            return None
+        # docs/column-types/pg#default-value: $defaultFn/$default and $onUpdate run in the
+        # application; a database default, when there is one, wins (it was returned above).
+        for names in (CLIENT_DEFAULTS, CLIENT_UPDATES):
+            call = next((c for c in reversed(b.calls) if c.name in names), None)
+            if call is not None:
+                return model.Default("client", f"{call.name}({' '.join(call.source.split())})")
+        return None
+
+    def _default_value(self, t: _Table, col: _Col, sql_type: model.SqlType, value: Any, loc: Loc) -> model.Default | None:
+        if isinstance(value, SqlTemplate):
+            text = self.render_sql(t, value, "default")
+            return classify_default(text, self.dialect, "public" if self.pg else None) if text is not None else None
+        missing = _has_opaque(value)
+        if missing is not None:
+            self.warn(missing.loc or loc, f"default of '{t.name}.{col.name}' left out: {missing.reason}")
+            return None
+        kind = sql_type.name
+        if self.dialect != "postgresql":
+            # drizzle-kit (sqlite): strings quoted, objects and arrays as JSON text, the rest as written.
+            if isinstance(value, str):
+                return classify_default(_quote(value), self.dialect)
+            if isinstance(value, (dict, list)):
+                return classify_default(_quote(js_json(value)), self.dialect)
+            return classify_default(_literal_text(value), self.dialect)
+        # PostgreSQL coerces the constant drizzle-kit writes to the column type and prints it back.
+        if sql_type.array and isinstance(value, list):
+            return model.Default("literal", _quote(pg_array_text(value)))
+        if kind in ("json", "jsonb"):
+            if isinstance(value, str):
+                try:
+                    parsed = json.loads(value)
+                except ValueError:
+                    return model.Default("literal", _quote(value))
+                return model.Default("literal", _quote(jsonb_text(parsed) if kind == "jsonb" else value))
+            return model.Default("literal", _quote(jsonb_text(value) if kind == "jsonb" else js_json(value)))
+        if kind in _NUMERIC_KINDS and not sql_type.array and (isinstance(value, (int, float)) and not isinstance(value, bool) or _is_number_text(value)):
+            number = str(value) if isinstance(value, str) else js_number_text(value)
+            if kind == "numeric" and sql_type.scale is not None:
+                # numeric(p,s) rounds its default to the declared scale: 5 is 5.00.
+                number = _with_scale(number, sql_type.scale)
+            return classify_default(number, self.dialect)
+        if kind == "boolean" and isinstance(value, (bool, str)):
+            word = {True: "true", False: "false"}.get(value) if isinstance(value, bool) else _BOOLEAN_WORDS.get(value.lower())
+            if word is not None:
+                return model.Default("literal", word)
+        if kind in _TEXT_KINDS and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return model.Default("literal", _quote(js_number_text(value)))
+        if isinstance(value, str):
+            return model.Default("literal", _quote(value))
+        if isinstance(value, (dict, list)):
+            return model.Default("literal", _quote(js_json(value)))
+        return classify_default(_literal_text(value), self.dialect)
+
+    def _generated(self, t: _Table, call: Any) -> str | None:
+        # docs/generated-columns: generatedAlwaysAs(sql`...` | () => sql`...` | "text").
+        value = call.args[0] if call.args else None
+        if isinstance(value, JsFunction):
+            value = call_function(value, (), call.loc)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, SqlTemplate):
+            return self.render_sql(t, value, "generated")
+        self.warn(call.loc, f"generated expression on '{t.name}' cannot be read statically")
+        return None
+
+    # -- SQL text -------------------------------------------------------------------
+
+    def render_sql(self, t: _Table, sql: SqlTemplate, context: str) -> str | None:
+        """The SQL of a sql`` template, as the database will show it back.
+
+        PostgreSQL deparses expressions, so column references come back bare (quoted only
+        when needed); SQLite keeps the text drizzle-kit wrote, which qualifies columns with
+        their table ("posts"."title") except in index keys.
+        """
+        parts = [sql.strings[0]]
+        for value, text in zip(sql.values, sql.strings[1:]):
+            if isinstance(value, ColumnRef):
+                found = self.column_of(value, sql.loc)
+                if found is None:
+                    return None
+                table, col = found
+                if self.pg or context in ("index", "default"):
+                    parts.append(quote_ident(col.name) if self.pg else f'"{col.name}"')
+                else:
+                    parts.append(f'"{table.name}"."{col.name}"')
+            elif isinstance(value, SqlTemplate):
+                inner = self.render_sql(t, value, context)
+                if inner is None:
+                    return None
+                parts.append(inner)
+            elif isinstance(value, TableObj):
+                table = self.table(value)
+                if table is None:
+                    return None
+                parts.append(quote_ident(table.name) if self.pg else f'"{table.name}"')
+            elif isinstance(value, (str, int, float, bool)) or value is None:
+                parts.append(_quote(value) if isinstance(value, str) else _literal_text(value))
+            else:
+                reason = value.reason if isinstance(value, Opaque) else "an interpolated value is not known statically"
+                self.warn(getattr(value, "loc", None) or sql.loc, f"SQL in '{t.name}' cannot be read: {reason}")
+                return None
+            parts.append(text)
+        return unwrap_parens(" ".join("".join(parts).split()))
+
+    # -- keys and indexes -----------------------------------------------------------
+
+    def _refs(self, t: _Table, values: Any, loc: Loc) -> list[_Col]:
+        cols = []
+        for value in values:
+            if isinstance(value, ColumnRef):
+                found = self.column_of(value, loc)
+                if found is None:
+                    return []
+                cols.append(found[1])
+            else:
+                self.warn(loc, f"table '{t.name}': a key column is not a column of the table")
+                return []
+        return cols
+
+    def _unique(self, t: _Table, name: str, columns: tuple[str, ...], origin: model.Origin, uniques: list, indexes: list) -> None:
+        if self.dialect == "sqlite":
+            # drizzle-kit (sqlite) makes every unique constraint a CREATE UNIQUE INDEX of that name.
+            elements = tuple(model.IndexElement(column=c) for c in columns)
+            indexes.append(model.Index(name=name, elements=elements, unique=True, origin=origin))
+        else:
+            uniques.append(model.UniqueConstraint(name=pg_truncate(name) if self.pg else name, columns=columns, origin=origin))
+
+    def _primary_key(self, t: _Table, item: Builder) -> model.PrimaryKey | None:
+        # docs/indexes-constraints#composite-primary-key: primaryKey({ columns, name }) is
+        # "<table>_<columns>_pk" unless named; the older primaryKey(t.a, t.b) form too.
+        first = item.args[0] if item.args else None
+        if isinstance(first, dict):
+            refs, given = first.get("columns") or [], first.get("name")
+        else:
+            refs, given = list(item.args), None
+        cols = self._refs(t, refs if isinstance(refs, list) else [], item.loc)
+        if not cols:
+            return None
+        names = tuple(c.name for c in cols)
+        if self.dialect == "sqlite":
+            return model.PrimaryKey(names, None, origin=self.origin(item.loc))
+        name = given if isinstance(given, str) else _cased_name(
+            f"{t.obj.name}_{'_'.join(c.declared for c in cols)}_pk", [(c.declared, c.name) for c in cols], self.casing
+        )
+        return model.PrimaryKey(names, pg_truncate(name) if self.pg else name, origin=self.origin(item.loc))
+
+    def _references(self, t: _Table, col: _Col, call: Any) -> model.ForeignKey | None:
+        # docs/indexes-constraints#foreign-key: .references(() => other.id, { onDelete, onUpdate }).
+        target = call.args[0] if call.args else None
+        if isinstance(target, JsFunction):
+            target = call_function(target, (), call.loc)
+        opts = call.args[1] if len(call.args) > 1 and isinstance(call.args[1], dict) else {}
+        if not isinstance(target, ColumnRef):
+            reason = target.reason if isinstance(target, Opaque) else "it does not return a column"
+            self.warn(call.loc, f"reference of '{t.name}.{col.name}' left out: {reason}")
+            return None
+        found = self.column_of(target, call.loc)
+        if found is None:
+            return None
+        ref_table, ref_col = found
+        return self._fk(t, [col], ref_table, [ref_col], opts.get("name"), opts.get("onDelete"), opts.get("onUpdate"), call.loc)
+
+    def _foreign_key(self, t: _Table, item: Builder) -> model.ForeignKey | None:
+        spec = item.args[0] if item.args and isinstance(item.args[0], dict) else {}
+        cols = self._refs(t, spec.get("columns") or [], item.loc)
+        foreign = spec.get("foreignColumns") or []
+        refs = [self.column_of(r, item.loc) if isinstance(r, ColumnRef) else None for r in foreign]
+        if not cols or not refs or any(r is None for r in refs):
+            self.warn(item.loc, f"table '{t.name}': foreignKey() whose columns cannot be read was left out")
+            return None
+        on_delete = item.call("onDelete")
+        on_update = item.call("onUpdate")
+        return self._fk(
+            t,
+            cols,
+            refs[0][0],
+            [r[1] for r in refs],
+            spec.get("name"),
+            on_delete.args[0] if on_delete and on_delete.args else None,
+            on_update.args[0] if on_update and on_update.args else None,
+            item.loc,
+        )
+
+    def _fk(self, t: _Table, cols: list[_Col], ref: _Table, ref_cols: list[_Col], given: Any, on_delete: Any, on_update: Any, loc: Loc) -> model.ForeignKey:
+        name: str | None = None
+        if self.dialect != "sqlite":
+            # drizzle-orm's ForeignKey.getName(): <table>_<columns>_<ref table>_<ref columns>_fk,
+            # with casing applied the way drizzle-kit does (first occurrence of each column name).
+            name = given if isinstance(given, str) else _cased_name(
+                "_".join([t.obj.name, *(c.declared for c in cols), ref.obj.name, *(c.declared for c in ref_cols)]) + "_fk",
+                [(c.declared, c.name) for c in cols] + [(c.declared, c.name) for c in ref_cols],
+                self.casing,
+            )
+            name = pg_truncate(name) if self.pg else name
+        return model.ForeignKey(
+            name=name,
+            columns=tuple(c.name for c in cols),
+            ref_table=ref.name,
+            ref_columns=tuple(c.name for c in ref_cols),
+            ref_schema=ref.namespace if self.pg else None,
+            on_delete=_action(on_delete),
+            on_update=_action(on_update),
+            origin=self.origin(loc),
+        )
+
+    def _index(self, t: _Table, item: Builder) -> model.Index | None:
+        # docs/indexes-constraints#indexes: index(name).on(...) / .using(method, ...) / .where(sql).
+        on = next((c for c in reversed(item.calls) if c.name in ("on", "onOnly", "using")), None)
+        keys = list(on.args) if on else []
+        method = "btree"
+        if on is not None and on.name == "using":
+            method = str(keys.pop(0)).lower() if keys and isinstance(keys[0], str) else "btree"
+        given = item.args[0] if item.args and isinstance(item.args[0], str) else None
+        elements, names = [], []
+        for key in keys:
+            if isinstance(key, ColumnRef):
+                found = self.column_of(key, item.loc)
+                if found is None:
+                    return None
+                col = found[1]
+                names.append(col.name)
+                descending = key.order == "desc"
+                nulls_first = None
+                if key.nulls is not None and self.pg:
+                    nulls_first = None if (key.nulls == "first") == descending else key.nulls == "first"
+                elements.append(model.IndexElement(column=col.name, descending=descending, nulls_first=nulls_first, opclass=key.opclass if self.pg else None))
+            elif isinstance(key, SqlTemplate):
+                text = self.render_sql(t, key, "index")
+                if text is None:
+                    return None
+                elements.append(model.IndexElement(expression=text))
+            else:
+                self.warn(item.loc, f"table '{t.name}': an index key cannot be read; index left out")
+                return None
+        if not elements:
+            self.warn(item.loc, f"table '{t.name}': an index without columns was left out")
+            return None
+        if given is None:
+            if not self.pg or len(names) != len(elements):
+                # drizzle-kit names only PostgreSQL indexes on plain columns (and fails otherwise).
+                self.warn(item.loc, f"table '{t.name}': drizzle-kit needs a name for this index; left out")
+                return None
+            given = f"{t.name}_{'_'.join(names)}_index"
+        where_call = item.call("where")
+        where = self.render_sql(t, where_call.args[0], "where") if where_call and where_call.args and isinstance(where_call.args[0], SqlTemplate) else None
+        return model.Index(
+            name=pg_truncate(given) if self.pg else given,
+            elements=tuple(elements),
+            unique=item.fn.name == "uniqueIndex",
+            method=method if self.pg else "btree",
+            where=where,
+            origin=self.origin(item.loc),
+        )
+
+    def _check(self, t: _Table, item: Builder) -> model.CheckConstraint | None:
+        # docs/indexes-constraints#check: check(name, sql`...`).
+        name = item.args[0] if item.args and isinstance(item.args[0], str) else None
+        sql = item.args[1] if len(item.args) > 1 else None
+        if name is None or not isinstance(sql, SqlTemplate):
+            self.warn(item.loc, f"table '{t.name}': check() without a name and a sql`` expression left out")
+            return None
+        text = self.render_sql(t, sql, "check")
+        if text is None:
+            return None
+        return model.CheckConstraint(name=pg_truncate(name) if self.pg else name, expression=text, origin=self.origin(item.loc))
+
+    # -- relations ------------------------------------------------------------------
+
+    def _relations(self, export: str, obj: RelationsObj) -> list[Relation]:
+        # docs/relations: relations(table, ({ one, many }) => ({ name: one(target, { fields, references }) })).
+        if not isinstance(obj.table, TableObj) or not isinstance(obj.callback, JsFunction):
+            self.warn(obj.loc, f"relations '{export}' cannot be read statically")
+            return []
+        table = self.table(obj.table)
+        if table is None:
+            return []
+        result = call_function(obj.callback, ({"one": RelationHelper("one"), "many": RelationHelper("many")},), obj.loc)
+        if not isinstance(result, dict):
+            self.warn(obj.loc, f"relations '{export}' do not return an object literal")
+            return []
+        out = []
+        for name, decl in result.items():
+            if not isinstance(decl, RelationDecl):
+                self.warn(obj.loc, f"relation '{name}' of '{export}' cannot be read statically")
+                continue
+            target = self.table(decl.args[0]) if decl.args and isinstance(decl.args[0], TableObj) else None
+            config = decl.args[1] if len(decl.args) > 1 and isinstance(decl.args[1], dict) else {}
+            fields = self._relation_columns(config.get("fields"), decl.loc)
+            references = self._relation_columns(config.get("references"), decl.loc)
+            relation_name = config.get("relationName")
+            out.append(
+                Relation(
+                    table=f"{table.namespace}.{table.name}",
+                    name=name,
+                    kind=decl.kind,
+                    target=f"{target.namespace}.{target.name}" if target is not None else None,
+                    fields=fields,
+                    references=references,
+                    relation_name=relation_name if isinstance(relation_name, str) else None,
+                    origin=self.origin(decl.loc),
+                )
+            )
+        return out
+
+    def _relation_columns(self, refs: Any, loc: Loc) -> tuple[str, ...]:
+        if not isinstance(refs, list):
+            return ()
+        names = []
+        for ref in refs:
+            found = self.column_of(ref, loc) if isinstance(ref, ColumnRef) else None
+            if found is not None:
+                names.append(found[1].name)
+        return tuple(names)
+
+
+# ---------------------------------------------------------------------------
+# Small helpers
+
+
+_BOOLEAN_WORDS = {"true": "true", "t": "true", "yes": "true", "on": "true", "1": "true",
+                  "false": "false", "f": "false", "no": "false", "off": "false", "0": "false"}
+_NUMBER_TEXT = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*$")
+
+
+def _is_number_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(_NUMBER_TEXT.match(value))
+
+
+def _with_scale(number: str, scale: int) -> str:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    quantum = Decimal(1).scaleb(-scale)
+    return str(Decimal(number.strip()).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _literal_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "NULL"
+    if isinstance(value, (int, float)):
+        return js_number_text(value)
+    return str(value)
+
+
+def _int(value: Any, fallback: Any) -> Any:
+    if isinstance(value, bool):
+        return fallback
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value)
+    return fallback
+
+
+def _action(value: Any) -> str:
+    # docs/indexes-constraints#foreign-key: 'cascade' | 'restrict' | 'no action' | 'set null' | 'set default'.
+    if isinstance(value, str):
+        return _REFERENTIAL.get(" ".join(value.lower().split()), "NO ACTION")
+    return "NO ACTION"
+
+
+def _cased_name(name: str, columns: list[tuple[str, str]], casing: Callable[[str], str] | None) -> str:
+    """drizzle-kit's renaming of generated names under `casing`: String.replace, first occurrence only."""
+    if casing is None:
+        return name
+    for declared, physical in columns:
+        name = name.replace(declared, physical, 1)
+    return name
+
+
+__all__ = ["DrizzleConfig", "DrizzleProject", "Relation", "find_config", "load", "read_project"]
