@@ -699,6 +699,8 @@ class Evaluator:
             value = scope.lookup(name)
             if value is _MISSING:
                 return self.opaque(node, f"'{name}' is not defined in this file")
+            if isinstance(value, Opaque) and value.loc is None:
+                return Opaque(value.reason, m.loc(node))  # say where it is used
             return value
         if kind == "unary_expression":
             return self._unary(node, scope)

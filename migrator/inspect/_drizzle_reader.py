@@ -175,6 +175,13 @@ CLIENT_UPDATES = ("$onUpdateFn", "$onUpdate")
 EXTRA_BUILDERS = frozenset({"index", "uniqueIndex", "primaryKey", "unique", "foreignKey", "check"})
 # Extras the schema model has no place for: a note, not a warning about the schema.
 IGNORED_EXTRAS = frozenset({"pgPolicy", "policy"})
+# Column builder methods (docs/column-types/pg, docs/indexes-constraints): those the mapper
+# reads, and those that change nothing in the database. Any other method is a warning.
+COLUMN_METHODS = frozenset({
+    "primaryKey", "notNull", "unique", "default", "defaultNow", "defaultRandom", "references", "array",
+    "generatedAlwaysAs", "generatedAlwaysAsIdentity", "generatedByDefaultAsIdentity", "autoincrement",
+    *CLIENT_DEFAULTS, *CLIENT_UPDATES, "$type", "$onUpdateNow", "onUpdateNow",
+})
 _NUMERIC_KINDS = frozenset({"smallint", "integer", "bigint", "numeric", "real", "double"})
 _TEXT_KINDS = frozenset({"text", "varchar", "char", "enum", "uuid"})
 _REFERENTIAL = {"cascade": "CASCADE", "restrict": "RESTRICT", "no action": "NO ACTION", "set null": "SET NULL", "set default": "SET DEFAULT"}
@@ -507,9 +514,7 @@ class _Reader:
         schema = self._schema(tables, enums, sequences)
         rels = tuple(r for name, obj in relations for r in self._relations(name, obj))
         notes = tuple(self.notes) + tuple(self.warnings)
-        schema = model.Schema(
-            dialect=schema.dialect, namespaces=schema.namespaces, source=self.label, notes=notes
-        )
+        schema = model.Schema(dialect=schema.dialect, namespaces=schema.namespaces, source=self.label, notes=notes).canonical()
         return DrizzleProject(schema=schema, relations=rels, warnings=tuple(self.warnings))
 
     # -- tables -------------------------------------------------------------------
@@ -547,6 +552,9 @@ class _Reader:
             if value.fn.name not in types and value.fn.name not in ("enum", "custom", "mysqlEnum"):
                 self.warn(value.loc, f"table '{obj.name}': unknown column builder '{value.fn.name}' for '{key}'; column left out")
                 continue
+            for call in value.calls:
+                if call.name not in COLUMN_METHODS:
+                    self.warn(call.loc, f"table '{obj.name}': unknown column method '.{call.name}()' on '{key}' ignored")
             declared = value.args[0] if value.args and isinstance(value.args[0], str) else key
             physical = declared
             if declared == key and self.casing is not None:
@@ -903,10 +911,8 @@ class _Reader:
                 return model.Default("literal", _quote(jsonb_text(parsed) if kind == "jsonb" else value))
             return model.Default("literal", _quote(jsonb_text(value) if kind == "jsonb" else js_json(value)))
         if kind in _NUMERIC_KINDS and not sql_type.array and (isinstance(value, (int, float)) and not isinstance(value, bool) or _is_number_text(value)):
-            number = str(value) if isinstance(value, str) else js_number_text(value)
-            if kind == "numeric" and sql_type.scale is not None:
-                # numeric(p,s) rounds its default to the declared scale: 5 is 5.00.
-                number = _with_scale(number, sql_type.scale)
+            # A quoted number ('5', as drizzle-kit writes numeric defaults) is coerced to a number.
+            number = value.strip() if isinstance(value, str) else js_number_text(value)
             return classify_default(number, self.dialect)
         if kind == "boolean" and isinstance(value, (bool, str)):
             word = {True: "true", False: "false"}.get(value) if isinstance(value, bool) else _BOOLEAN_WORDS.get(value.lower())
@@ -1090,8 +1096,11 @@ class _Reader:
                 names.append(col.name)
                 descending = key.order == "desc"
                 nulls_first = None
-                if key.nulls is not None and self.pg:
-                    nulls_first = None if (key.nulls == "first") == descending else key.nulls == "first"
+                if self.pg:
+                    # drizzle-orm's index columns default to NULLS LAST in both directions, and
+                    # drizzle-kit writes it: `.desc()` alone is DESC NULLS LAST (not PostgreSQL's default).
+                    first = key.nulls == "first"
+                    nulls_first = None if first == descending else first
                 elements.append(model.IndexElement(column=col.name, descending=descending, nulls_first=nulls_first, opclass=key.opclass if self.pg else None))
             elif isinstance(key, SqlTemplate):
                 text = self.render_sql(t, key, "index")
@@ -1193,13 +1202,6 @@ _NUMBER_TEXT = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*$")
 
 def _is_number_text(value: Any) -> bool:
     return isinstance(value, str) and bool(_NUMBER_TEXT.match(value))
-
-
-def _with_scale(number: str, scale: int) -> str:
-    from decimal import ROUND_HALF_UP, Decimal
-
-    quantum = Decimal(1).scaleb(-scale)
-    return str(Decimal(number.strip()).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def _literal_text(value: Any) -> str:
