@@ -184,6 +184,20 @@ COLUMN_METHODS = frozenset({
 })
 _NUMERIC_KINDS = frozenset({"smallint", "integer", "bigint", "numeric", "real", "double"})
 _TEXT_KINDS = frozenset({"text", "varchar", "char", "enum", "uuid"})
+# The operator class PostgreSQL uses when an index key names none, per method and canonical
+# type: `.op("text_ops")` (drizzle-kit introspect writes these) equals no opclass, and the
+# live reader reports only non-default ones.
+_BTREE_DEFAULT_OPCLASS = {
+    "smallint": "int2_ops", "integer": "int4_ops", "bigint": "int8_ops", "text": "text_ops", "varchar": "text_ops",
+    "char": "bpchar_ops", "numeric": "numeric_ops", "real": "float4_ops", "double": "float8_ops", "boolean": "bool_ops",
+    "date": "date_ops", "interval": "interval_ops", "uuid": "uuid_ops", "jsonb": "jsonb_ops", "bytes": "bytea_ops",
+    "enum": "enum_ops", "inet": "network_ops", "cidr": "network_ops", "macaddr": "macaddr_ops",
+}
+DEFAULT_OPCLASSES: dict[str, dict[str, str]] = {
+    "btree": _BTREE_DEFAULT_OPCLASS,
+    "hash": {**_BTREE_DEFAULT_OPCLASS, "inet": "inet_ops", "cidr": "inet_ops"},
+    "gin": {"jsonb": "jsonb_ops", "tsvector": "tsvector_ops"},
+}
 _REFERENTIAL = {"cascade": "CASCADE", "restrict": "RESTRICT", "no action": "NO ACTION", "set null": "SET NULL", "set default": "SET DEFAULT"}
 
 
@@ -815,14 +829,14 @@ class _Reader:
             None,
         )
 
-    def _type(self, t: _Table, col: _Col, config: dict) -> model.SqlType:
+    def _type(self, t: _Table | None, col: _Col, config: dict) -> model.SqlType:
         b = col.builder
         array = b.has("array")
         if b.fn.name == "enum" and isinstance(b.base, EnumObj):
             enum = b.base
             self.used_enums.setdefault(id(enum), enum)
             if not any(enum is e for e in self._enum_objs) and isinstance(enum.name, str):
-                self.warn(enum.loc, f"enum '{enum.name}' is used by '{t.name}.{col.name}' but not exported; drizzle-kit may not create it")
+                self.warn(enum.loc, f"enum '{enum.name}' is used by column '{col.name}' but not exported; drizzle-kit may not create it")
             name = pg_truncate(enum.name) if isinstance(enum.name, str) else "unknown"
             return enum_type(f"{enum.schema or 'public'}.{name}", array=array)
         if b.fn.name == "custom":
@@ -1101,7 +1115,8 @@ class _Reader:
                     # drizzle-kit writes it: `.desc()` alone is DESC NULLS LAST (not PostgreSQL's default).
                     first = key.nulls == "first"
                     nulls_first = None if first == descending else first
-                elements.append(model.IndexElement(column=col.name, descending=descending, nulls_first=nulls_first, opclass=key.opclass if self.pg else None))
+                opclass = key.opclass if self.pg and not self._default_opclass(method, col, key.opclass) else None
+                elements.append(model.IndexElement(column=col.name, descending=descending, nulls_first=nulls_first, opclass=opclass))
             elif isinstance(key, SqlTemplate):
                 text = self.render_sql(t, key, "index")
                 if text is None:
@@ -1129,6 +1144,20 @@ class _Reader:
             where=where,
             origin=self.origin(item.loc),
         )
+
+    def _default_opclass(self, method: str, col: _Col, opclass: str | None) -> bool:
+        if opclass is None:
+            return True
+        sql_type = self._type_of(col)
+        if sql_type.array:
+            return opclass == "array_ops" and method in ("btree", "hash", "gin")
+        if sql_type.name in ("time", "timestamp"):
+            return opclass == f"{sql_type.name}{'tz' if sql_type.timezone else ''}_ops" and method in ("btree", "hash")
+        return DEFAULT_OPCLASSES.get(method, {}).get(sql_type.name) == opclass
+
+    def _type_of(self, col: _Col) -> model.SqlType:
+        config = next((a for a in col.builder.args if isinstance(a, dict)), {})
+        return self._type(None, col, config)
 
     def _check(self, t: _Table, item: Builder) -> model.CheckConstraint | None:
         # docs/indexes-constraints#check: check(name, sql`...`).

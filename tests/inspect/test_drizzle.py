@@ -317,3 +317,19 @@ def test_cli_exits_2_on_malformed_typescript() -> None:
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith("error: ") and "broken/schema.ts:5:" in lines[0] and "Traceback" not in result.stderr
     assert lines[-1].strip() == "^"
+
+
+def test_default_operator_classes_are_not_recorded(tmp_path: Path) -> None:
+    # Regression from coding.global-bot (drizzle-kit introspect output): `.op("text_ops")` is
+    # the default PostgreSQL never reports; a non-default opclass is kept.
+    (tmp_path / "schema.ts").write_text(
+        'import { index, integer, pgTable, text } from "drizzle-orm/pg-core";\n'
+        'export const t = pgTable("t", { a: text("a"), n: integer("n"), tags: text("tags").array() }, (t) => [\n'
+        '  index("t_a_idx").using("btree", t.a.asc().nullsLast().op("text_ops")),\n'
+        '  index("t_n_idx").using("hash", t.n.op("int4_ops")),\n'
+        '  index("t_tags_idx").using("gin", t.tags.op("array_ops")),\n'
+        '  index("t_a_like_idx").on(t.a.op("text_pattern_ops")),\n'
+        "]);\n"
+    )
+    table = read_project(tmp_path).schema.table("t")
+    assert [i.elements[0].opclass for i in table.indexes] == [None, "text_pattern_ops", None, None]
