@@ -7,7 +7,9 @@ same typed value whichever source they came from.
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 from migrator.schema import Default
 from migrator.sqltext import find_top_level, unwrap_parens
@@ -56,6 +58,20 @@ _QUOTED_NUMBER = re.compile(
 )
 _NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$", re.IGNORECASE)
 _STRING = re.compile(r"^(?:E)?'(?:[^']|'')*'$", re.IGNORECASE | re.DOTALL)
+
+
+def jsonb_output(value: Any) -> str:
+    """A JSON value as PostgreSQL's jsonb prints it back (jsonb.c): object keys shortest first,
+    then by bytes; `, ` and `: ` separators. A jsonb default reads back in this form."""
+
+    def order(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: order(v[k]) for k in sorted(v, key=lambda k: (len(k.encode()), k.encode()))}
+        if isinstance(v, list):
+            return [order(x) for x in v]
+        return v
+
+    return json.dumps(order(value), separators=(", ", ": "), ensure_ascii=False)
 
 
 def strip_casts(text: str) -> str:

@@ -34,6 +34,11 @@ def quote_always(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def quote_literal(text: str) -> str:
+    """A SQL string literal: single quotes, embedded quotes doubled."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def url_secrets(url: str | None) -> list[str]:
     """Every spelling of the password a URL carries (userinfo, percent-decoded, ?password=),
     longest first so that a password containing another secret is removed whole."""

@@ -52,3 +52,12 @@ def test_no_default() -> None:
 def test_casts_inside_strings_are_kept() -> None:
     assert strip_casts("'a::b'::text") == "'a::b'"
     assert strip_casts("ARRAY['x'::text, 'y'::text]") == "ARRAY['x', 'y']"
+
+
+def test_jsonb_output_orders_keys_as_postgresql_prints_them():
+    from migrator.defaults import jsonb_output
+
+    # jsonb keeps keys shortest first, then by bytes, and prints ", " and ": ".
+    assert jsonb_output({"bb": 1, "a": [1, {"zz": None, "y": True}], "ab": "é"}) == (
+        '{"a": [1, {"y": true, "zz": null}], "ab": "é", "bb": 1}'
+    )

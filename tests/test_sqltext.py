@@ -90,3 +90,10 @@ def test_find_top_level_skips_quotes_and_parentheses() -> None:
 def test_url_secrets_finds_every_spelling() -> None:
     assert url_secrets("postgresql://u:p%40ss@h/d?password=other") == ["p%40ss", "other", "p@ss"]  # longest first
     assert url_secrets("sqlite:///x.db") == [] and url_secrets(None) == []
+
+
+def test_quote_literal_doubles_single_quotes():
+    from migrator.sqltext import quote_literal
+
+    assert quote_literal("it's") == "'it''s'"
+    assert quote_literal("") == "''"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from migrator import schema as model
-from migrator.defaults import classify_default
+from migrator.defaults import classify_default, jsonb_output
 from migrator.errors import BadInput
 from migrator.inspect import InspectOptions, keep_namespace, keep_table
 from migrator.inspect._drizzle_js import (
@@ -39,7 +39,7 @@ from migrator.inspect._drizzle_js import (
     js_number_text,
     source_files,
 )
-from migrator.sqltext import quote_ident, unwrap_parens
+from migrator.sqltext import quote_ident, quote_literal, unwrap_parens
 from migrator.types import enum_type, parse_type
 
 SCHEME = "drizzle:"
@@ -368,16 +368,7 @@ def js_json(value: Any) -> str:
 
 
 def jsonb_text(value: Any) -> str:
-    """The text PostgreSQL's jsonb output gives: keys by length then bytes, `, ` and `: ` separators."""
-
-    def order(v: Any) -> Any:
-        if isinstance(v, dict):
-            return {k: order(v[k]) for k in sorted(v, key=lambda k: (len(k.encode()), k.encode()))}
-        if isinstance(v, list):
-            return [order(x) for x in v]
-        return v
-
-    return json.dumps(order(_plain(value)), separators=(", ", ": "), ensure_ascii=False)
+    return jsonb_output(_plain(value))
 
 
 def pg_array_text(values: list[Any]) -> str:
@@ -410,8 +401,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+_quote = quote_literal
 
 
 def _has_opaque(value: Any) -> Opaque | None:

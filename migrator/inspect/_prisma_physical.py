@@ -21,11 +21,12 @@ from datetime import datetime
 from typing import Iterable
 
 from migrator import schema as model
-from migrator.defaults import classify_default
+from migrator.defaults import classify_default, jsonb_output
 from migrator.errors import BadInput
 from migrator.inspect import InspectOptions, keep_namespace, keep_table
 from migrator.inspect._prisma_syntax import Attribute, Block, Call, Field, Ident, Number, Position, Value
 from migrator.inspect._static import choose_name
+from migrator.sqltext import quote_literal
 from migrator.types import enum_type, parse_type
 
 SCALARS = ("String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes")
@@ -925,25 +926,15 @@ def _given(attribute: Attribute) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+_quote = quote_literal
 
 
 def _jsonb_text(text: str) -> str:
-    """A JSON default as PostgreSQL's jsonb prints it back: keys sorted by length then bytes, ", " and ": "."""
+    """A JSON default as PostgreSQL's jsonb prints it back."""
     try:
-        value = json.loads(text)
+        return jsonb_output(json.loads(text))
     except ValueError:
         return text
-
-    def order(v: object) -> object:
-        if isinstance(v, dict):
-            return {k: order(v[k]) for k in sorted(v, key=lambda k: (len(k.encode()), k.encode()))}
-        if isinstance(v, list):
-            return [order(x) for x in v]
-        return v
-
-    return json.dumps(order(value), ensure_ascii=False)
 
 
 def _timestamp_text(text: str) -> str:
