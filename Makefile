@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(BIN)/migrator inspect sqlite:///examples/learnhub/learnhub.db
 	$(BIN)/migrator inspect examples/tutorme/prisma/migrations
 	$(BIN)/migrator inspect prisma:examples/tutorme/prisma/schema.prisma
+	$(BIN)/migrator inspect drizzle:examples/tutorme/src/lib/db/schema
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -25,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_inspect_postgres.py
 	$(BIN)/python bench/bench_inspect_sqlite.py
 	$(BIN)/python bench/bench_inspect_prisma.py $(if $(PRISMA_WASM),--node-modules $(PRISMA_WASM))
+	$(BIN)/python bench/bench_inspect_drizzle.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
