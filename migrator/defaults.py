@@ -49,7 +49,8 @@ _NEUTRAL_FUNCTION_ALIASES = {
     "uuid_generate_v4()": "uuid_generate_v4()",
 }
 
-_CAST = re.compile(r"::\s*(?:\"[^\"]+\"|[A-Za-z_][\w.]*)(?:\s*\([^)]*\))?(?:\s*\[\])*(?:\s+(?:with|without)\s+time\s+zone)?(?:\s+varying)?", re.IGNORECASE)
+# A cast's type may be schema-qualified and quoted in any part: ::auth."Provider"[].
+_CAST = re.compile(r"::\s*(?:(?:\"[^\"]+\"|[A-Za-z_]\w*)\s*\.\s*)*(?:\"[^\"]+\"|[A-Za-z_]\w*)(?:\s*\([^)]*\))?(?:\s*\[\])*(?:\s+(?:with|without)\s+time\s+zone)?(?:\s+varying)?", re.IGNORECASE)
 _NEXTVAL = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'(?:::regclass)?\)$", re.IGNORECASE)
 # PostgreSQL keeps negative numeric defaults as a quoted string cast to the type: '-1'::integer.
 _QUOTED_NUMBER = re.compile(

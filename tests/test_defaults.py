@@ -54,6 +54,13 @@ def test_casts_inside_strings_are_kept() -> None:
     assert strip_casts("ARRAY['x'::text, 'y'::text]") == "ARRAY['x', 'y']"
 
 
+def test_casts_to_schema_qualified_quoted_types_are_stripped() -> None:
+    """Regression: an enum default in another schema reads back as 'A'::auth."Provider"."""
+    assert strip_casts("'PASSWORD'::auth.\"Provider\"") == "'PASSWORD'"
+    assert strip_casts("ARRAY['A'::\"my schema\".\"Role\"]") == "ARRAY['A']"
+    assert strip_casts("'{}'::public.\"Role\"[]") == "'{}'"
+
+
 def test_jsonb_output_orders_keys_as_postgresql_prints_them():
     from migrator.defaults import jsonb_output
 

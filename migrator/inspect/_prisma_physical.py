@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Iterable
 
 from migrator import schema as model
@@ -300,6 +300,20 @@ class Mapper:
         where = f"{position.file}:{position.line}:{position.column}: " if position else f"{self.spec}: "
         return BadInput(where + message)
 
+    def clip(self, name: str | None) -> str | None:
+        """A name as the database stores it: PostgreSQL cuts identifiers to 63 bytes, MySQL to 64."""
+        if name is None or self.dialect == "sqlite":
+            return name
+        encoded = name.encode()
+        limit = self.provider.name_limit
+        return name if len(encoded) <= limit else encoded[:limit].decode(errors="ignore")
+
+    def _suffixed(self, stem: str, suffix: str) -> str:
+        if self.dialect == "sqlite":
+            return stem + suffix
+        room = self.provider.name_limit - len(suffix.encode())
+        return stem.encode()[:room].decode(errors="ignore") + suffix
+
     @staticmethod
     def _mapped(attributes: Iterable[Attribute], name: str) -> str | None:
         for a in attributes:
@@ -404,10 +418,10 @@ class Mapper:
             raise self.fail(block.position, f"enum {block.name!r} is declared twice")
         values: dict[str, str] = {}
         for f in block.fields:
-            values[f.name] = self._mapped(f.attributes, "map") or f.name
+            values[f.name] = self._mapped(f.attributes, "map") or f.name  # values are data, not identifiers
             self._check_attributes(f.attributes, {"map"}, "enum value")
         self._check_attributes(block.attributes, {"map", "schema"}, "enum")
-        name = self._mapped(block.attributes, "map") or block.name
+        name = self.clip(self._mapped(block.attributes, "map") or block.name)
         self.enums[block.name] = _Enum(block, name, self._namespace_of(block), values)
 
     def _check_attributes(self, attributes: Iterable[Attribute], known: set[str], what: str) -> None:
@@ -423,7 +437,7 @@ class Mapper:
     def _collect_model(self, block: Block) -> None:
         if block.name in self.models:
             raise self.fail(block.position, f"model {block.name!r} is declared twice")
-        table = self._mapped(block.attributes, "map") or block.name
+        table = self.clip(self._mapped(block.attributes, "map") or block.name)
         m = _Model(block, table, self._namespace_of(block))
         for a in block.attributes:
             if a.name not in self._BLOCK_ATTRIBUTES:
@@ -436,7 +450,7 @@ class Mapper:
                     self.warn(a.position, f"unknown field attribute @{a.name}; ignored")
             if f.type_name in SCALARS or f.type_name in self.enums or f.unsupported is not None:
                 m.scalars[f.name] = f
-                m.columns[f.name] = self._mapped(f.attributes, "map") or f.name
+                m.columns[f.name] = self.clip(self._mapped(f.attributes, "map") or f.name)
             elif f.type_name in self.composites:
                 self.warn(f.position, f"field {block.name}.{f.name}: composite types exist only on MongoDB; not modeled")
         self.models[block.name] = m
@@ -569,7 +583,7 @@ class Mapper:
                 # 1-1 relations need @unique on the scalar side; it is a unique index.
                 indexes.append(
                     model.Index(
-                        name=_given(unique) or prisma_name(m.table, [col], "key", limit),
+                        name=self.clip(_given(unique)) or prisma_name(m.table, [col], "key", limit),
                         elements=(self._element(col, {"sort": unique.arg("sort")}, "btree"),),
                         unique=True,
                         origin=self.origin(unique.position),
@@ -585,12 +599,12 @@ class Mapper:
         for attr in block.attributes:
             if attr.name == "unique":
                 elements = self._elements(m, attr)
-                name = attr.arg("map")
                 indexes.append(
                     model.Index(
-                        name=name if isinstance(name, str) else prisma_name(m.table, [e.column for e in elements], "key", limit),
+                        name=self.clip(_given(attr)) or prisma_name(m.table, [e.column for e in elements], "key", limit),
                         elements=elements,
                         unique=True,
+                        where=self._where(attr),
                         origin=self.origin(attr.position),
                     )
                 )
@@ -629,7 +643,7 @@ class Mapper:
         if self.provider.pk_name:
             return self.provider.pk_name
         if isinstance(given, str):
-            return given
+            return self.clip(given)
         return prisma_name(m.table, [], "pkey", self.provider.name_limit)
 
     def _index(self, m: _Model, attr: Attribute) -> model.Index:
@@ -645,19 +659,22 @@ class Mapper:
         name = attr.arg("map")
         if not isinstance(name, str):
             name = attr.arg("name")
-        where = attr.arg("where")
-        where_sql = None
-        if isinstance(where, Call) and where.name == "raw" and where.args and isinstance(where.args[0].value, str):
-            where_sql = where.args[0].value
-        elif where is not None:
-            self.warn(attr.position, "@@index(where:) other than raw(\"…\") is not modeled; the index is read without it")
         return model.Index(
-            name=name if isinstance(name, str) else prisma_name(m.table, [e.column for e in elements], "idx", self.provider.name_limit),
+            name=self.clip(name) if isinstance(name, str) else prisma_name(m.table, [e.column for e in elements], "idx", self.provider.name_limit),
             elements=elements,
             method=method,
-            where=where_sql,
+            where=self._where(attr),
             origin=self.origin(attr.position),
         )
+
+    def _where(self, attr: Attribute) -> str | None:
+        """A partial index's predicate: `where: raw("…")` (the partialIndexes preview feature)."""
+        where = attr.arg("where")
+        if isinstance(where, Call) and where.name == "raw" and where.args and isinstance(where.args[0].value, str):
+            return where.args[0].value
+        if where is not None:
+            self.warn(attr.position, f"@@{attr.name}(where:) other than raw(\"…\") is not modeled; the index is read without it")
+        return None
 
     # -- columns -------------------------------------------------------------------
 
@@ -679,9 +696,11 @@ class Mapper:
                 default = self._default(m, f, value, sql_type, attr)
         if default is None and f.attribute("updatedAt") is not None:
             default = model.Default("client", "@updatedAt")
-        if identity is None and self.dialect == "sqlite" and is_id and len(m.id_fields) == 1 and sql_type.name == "integer" and not sql_type.array:
-            # SQLite: a lone INTEGER PRIMARY KEY is the rowid (sqlite.org/lang_createtable.html#rowid).
-            identity = model.Identity("rowid")
+        if identity is None and self.dialect == "sqlite" and is_id and len(m.id_fields) == 1 and f.type_name == "Int":
+            # Prisma's SQLite flavour makes a lone Int @id autoincrementing even without
+            # autoincrement() ("integer primary keys on SQLite are automatically assigned the
+            # rowid"): Migrate writes INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT.
+            identity = model.Identity("autoincrement")
         return model.Column(
             name=column,
             type=sql_type,
@@ -710,8 +729,13 @@ class Mapper:
         if kind == "unique_rowid":
             return model.Default("expression", "unique_rowid()"), None, parse_type("BIGINT", self.dialect)
         if kind == "autoincrement":
-            if self.dialect == "sqlite" and not (f.attribute("id") and sql_type.name in ("integer", "bigint")):
-                raise self.fail(f.position, "on SQLite autoincrement() is allowed only on a single-field integer @id")
+            if self.dialect == "sqlite":
+                if not (f.attribute("id") and sql_type.name in ("integer", "bigint")):
+                    raise self.fail(f.position, "on SQLite autoincrement() is allowed only on a single-field integer @id")
+                if sql_type.name == "bigint":
+                    # SQLite allows AUTOINCREMENT on INTEGER PRIMARY KEY only; Migrate writes
+                    # BIGINT NOT NULL PRIMARY KEY, which is neither autoincrementing nor the rowid.
+                    return None, None, sql_type
             return None, model.Identity("autoincrement"), sql_type
         return None, None, sql_type
 
@@ -771,7 +795,9 @@ class Mapper:
             if f.type_name == "Json" and self.dialect == "postgresql" and sql_type.name == "jsonb":
                 return _quote(_jsonb_text(value))
             if f.type_name == "DateTime" and self.dialect == "postgresql" and not sql_type.timezone:
-                return _quote(_timestamp_text(value))
+                return _quote(timestamp_output(value))
+            if f.type_name == "DateTime":
+                return _quote(prisma_datetime(value))
             return _quote(value)
         return None
 
@@ -814,10 +840,9 @@ class Mapper:
                 continue
             on_delete = self._action(attr, "onDelete", "SET NULL" if f.optional else "RESTRICT")
             on_update = self._action(attr, "onUpdate", "CASCADE")
-            name = attr.arg("map")
             out.append(
                 model.ForeignKey(
-                    name=name if isinstance(name, str) else prisma_name(m.table, cols, "fkey", self.provider.name_limit),
+                    name=self.clip(_given(attr)) or prisma_name(m.table, cols, "fkey", self.provider.name_limit),
                     columns=tuple(cols),
                     ref_table=target.table,
                     ref_columns=tuple(ref_cols),
@@ -877,7 +902,10 @@ class Mapper:
         return out
 
     def _join_table(self, name: str, a: _Model, b: _Model, position: Position | None) -> tuple[str, model.Table]:
-        table = f"_{name}"
+        # Names derive from the full `_<name>`, cut before a fixed suffix; the table itself is
+        # cut by the database's identifier limit like any other name.
+        full = f"_{name}"
+        table = self.clip(full)
         origin = self.origin(position)
         columns = []
         fks = []
@@ -889,7 +917,7 @@ class Mapper:
             if self.relation_mode != "prisma":
                 fks.append(
                     model.ForeignKey(
-                        name=prisma_name(table, [label], "fkey", self.provider.name_limit),
+                        name=self._suffixed(full, f"_{label}_fkey"),
                         columns=(label,),
                         ref_table=target.table,
                         ref_columns=(target.columns[id_field],),
@@ -900,12 +928,12 @@ class Mapper:
                     )
                 )
         ab = (model.IndexElement(column="A"), model.IndexElement(column="B"))
-        indexes = [model.Index(name=f"{table}_B_index", elements=(model.IndexElement(column="B"),), origin=origin)]
+        indexes = [model.Index(name=self._suffixed(full, "_B_index"), elements=(model.IndexElement(column="B"),), origin=origin)]
         primary_key = None
         if self.dialect == "postgresql" and (self.prisma_major is None or self.prisma_major >= 6):
-            primary_key = model.PrimaryKey(columns=("A", "B"), name=f"{table}_AB_pkey", origin=origin)
+            primary_key = model.PrimaryKey(columns=("A", "B"), name=self._suffixed(full, "_AB_pkey"), origin=origin)
         else:
-            indexes.append(model.Index(name=f"{table}_AB_unique", elements=ab, unique=True, origin=origin))
+            indexes.append(model.Index(name=self._suffixed(full, "_AB_unique"), elements=ab, unique=True, origin=origin))
         return a.namespace, model.Table(
             name=table,
             columns=tuple(columns),
@@ -937,11 +965,42 @@ def _jsonb_text(text: str) -> str:
         return text
 
 
-def _timestamp_text(text: str) -> str:
-    """A DateTime default as a `timestamp without time zone` stores it: the offset is dropped."""
-    try:
-        stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+def prisma_datetime(text: str) -> str:
+    """A DateTime default as Migrate writes it: `2020-02-29 12:00:00 +00:00` (chrono's
+    `%Y-%m-%d %H:%M:%S%.f %:z`: the fraction in groups of 3 digits, only when non-zero)."""
+    stamp = _parse_datetime(text)
+    if stamp is None:
         return text
-    out = stamp.replace(tzinfo=None).isoformat(sep=" ")
-    return out
+    return stamp.strftime("%Y-%m-%d %H:%M:%S") + _fraction(stamp.microsecond, groups=True) + " " + _offset(stamp)
+
+
+def timestamp_output(text: str) -> str:
+    """A DateTime default as a PostgreSQL `timestamp without time zone` prints it back: the
+    offset is dropped and trailing zeros of the fraction with it."""
+    stamp = _parse_datetime(text)
+    if stamp is None:
+        return text
+    return stamp.strftime("%Y-%m-%d %H:%M:%S") + _fraction(stamp.microsecond, groups=False)
+
+
+def _parse_datetime(text: str) -> datetime | None:
+    try:
+        stamp = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=timezone.utc)
+
+
+def _fraction(micro: int, groups: bool) -> str:
+    if not micro:
+        return ""
+    digits = f"{micro:06d}"
+    if groups:
+        return "." + (digits[:3] if digits.endswith("000") else digits)
+    return "." + digits.rstrip("0")
+
+
+def _offset(stamp: datetime) -> str:
+    minutes = int(stamp.utcoffset().total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
