@@ -8,10 +8,12 @@ source is adding one file here: modules are discovered, not listed.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable, Iterator, Protocol
 
 from migrator.errors import BadInput
 from migrator.schema import Schema
@@ -97,7 +99,24 @@ def load(spec: str, options: InspectOptions | None = None) -> Schema:
     """Read `spec` into a canonical Schema."""
     options = options or InspectOptions()
     source = resolve(spec)
-    return source.load(spec, options).canonical()
+    with _collector_paused():
+        return source.load(spec, options).canonical()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a source builds its tree.
+
+    Readers allocate hundreds of thousands of small acyclic objects; the collector's
+    passes over them cost a third of the time of a large Prisma schema and find nothing.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def strip_scheme(spec: str, source: Source) -> str:

@@ -125,25 +125,31 @@ class Block:
         return None
 
 
-# One pass of finditer over the whole file: blanks and `//` comments are skipped inside the
-# pattern (Prisma accepts /* */ too), so only meaningful tokens reach Python. `bad` catches what nothing else does.
+# One pass of finditer over the whole file: blanks and comments (`//`, and `/* */`, which
+# Prisma accepts too) are skipped inside the pattern, so only tokens reach Python, each as
+# group 1. A token's kind follows from its first character (_KIND_OF); the catch-all `.`
+# leaves a lone character that no kind accepts, reported as an error.
 _TOKEN = re.compile(
     r"""
     (?:[ \t\r\f\v\ufeff]|//(?!/)[^\n]*|/\*[\s\S]*?\*/)*
-    (?:
-      (?P<nl>\n)
-     |(?P<doc>///[^\n]*)
-     |(?P<str>"(?:[^"\\\n]|\\.)*")
-     |(?P<num>-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
-     |(?P<ident>[A-Za-z_][A-Za-z0-9_]*)
-     |(?P<at2>@@)
-     |(?P<punct>[@{}()\[\],:=?.])
-     |(?P<bad>.)
+    (
+      \n
+     |///[^\n]*
+     |"(?:[^"\\\n]|\\.)*"
+     |-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?
+     |[A-Za-z_][A-Za-z0-9_]*
+     |@@
+     |[@{}()\[\],:=?.]
+     |.
      |$
     )
     """,
     re.VERBOSE,
 )
+_KIND_OF = {"\n": "nl", '"': "str", "/": "doc", "-": "num", ".": "."}
+_KIND_OF.update((c, "num") for c in "0123456789")
+_KIND_OF.update((c, "ident") for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_KIND_OF.update((c, c) for c in "@{}()[],:=?")
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "'": "'", "0": "\0"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
@@ -189,24 +195,28 @@ class _Parser:
     def _tokenize(self) -> list[tuple[str, str, int]]:
         tokens: list[tuple[str, str, int]] = []
         append = tokens.append
+        kind_of = _KIND_OF.get
         for m in _TOKEN.finditer(self.text):
-            kind = m.lastgroup
-            if kind is None:
-                continue  # trailing blanks at the end of the file
-            text = m.group(kind)
-            start = m.start(kind)
-            if kind == "punct":
-                append((text, text, start))
-            elif kind == "bad":
-                if text == '"':
-                    raise self.error(start, "unterminated string")
-                if self.text.startswith("/*", start):
-                    raise self.error(start, "unterminated block comment")
-                raise self.error(start, f"unexpected character {text!r}")
-            else:
-                append((kind, text, start))  # type: ignore[arg-type]
+            text = m.group(1)
+            if not text:
+                continue  # blanks at the end of the file
+            kind = kind_of(text[0])
+            if kind is None or text == '"' or text == "-" or (kind == "doc" and not text.startswith("///")):
+                self._bad(text, m.start(1))
+            if kind == "@" and text == "@@":
+                kind = "at2"
+            elif kind == "." and len(text) > 1:
+                kind = "num"  # .5
+            append((kind, text, m.start(1)))  # type: ignore[arg-type]
         append(("eof", "", len(self.text)))
         return tokens
+
+    def _bad(self, text: str, start: int) -> None:
+        if text == '"':
+            raise self.error(start, "unterminated string")
+        if self.text.startswith("/*", start):
+            raise self.error(start, "unterminated block comment")
+        raise self.error(start, f"unexpected character {text[0]!r}")
 
     def peek(self) -> tuple[str, str, int]:
         return self.tokens[self.i]

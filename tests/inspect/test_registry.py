@@ -69,3 +69,21 @@ def test_discovery_does_not_import_heavy_libraries() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
+    import gc
+
+    (tmp_path / "schema.sql").write_text("CREATE TABLE t (id int);")
+    assert gc.isenabled()
+    sources.load(str(tmp_path / "schema.sql"), sources.InspectOptions(dialect="sqlite"))
+    assert gc.isenabled()
+    with pytest.raises(BadInput):
+        sources.load(str(tmp_path / "missing.prisma"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        sources.load(str(tmp_path / "schema.sql"), sources.InspectOptions(dialect="sqlite"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
