@@ -34,6 +34,7 @@ from migrator import schema as model
 from migrator.sa_bridge import (
     DEFAULT_NAMESPACE,
     DIALECTS,
+    dialect as sa_dialect,
     referential_action,
     sa_type,
     server_default_text,
@@ -161,47 +162,10 @@ class _Renderer:
             )
 
     def _table(self, namespace: str, table: model.Table) -> None:
-        sqlite_autoincrement = False
-        columns = []
-        for col in table.columns:
-            extra: list[Any] = []
-            autoincrement: bool | str = False
-            identity = col.identity
-            if identity is not None and self.pg:
-                extra.append(
-                    sa.Identity(always=identity.generation == "always", start=identity.start, increment=identity.increment)
-                )
-                autoincrement = "auto"  # SQLAlchemy refuses Identity with autoincrement=False
-            elif identity is not None and identity.generation == "autoincrement":
-                sqlite_autoincrement, autoincrement = True, True
-            if col.generated is not None:
-                extra.append(sa.Computed(sa.literal_column(col.generated), persisted=True))
-            default = server_default_text(col.default, self.d)
-            columns.append(
-                sa.Column(
-                    col.name,
-                    sa_type(col.type, self.d, self.enums),
-                    *extra,
-                    nullable=col.nullable,
-                    server_default=sa.DefaultClause(sa.literal_column(default)) if default is not None else None,
-                    autoincrement=autoincrement,
-                    comment=col.comment,
-                )
-            )
-        items: list[Any] = list(columns)
-        if table.primary_key is not None:
-            items.append(sa.PrimaryKeyConstraint(*table.primary_key.columns, name=table.primary_key.name))
-        for unique in table.uniques:
-            items.append(sa.UniqueConstraint(*unique.columns, name=unique.name))
-        for check in table.checks:
-            items.append(sa.CheckConstraint(sa.literal_column(check.expression), name=check.name))
-        kwargs: dict[str, Any] = {"comment": table.comment}
-        if sqlite_autoincrement and not self.pg:
-            kwargs["sqlite_autoincrement"] = True
-        sa_table = sa.Table(table.name, self.metadata, *items, schema=self._schema_of(namespace), **kwargs)
+        sa_table = build_table(table, self.metadata, self._schema_of(namespace), self.d, self.enums)
         self.tables[(namespace, table.name)] = sa_table
         for index in table.indexes:
-            self._index(sa_table, index)
+            build_index(sa_table, index, self.d)
 
     def _foreign_keys(self, namespace: str, table: model.Table) -> None:
         sa_table = self.tables[(namespace, table.name)]
@@ -209,56 +173,8 @@ class _Renderer:
             ref_ns = fk.ref_schema or namespace
             target = self.tables.get((ref_ns, fk.ref_table))
             if target is None:
-                target = self._outside_table(ref_ns, fk.ref_table, fk.ref_columns)
-            sa_table.append_constraint(
-                sa.ForeignKeyConstraint(
-                    list(fk.columns),
-                    [target.c[c] for c in fk.ref_columns],
-                    name=fk.name,
-                    ondelete=referential_action(fk.on_delete),
-                    onupdate=referential_action(fk.on_update),
-                )
-            )
-
-    def _outside_table(self, namespace: str, name: str, columns: tuple[str, ...]) -> sa.Table:
-        key = f"{self._schema_of(namespace)}.{name}" if self._schema_of(namespace) else name
-        existing = self.outside.tables.get(key)
-        if existing is not None:
-            for col in columns:
-                if col not in existing.c:
-                    existing.append_column(sa.Column(col, sa.Integer))
-            return existing
-        return sa.Table(name, self.outside, *[sa.Column(c, sa.Integer) for c in columns], schema=self._schema_of(namespace))
-
-    def _index(self, table: sa.Table, index: model.Index) -> None:
-        elements = [self._index_element(table, e) for e in index.elements]
-        kwargs: dict[str, Any] = {}
-        if self.pg:
-            if index.method and index.method != "btree":
-                kwargs["postgresql_using"] = index.method
-            if index.where:
-                kwargs["postgresql_where"] = sa.literal_column(index.where)
-            if index.include:
-                kwargs["postgresql_include"] = list(index.include)
-        elif index.where:
-            kwargs["sqlite_where"] = sa.literal_column(index.where)
-        table.append_constraint(sa.Index(index.name, *elements, unique=index.unique, **kwargs))
-
-    def _index_element(self, table: sa.Table, element: model.IndexElement) -> Any:
-        opclass = element.opclass if self.pg else None
-        if element.column is not None and not opclass:
-            expr: Any = table.c[element.column]
-        else:
-            # An expression keeps parentheses of its own so any expression is a valid key.
-            text = self.preparer.quote(element.column) if element.column is not None else f"({element.expression})"
-            if opclass:
-                text += " " + opclass
-            expr = sa.literal_column(text)
-        if element.descending:
-            expr = expr.desc()
-        if element.nulls_first is not None and self.pg:
-            expr = expr.nulls_first() if element.nulls_first else expr.nulls_last()
-        return expr
+                target = outside_table(self.outside, self._schema_of(ref_ns), fk.ref_table, fk.ref_columns)
+            sa_table.append_constraint(build_foreign_key(fk, target))
 
     # -- views -----------------------------------------------------------------
 
@@ -267,6 +183,125 @@ class _Renderer:
         for namespace, view in _dependency_order(views):
             kind = "MATERIALIZED VIEW" if view.materialized and self.pg else "VIEW"
             self.out.append(f"CREATE {kind} {self._qualified(namespace, view.name)} AS {view.definition.strip()}")
+
+
+# ---------------------------------------------------------------------------
+# Model -> SQLAlchemy schema objects. Shared with migrator.render.ddl, which hands the
+# same objects to Alembic's operations.
+
+
+def build_column(col: model.Column, dialect: str, enums: dict[str, sa.Enum] | None = None) -> sa.Column:
+    """The SQLAlchemy column declaring `col` in `dialect` (no table, no constraints but its own)."""
+    pg_dialect = dialect == "postgresql"
+    extra: list[Any] = []
+    autoincrement: bool | str = False
+    identity = col.identity
+    if identity is not None and pg_dialect:
+        extra.append(sa.Identity(always=identity.generation == "always", start=identity.start, increment=identity.increment))
+        autoincrement = "auto"  # SQLAlchemy refuses Identity with autoincrement=False
+    elif identity is not None and identity.generation == "autoincrement":
+        autoincrement = True
+    if col.generated is not None:
+        extra.append(sa.Computed(sa.literal_column(col.generated), persisted=True))
+    default = server_default_text(col.default, dialect)
+    return sa.Column(
+        col.name,
+        sa_type(col.type, dialect, enums),
+        *extra,
+        nullable=col.nullable,
+        server_default=sa.DefaultClause(sa.literal_column(default)) if default is not None else None,
+        autoincrement=autoincrement,
+        comment=col.comment,
+    )
+
+
+def build_table(
+    table: model.Table,
+    metadata: sa.MetaData,
+    schema: str | None,
+    dialect: str,
+    enums: dict[str, sa.Enum] | None = None,
+    *,
+    name: str | None = None,
+) -> sa.Table:
+    """The SQLAlchemy table of `table`: columns, primary key, unique and check constraints.
+
+    Indexes and foreign keys are added by the caller (build_index, build_foreign_key),
+    which decides when they can be created. `name` overrides the table's name (a rebuild's
+    temporary table).
+    """
+    items: list[Any] = [build_column(col, dialect, enums) for col in table.columns]
+    if table.primary_key is not None:
+        items.append(sa.PrimaryKeyConstraint(*table.primary_key.columns, name=table.primary_key.name))
+    for unique in table.uniques:
+        items.append(sa.UniqueConstraint(*unique.columns, name=unique.name))
+    for check in table.checks:
+        items.append(sa.CheckConstraint(sa.literal_column(check.expression), name=check.name))
+    kwargs: dict[str, Any] = {"comment": table.comment}
+    if dialect != "postgresql" and any(c.identity and c.identity.generation == "autoincrement" for c in table.columns):
+        kwargs["sqlite_autoincrement"] = True
+    return sa.Table(name or table.name, metadata, *items, schema=schema, **kwargs)
+
+
+def build_foreign_key(fk: model.ForeignKey, target: sa.Table) -> sa.ForeignKeyConstraint:
+    """The constraint of `fk`, pointing at columns of `target` (append it to the referencing table)."""
+    return sa.ForeignKeyConstraint(
+        list(fk.columns),
+        [target.c[c] for c in fk.ref_columns],
+        name=fk.name,
+        ondelete=referential_action(fk.on_delete),
+        onupdate=referential_action(fk.on_update),
+    )
+
+
+def outside_table(metadata: sa.MetaData, schema: str | None, name: str, columns: tuple[str, ...]) -> sa.Table:
+    """A stand-in for a table a foreign key names but the rendered schema does not hold: a target only."""
+    key = f"{schema}.{name}" if schema else name
+    existing = metadata.tables.get(key)
+    if existing is not None:
+        for col in columns:
+            if col not in existing.c:
+                existing.append_column(sa.Column(col, sa.Integer))
+        return existing
+    return sa.Table(name, metadata, *[sa.Column(c, sa.Integer) for c in columns], schema=schema)
+
+
+def build_index(table: sa.Table, index: model.Index, dialect: str) -> sa.Index:
+    """The SQLAlchemy index of `index` on `table` (attached to it)."""
+    elements = [_index_element(table, e, dialect) for e in index.elements]
+    kwargs: dict[str, Any] = {}
+    if dialect == "postgresql":
+        if index.method and index.method != "btree":
+            kwargs["postgresql_using"] = index.method
+        if index.where:
+            kwargs["postgresql_where"] = sa.literal_column(index.where)
+        if index.include:
+            kwargs["postgresql_include"] = list(index.include)
+    elif index.where:
+        kwargs["sqlite_where"] = sa.literal_column(index.where)
+    sa_index = sa.Index(index.name, *elements, unique=index.unique, **kwargs)
+    table.append_constraint(sa_index)
+    return sa_index
+
+
+def _index_element(table: sa.Table, element: model.IndexElement, dialect: str) -> Any:
+    pg_dialect = dialect == "postgresql"
+    opclass = element.opclass if pg_dialect else None
+    if element.column is not None and not opclass:
+        expr: Any = table.c[element.column]
+    else:
+        # An expression keeps parentheses of its own so any expression is a valid key.
+        preparer = sa_dialect(dialect).identifier_preparer
+        text = preparer.quote(element.column) if element.column is not None else f"({element.expression})"
+        if opclass:
+            text += " " + opclass
+        expr = sa.literal_column(text)
+    if element.descending:
+        expr = expr.desc()
+    if element.nulls_first is not None and pg_dialect:
+        expr = expr.nulls_first() if element.nulls_first else expr.nulls_last()
+    return expr
+
 
 
 def _dependency_order(views: list[tuple[str, model.View]]) -> list[tuple[str, model.View]]:
@@ -293,4 +328,12 @@ def _dependency_order(views: list[tuple[str, model.View]]) -> list[tuple[str, mo
     return placed
 
 
-__all__ = ["render_sql", "statements"]
+__all__ = [
+    "build_column",
+    "build_foreign_key",
+    "build_index",
+    "build_table",
+    "outside_table",
+    "render_sql",
+    "statements",
+]
