@@ -207,6 +207,7 @@ class Diff:
     changes: in a deterministic order (by path, then kind).
     not_modeled: one line per kind of object a side cannot describe ("views: not modeled by prisma:…").
     notes: what the sources said while being read (static readings, skipped objects).
+    out_of_scope: objects a partial side does not declare (CompareOptions.partial).
     """
 
     source_from: str
@@ -214,13 +215,17 @@ class Diff:
     changes: tuple[Change, ...] = ()
     not_modeled: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # With a partial side (a Drizzle schema that re-declares some of the Prisma tables so
+    # far), what that side does not declare at all is not drift: "public.payouts: not in TO".
+    out_of_scope: tuple[str, ...] = ()
 
     def at_or_above(self, severity: str) -> tuple[Change, ...]:
         rank = SEVERITY_RANK[severity]
         return tuple(c for c in self.changes if not c.possible and SEVERITY_RANK[c.severity] >= rank)
 
     def reverse(self) -> Diff:
-        return Diff(self.source_to, self.source_from, tuple(c.reverse() for c in self.changes), self.not_modeled, self.notes)
+        return Diff(self.source_to, self.source_from, tuple(c.reverse() for c in self.changes), self.not_modeled,
+                    self.notes, self.out_of_scope)
 
     @property
     def clean(self) -> bool:
