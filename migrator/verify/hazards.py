@@ -14,7 +14,8 @@ comparison's job, see CompareOptions.severity).
 
 Changes on objects that are themselves being added (a column of a new table, an index on
 it, a value of a new enum, anything in a new schema) raise nothing: there are no rows to
-fail on and no code reading them yet.
+fail on and no code reading them yet. Possible renames (guesses beside a drop and an add)
+raise nothing either: the drop and the add they pair carry the hazards of what is applied.
 """
 
 from __future__ import annotations
@@ -491,6 +492,6 @@ def assess(diff: Diff, dialect: str) -> Diff:
         on_new = change.namespace in new_namespaces or (
             change.kind not in ("add_table", "add_enum") and (change.namespace, change.table) in new_containers
         )
-        codes = () if on_new else hazards_of(change, dialect)
+        codes = () if on_new or change.possible else hazards_of(change, dialect)
         changes.append(change if codes == change.hazards else replace(change, hazards=codes))
     return replace(diff, changes=tuple(changes))
