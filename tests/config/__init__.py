@@ -1,0 +1,1 @@
+"""Tests of migrator.toml, `migrator init` and the check runner."""
