@@ -224,4 +224,7 @@ def main() -> None:
         sys.exit(EXIT_FAILURE)
 
 
+# The comparison commands live in their own module; importing it registers them on `app`.
+from migrator import cli_verify  # noqa: E402,F401
+
 __all__ = ["app", "main", "EXIT_BAD_INPUT"]

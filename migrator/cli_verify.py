@@ -1,0 +1,308 @@
+"""`migrator diff`, `migrator drift`, `migrator check` and `migrator init`: thin commands over migrator.verify.
+
+Registered on the app of migrator.cli. Exit codes: 0 clean, 1 changes at or above
+--fail-on, 2 bad input, 3 could not connect or failed — a failure is never "no drift".
+"""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from migrator.cli import Dialect, _console, _Guard, _Progress, _write_or_print, app
+
+
+class Severity(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+    github = "github"
+
+
+class Emit(str, Enum):
+    sql = "sql"
+    alembic = "alembic"
+
+
+class Side(str, Enum):
+    to = "to"
+    from_ = "from"
+
+
+def _inspect_options(dev_url, schema, exclude_schema, input_dialect, project_path, progress):
+    from migrator import inspect as sources
+
+    return sources.InspectOptions(
+        schemas=tuple(schema or ()),
+        exclude_schemas=tuple(exclude_schema or ()),
+        dev_url=dev_url,
+        dialect=input_dialect.value if input_dialect else None,
+        project_path=project_path,
+        progress=progress,
+    )
+
+
+def _config(path: Optional[Path]):
+    from migrator.config import load_config, read_config
+
+    if path is not None:
+        if not path.exists():
+            from migrator.errors import BadInput
+
+            raise BadInput(f"{path}: no such file")
+        return read_config(path)
+    return load_config(Path.cwd())
+
+
+def _github_annotations_wanted(format: ReportFormat) -> bool:
+    return format is ReportFormat.text and os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def _render(results: list, format: ReportFormat, tool_version: str) -> str:
+    """The report of one or more named diffs ((name, Diff) pairs) in `format`."""
+    if format is ReportFormat.json:
+        from migrator.render.json_report import render_check_json
+
+        return render_check_json(results)
+    if format is ReportFormat.markdown:
+        from migrator.render.markdown import render_check_markdown
+
+        return render_check_markdown(results)
+    if format is ReportFormat.sarif:
+        from migrator.render.sarif import render_sarif
+
+        return render_sarif(results, tool_version)
+    if format is ReportFormat.github:
+        from migrator.render.github import render_github_annotations
+
+        return render_github_annotations(results)
+    from migrator.render.diff_text import render_diff_text
+
+    return "".join(render_diff_text(diff) for _, diff in results)
+
+
+@app.command()
+def diff(
+    from_: Annotated[str, typer.Argument(metavar="FROM", help="the source as it is (any source spec)")],
+    to: Annotated[str, typer.Argument(help="the source as it should be")],
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, json, markdown, sarif or github (annotations)")] = ReportFormat.text,
+    emit: Annotated[Optional[Emit], typer.Option(help="instead of a report, the fix: sql (DDL turning FROM into TO) or alembic (a revision)")] = None,
+    dialect: Annotated[Optional[Dialect], typer.Option(help="dialect of --emit (default: FROM's)")] = None,
+    fail_on: Annotated[Severity, typer.Option(help="exit 1 when a change is at or above this severity")] = Severity.error,
+    partial: Annotated[Optional[Side], typer.Option(help="that side declares only some tables: what it lacks is out of scope")] = None,
+    rename: Annotated[Optional[list[str]], typer.Option(help="confirm a rename OLD_PATH=NEW_PATH (repeatable)")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="leave out objects whose path matches (fnmatch, repeatable)")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="migrator.toml to take renames, ignore and severities from (default: found upwards)")] = None,
+    message: Annotated[str, typer.Option(help="message of an --emit alembic revision")] = "migrator diff",
+    down_revision: Annotated[Optional[str], typer.Option(help="down_revision of an --emit alembic revision")] = None,
+    schema: Annotated[Optional[list[str]], typer.Option("--schema", "-s", help="only this namespace (repeatable)")] = None,
+    exclude_schema: Annotated[Optional[list[str]], typer.Option("--exclude-schema", help="leave out this namespace (repeatable)")] = None,
+    dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied in a temporary database")] = None,
+    input_dialect: Annotated[Optional[Dialect], typer.Option(help="dialect of SQL sources when it cannot be detected")] = None,
+    project_path: Annotated[str, typer.Option(help="folder put on sys.path for sqlalchemy: sources")] = ".",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
+) -> None:
+    """Compare two sources: what turns FROM into TO, with hazards, as a report or as the fix."""
+    from migrator import __version__
+    from migrator import inspect as sources
+    from migrator.errors import BadInput
+    from migrator.verify.diff import CompareOptions, compare
+    from migrator.verify.hazards import assess
+
+    progress = _Progress()
+    with _Guard(from_, to, dev_url):
+        renames = []
+        for item in rename or ():
+            old, sep, new = item.partition("=")
+            if not sep or not old.strip() or not new.strip():
+                raise BadInput(f"--rename {item!r}: expected OLD_PATH=NEW_PATH")
+            renames.append((old.strip(), new.strip()))
+        cfg = _config(config)
+        base = CompareOptions()
+        if cfg is not None:
+            from migrator.config import compare_options
+
+            base = compare_options(cfg)
+        options = CompareOptions(
+            renames=tuple(base.renames) + tuple(renames),
+            ignore=tuple(base.ignore) + tuple(ignore or ()),
+            severity=base.severity,
+            partial=partial.value if partial else None,
+        )
+        inspect_options = _inspect_options(dev_url, schema, exclude_schema, input_dialect, project_path, progress)
+        try:
+            a, b = sources.load_pair(from_, to, inspect_options)
+        finally:
+            progress.close()
+        compared = compare(a, b, options)
+        if a.dialect == b.dialect == "postgresql":
+            compared = _settle_on_server(compared, dev_url)
+        result = assess(compared, (dialect.value if dialect else a.dialect))
+        if cfg is not None and cfg.severity:
+            from migrator.verify.checks import apply_severity
+
+            result = apply_severity(result, dict(cfg.severity))
+        if emit is Emit.sql:
+            from migrator.render.ddl import render_changes_sql
+
+            target = dialect.value if dialect else a.dialect
+            if target not in ("postgresql", "sqlite"):
+                raise BadInput(f"--emit sql needs --dialect postgresql or sqlite (FROM is {a.dialect})")
+            _write_or_print(render_changes_sql(result, target, from_schema=a, to_schema=b), output)
+            return
+        if emit is Emit.alembic:
+            import uuid
+
+            from migrator.render.alembic import render_revision
+
+            target = dialect.value if dialect else a.dialect
+            text = render_revision(result, message=message, revision=uuid.uuid4().hex[:12], down_revision=down_revision,
+                                   dialect=target, from_schema=a, to_schema=b)
+            _write_or_print(text, output)
+            return
+        results = [("diff", result)]
+        _emit_report(results, format, output, __version__)
+        if result.at_or_above(fail_on.value):
+            raise typer.Exit(1)
+
+
+def _settle_on_server(diff, dev_url: Optional[str]):
+    """Let PostgreSQL judge default expressions text cannot: on --dev-url, else migrator's scratch cluster when one can start."""
+    if not any(c.kind == "alter_column_default" for c in diff.changes):
+        return diff
+    from migrator.verify.server import settle_defaults
+
+    url = dev_url
+    if url is None:
+        from migrator import pgcluster
+
+        if not pgcluster.available():
+            return diff
+        from migrator.inspect._scratch import shared_cluster
+
+        url = shared_cluster().url
+    return settle_defaults(diff, url)
+
+
+def _emit_report(results: list, format: ReportFormat, output: Optional[Path], version: str) -> None:
+    text = _render(results, format, version)
+    _write_or_print(text, output)
+    if _github_annotations_wanted(format) and output is None:
+        from migrator.render.github import render_github_annotations
+
+        # Inside GitHub Actions the text report also annotates the files that declare the objects.
+        print(render_github_annotations(results), end="")
+
+
+@app.command()
+def drift(
+    live: Annotated[Optional[str], typer.Option(help="the live database (a URL; default: [drift] live in migrator.toml)")] = None,
+    legacy: Annotated[Optional[str], typer.Option(help="the legacy models (e.g. drizzle:… or sqlalchemy:…)")] = None,
+    target: Annotated[Optional[str], typer.Option(help="the target schema, the source of truth (e.g. prisma:…)")] = None,
+    partial_legacy: Annotated[bool, typer.Option(help="the legacy models declare only some tables so far")] = False,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, json or markdown")] = ReportFormat.text,
+    fail_on: Annotated[Severity, typer.Option(help="exit 1 when a row is at or above this severity")] = Severity.error,
+    config: Annotated[Optional[Path], typer.Option(help="migrator.toml (default: found upwards)")] = None,
+    dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
+) -> None:
+    """Three-way drift: for every object where they disagree, what the live database, the legacy models and the target each say."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from migrator import inspect as sources
+    from migrator.errors import BadInput
+    from migrator.verify.diff import CompareOptions
+    from migrator.verify.drift import three_way
+
+    with _Guard(live, legacy, target, dev_url):
+        cfg = _config(config)
+        specs = {"live": live, "legacy": legacy, "target": target}
+        options = CompareOptions()
+        if cfg is not None:
+            from migrator.config import compare_options, resolve_source
+
+            options = compare_options(cfg)
+            for side in specs:
+                name = getattr(cfg.drift, side, None) if cfg.drift else None
+                if specs[side] is None and name:
+                    specs[side] = resolve_source(cfg, name)
+        missing = [side for side, spec in specs.items() if not spec]
+        if missing:
+            raise BadInput(f"drift needs --{' --'.join(missing)} (or a [drift] section in migrator.toml)")
+        progress = _Progress()
+        inspect_options = sources.InspectOptions(dev_url=dev_url, progress=progress)
+        try:
+            with ThreadPoolExecutor(max_workers=3) as pool:
+                loaded = {side: pool.submit(sources.load, spec, inspect_options) for side, spec in specs.items()}
+                schemas = {side: f.result() for side, f in loaded.items()}
+        finally:
+            progress.close()
+        legacy_options = CompareOptions(**{**options.__dict__, "partial": "to"}) if partial_legacy else options
+        result = three_way(schemas["live"], schemas["legacy"], schemas["target"], options, legacy_options)
+        from migrator.render.drift import render_drift
+
+        _write_or_print(render_drift(result, format.value), output)
+        if result.at_or_above(fail_on.value):
+            raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    name: Annotated[Optional[list[str]], typer.Argument(help="checks to run (default: all in the config)")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, json, markdown, sarif or github")] = ReportFormat.text,
+    fail_on: Annotated[Optional[Severity], typer.Option(help="exit 1 on a change at or above this severity (default: the config's)")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="migrator.toml (default: found upwards from the working folder)")] = None,
+    dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
+) -> None:
+    """Run the checks migrator.toml names (live vs target, migrations vs target, Prisma vs Drizzle, …): the CI gate."""
+    from migrator import __version__
+    from migrator import inspect as sources
+    from migrator.errors import BadInput
+    from migrator.verify.checks import exit_code, run_checks
+
+    with _Guard(dev_url):
+        cfg = _config(config)
+        if cfg is None:
+            raise BadInput("no migrator.toml (or [tool.migrator] in pyproject.toml) here or above; run `migrator init`")
+        if not cfg.checks:
+            raise BadInput(f"{cfg.where()}: no [[check]] entries")
+        threshold = fail_on.value if fail_on else cfg.fail_on
+        results = run_checks(cfg, names=name or None, inspect_options=sources.InspectOptions(dev_url=dev_url))
+        _emit_report(results, format, output, __version__)
+        for r in results:
+            if r.error is not None:
+                _console(stderr=True, highlight=False).print(f"[red]error:[/red] check {r.name}: {r.error}", markup=False)
+        code = exit_code(results, threshold)
+        if code:
+            raise typer.Exit(code)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="the repository (default: the working folder)")] = Path("."),
+    force: Annotated[bool, typer.Option(help="overwrite an existing migrator.toml")] = False,
+    print_only: Annotated[bool, typer.Option("--print", help="print the config instead of writing it")] = False,
+) -> None:
+    """Detect what the repository has (Prisma, Drizzle, Alembic, SQLAlchemy, migration folders) and write a starter migrator.toml."""
+    from migrator.config_init import detect, render_starter_config, write_config
+
+    with _Guard():
+        detected = detect(path)
+        text = render_starter_config(detected)
+        if print_only:
+            print(text, end="")
+            return
+        written = write_config(path, text, force=force)
+        _console(highlight=False).print(f"wrote {written}", markup=False)
