@@ -363,7 +363,7 @@ HAZARDS: tuple[Hazard, ...] = (
     Hazard(
         "MG207", "data-dependent", "a type change whose cast can fail on existing values",
         "The new type is not a widening of the old (text to integer, varchar to uuid, scalar to array): values that "
-        "do not convert make the migration fail, and PostgreSQL needs a USING clause to convert at all.",
+        "do not convert make the migration fail, and PostgreSQL often needs a USING clause to convert at all.",
         "alter_column_type that is neither a narrowing (MG103) nor lossless (a widening, or to unbounded text)",
         ("alter_column_type",), _cast_may_fail,
     ),
