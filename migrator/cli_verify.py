@@ -88,8 +88,16 @@ def _render(results: list, format: ReportFormat, tool_version: str) -> str:
 
         return render_github_annotations(results)
     from migrator.render.diff_text import render_diff_text
+    from migrator.render.report import check_runs
 
-    return "".join(render_diff_text(diff) for _, diff in results)
+    runs = check_runs(results)
+    if len(runs) == 1 and runs[0].diff is not None and runs[0].name == "diff":
+        return render_diff_text(runs[0].diff)
+    parts = []
+    for run in runs:
+        parts.append(f"check {run.name}\n")
+        parts.append(render_diff_text(run.diff) if run.diff is not None else f"  could not run: {run.error}\n")
+    return "".join(parts)
 
 
 @app.command()
@@ -210,7 +218,7 @@ def drift(
     live: Annotated[Optional[str], typer.Option(help="the live database (a URL; default: [drift] live in migrator.toml)")] = None,
     legacy: Annotated[Optional[str], typer.Option(help="the legacy models (e.g. drizzle:… or sqlalchemy:…)")] = None,
     target: Annotated[Optional[str], typer.Option(help="the target schema, the source of truth (e.g. prisma:…)")] = None,
-    partial_legacy: Annotated[bool, typer.Option(help="the legacy models declare only some tables so far")] = False,
+    partial: Annotated[Optional[str], typer.Option(help="legacy or target: that side declares only some tables so far (default: [drift] partial)")] = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, json or markdown")] = ReportFormat.text,
     fail_on: Annotated[Severity, typer.Option(help="exit 1 when a row is at or above this severity")] = Severity.error,
     config: Annotated[Optional[Path], typer.Option(help="migrator.toml (default: found upwards)")] = None,
@@ -248,8 +256,11 @@ def drift(
                 schemas = {side: f.result() for side, f in loaded.items()}
         finally:
             progress.close()
-        legacy_options = CompareOptions(**{**options.__dict__, "partial": "to"}) if partial_legacy else options
-        result = three_way(schemas["live"], schemas["legacy"], schemas["target"], options, legacy_options)
+        if partial is None and cfg is not None and cfg.drift is not None:
+            partial = cfg.drift.partial
+        if partial not in (None, "legacy", "target"):
+            raise BadInput(f"--partial must be legacy or target, not {partial!r}")
+        result = three_way(schemas["live"], schemas["legacy"], schemas["target"], options, partial)
         from migrator.render.drift import render_drift
 
         _write_or_print(render_drift(result, format.value), output)

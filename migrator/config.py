@@ -58,7 +58,7 @@ PYPROJECT = "pyproject.toml"
 _TOP_KEYS = ("fail_on", "ignore", "sources", "check", "drift", "severity", "renames", "scan", "report")
 _SOURCE_KEYS = ("spec", "env", "project_path", "dialect", "schemas", "exclude_schemas")
 _CHECK_KEYS = ("name", "from", "to", "fail_on", "partial")
-_DRIFT_KEYS = ("live", "legacy", "target")
+_DRIFT_KEYS = ("live", "legacy", "target", "partial")
 _DIALECTS = ("postgresql", "sqlite")
 # Schemes whose remainder is a path on disk, resolved against the config's folder.
 _PATH_SCHEMES = ("prisma:", "drizzle:", "sql:", "snapshot:")
@@ -112,6 +112,7 @@ class DriftSpec:
     live: str | None = None
     legacy: str | None = None
     target: str | None = None
+    partial: str | None = None  # "legacy" or "target": that side declares only some tables so far
 
 
 @dataclass(frozen=True)
@@ -396,8 +397,11 @@ class _Reader:
             return None
         table = self.table(data, "drift")
         self.unknown_keys(table, _DRIFT_KEYS, ("drift",))
+        partial = table.pop("partial", None)
+        if partial is not None and partial not in ("legacy", "target"):
+            raise self.fail(("drift", "partial"), f"partial must be \"legacy\" or \"target\", not {partial!r}")
         roles = {k: self.source_name(v, sources, ("drift", k), f"drift {k}") for k, v in table.items()}
-        return DriftSpec(**roles)
+        return DriftSpec(**roles, partial=partial)
 
     def severity(self, table: dict[str, Any]) -> dict[str, str]:
         codes = _hazard_codes()

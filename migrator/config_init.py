@@ -424,6 +424,8 @@ def render_starter_config(detected: Detected) -> str:
     out.append(f"{prefix}[drift]")
     for role, name in (("live", live), ("legacy", legacy), ("target", target)):
         out.append(f"{prefix}{role} = {_q(name or '<source>')}")
+    if drizzle and target == drizzle[0]:
+        out.append(f'{prefix}partial = "target"  # the Drizzle port declares only the tables moved so far')
     out += [
         "",
         "# Severity overrides, by change kind or hazard code (MG101 ...).",

@@ -77,15 +77,19 @@ def _values(change: Change) -> tuple[str, str]:
 
 def three_way(
     live: Schema, legacy: Schema, target: Schema, options: CompareOptions | None = None,
-    legacy_options: CompareOptions | None = None,
+    partial: str | None = None,
 ) -> ThreeWay:
     """Diff the target against the live database and against the legacy models; one row per disagreement.
 
-    `legacy_options` lets the legacy side be partial (CompareOptions(partial="to")) while
-    the live database is compared whole.
+    partial: "legacy" or "target" when that side declares only some tables so far (the
+    access layer being ported to): tables it lacks are out of scope, not drift.
     """
     options = options or CompareOptions()
-    diffs = {"live": compare(target, live, options), "legacy": compare(target, legacy, legacy_options or options)}
+    if partial not in (None, "legacy", "target"):
+        raise ValueError(f"partial must be 'legacy' or 'target', not {partial!r}")
+    live_options = replace(options, partial="from") if partial == "target" else options
+    legacy_options = replace(options, partial="from" if partial == "target" else "to") if partial else options
+    diffs = {"live": compare(target, live, live_options), "legacy": compare(target, legacy, legacy_options)}
     rows: dict[tuple[str, str], dict] = {}
     for side, diff in diffs.items():
         for change in diff.changes:

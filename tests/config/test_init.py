@@ -58,7 +58,7 @@ def test_tutorme_starter_config_loads_and_its_file_checks_run(tmp_path: Path) ->
     data = tomllib.loads(text)
     assert data["sources"]["live"] == {"env": "DATABASE_URL"}
     assert [c["name"] for c in data["check"]] == ["prisma-migrations-vs-schema", "prisma-vs-drizzle", "live-vs-migrations"]
-    assert data["drift"] == {"live": "live", "legacy": "prisma", "target": "drizzle"}
+    assert data["drift"] == {"live": "live", "legacy": "prisma", "target": "drizzle", "partial": "target"}
     write_config(root, text)
     config = load_config(root / "src")
     assert config is not None and config.root == root.resolve()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from migrator.inspect import load
 from migrator.schema import Column, Namespace, PrimaryKey, Schema, SqlType, Table
-from migrator.verify.diff import CompareOptions
 from migrator.verify.drift import ABSENT, three_way
 
 from ..conftest import EXAMPLES
@@ -41,7 +40,7 @@ def test_tutorme_live_legacy_target() -> None:
         live=load(str(tutorme / "prisma" / "migrations")),
         legacy=load(f"drizzle:{tutorme / 'src' / 'lib' / 'db' / 'schema'}"),
         target=load(f"prisma:{tutorme / 'prisma' / 'schema.prisma'}"),
-        legacy_options=CompareOptions(partial="to"),
+        partial="legacy",
     )
     assert [(r.path, r.aspect, r.disagreeing) for r in result.rows] == [
         ("public.BookingStatus.NO_SHOW", "enum value", ("legacy",)),
@@ -49,3 +48,17 @@ def test_tutorme_live_legacy_target() -> None:
         ("public.bookings.endsAt", "nullable", ("legacy",)),
         ("public.tutor_profiles.headline", "type", ("legacy",)),
     ]
+
+
+def test_a_partial_target_leaves_the_tables_it_lacks_out_of_scope() -> None:
+    """The access-layer view: Prisma (legacy) is being replaced by Drizzle (target), ported table by table."""
+    tutorme = EXAMPLES / "tutorme"
+    result = three_way(
+        live=load(str(tutorme / "prisma" / "migrations")),
+        legacy=load(f"prisma:{tutorme / 'prisma' / 'schema.prisma'}"),
+        target=load(f"drizzle:{tutorme / 'src' / 'lib' / 'db' / 'schema'}"),
+        partial="target",
+    )
+    assert len(result.rows) == 4
+    assert {r.disagreeing for r in result.rows} == {("live", "legacy")}
+    assert "public.payouts: not in FROM" in result.diffs["live"].out_of_scope
