@@ -95,18 +95,10 @@ class _Renderer:
         self.indexes.clear()
 
     def _schema_of(self, namespace: str) -> str | None:
-        """The `schema=` SQLAlchemy gets: every PostgreSQL name is qualified; SQLite's main is not.
-
-        A PostgreSQL schema rendered for SQLite keeps its tables of "public" in main.
-        """
-        if self.pg:
-            return namespace
-        return None if namespace in DEFAULT_NAMESPACE.values() else namespace
+        return schema_name(namespace, self.d)
 
     def _qualified(self, namespace: str, name: str) -> str:
-        schema = self._schema_of(namespace)
-        quoted = self.preparer.quote(name)
-        return f"{self.preparer.quote_schema(schema)}.{quoted}" if schema else quoted
+        return qualified_name(namespace, name, self.d)
 
     # -- the whole schema ------------------------------------------------------
 
@@ -116,10 +108,7 @@ class _Renderer:
                 if ns.name != DEFAULT_NAMESPACE["postgresql"]:
                     self._collect(CreateSchema(ns.name, if_not_exists=True))
             for ext in self.schema.extensions:
-                text = f"CREATE EXTENSION IF NOT EXISTS {self.preparer.quote(ext.name)}"
-                if ext.schema:
-                    text += f" WITH SCHEMA {self.preparer.quote_schema(ext.schema)}"
-                self.out.append(text)
+                self.out.append(create_extension_sql(ext))
             for ns in self.schema.namespaces:
                 for enum in ns.enums:
                     self.enums[f"{ns.name}.{enum.name}"] = pg.ENUM(
@@ -143,17 +132,7 @@ class _Renderer:
     # -- sequences, tables, constraints ---------------------------------------
 
     def _sequence(self, namespace: str, seq: model.Sequence) -> None:
-        sa.Sequence(
-            seq.name,
-            start=seq.start,
-            increment=seq.increment,
-            minvalue=seq.min_value,
-            maxvalue=seq.max_value,
-            cycle=seq.cycle or None,
-            schema=namespace,
-            data_type=sa_type(parse_type(seq.data_type, self.d), self.d),
-            metadata=self.metadata,
-        )
+        build_sequence(seq, namespace, self.d, self.metadata)
         if seq.owned_by:
             table, _, column = seq.owned_by.rpartition(".")
             self.after.append(
@@ -188,6 +167,47 @@ class _Renderer:
 # ---------------------------------------------------------------------------
 # Model -> SQLAlchemy schema objects. Shared with migrator.render.ddl, which hands the
 # same objects to Alembic's operations.
+
+
+def schema_name(namespace: str, dialect: str) -> str | None:
+    """The `schema=` SQLAlchemy gets: every PostgreSQL name is qualified; SQLite's main is not.
+
+    A PostgreSQL schema rendered for SQLite keeps its tables of "public" in main.
+    """
+    if dialect == "postgresql":
+        return namespace
+    return None if namespace in DEFAULT_NAMESPACE.values() else namespace
+
+
+def qualified_name(namespace: str, name: str, dialect: str) -> str:
+    """`name` in `namespace`, quoted where `dialect` needs it."""
+    preparer = sa_dialect(dialect).identifier_preparer
+    schema = schema_name(namespace, dialect)
+    quoted = preparer.quote(name)
+    return f"{preparer.quote_schema(schema)}.{quoted}" if schema else quoted
+
+
+def create_extension_sql(ext: model.Extension) -> str:
+    preparer = sa_dialect("postgresql").identifier_preparer
+    text = f"CREATE EXTENSION IF NOT EXISTS {preparer.quote(ext.name)}"
+    if ext.schema:
+        text += f" WITH SCHEMA {preparer.quote_schema(ext.schema)}"
+    return text
+
+
+def build_sequence(seq: model.Sequence, namespace: str, dialect: str, metadata: sa.MetaData | None = None) -> sa.Sequence:
+    """The SQLAlchemy sequence of `seq` (OWNED BY has no SQLAlchemy construct: the caller writes it)."""
+    return sa.Sequence(
+        seq.name,
+        start=seq.start,
+        increment=seq.increment,
+        minvalue=seq.min_value,
+        maxvalue=seq.max_value,
+        cycle=seq.cycle or None,
+        schema=namespace,
+        data_type=sa_type(parse_type(seq.data_type, dialect), dialect),
+        metadata=metadata,
+    )
 
 
 def build_column(col: model.Column, dialect: str, enums: dict[str, sa.Enum] | None = None) -> sa.Column:
@@ -332,8 +352,12 @@ __all__ = [
     "build_column",
     "build_foreign_key",
     "build_index",
+    "build_sequence",
     "build_table",
+    "create_extension_sql",
     "outside_table",
+    "qualified_name",
     "render_sql",
+    "schema_name",
     "statements",
 ]
