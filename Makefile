@@ -27,6 +27,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_inspect_sqlite.py
 	$(BIN)/python bench/bench_inspect_prisma.py $(if $(PRISMA_WASM),--node-modules $(PRISMA_WASM))
 	$(BIN)/python bench/bench_inspect_drizzle.py
+	$(BIN)/python bench/bench_diff.py
+
+golden: $(STAMP)
+	$(BIN)/python tests/render/regen_golden.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
