@@ -455,17 +455,17 @@ class _Planner:
         if self.pg:
             self._create_sequence(self._ns(change), change.new)
 
-    def _create_sequence(self, namespace: str, seq: model.Sequence) -> None:
+    def _create_sequence(self, namespace: str, seq: model.Sequence, phase: str = "sequences") -> None:
         key = (namespace, seq.name, "sequence")
         if key in self.emitted:
             return
         self.emitted.add(key)
-        self._sql("sequences", self._compile(CreateSequence(build_sequence(seq, namespace, self.d))))
+        self._sql(phase, self._compile(CreateSequence(build_sequence(seq, namespace, self.d))))
         if seq.owned_by:
             # After the tables: the owning column may be created by this very migration.
             self._sql("sequences_late", f"ALTER SEQUENCE {self._qualified(namespace, seq.name)} OWNED BY {self._owner(namespace, seq.owned_by)}")
 
-    def _serial_sequence(self, namespace: str, table: str, col: model.Column) -> None:
+    def _serial_sequence(self, namespace: str, table: str, col: model.Column, phase: str = "sequences") -> None:
         """CREATE SEQUENCE (and OWNED BY) for a serial column this migration creates.
 
         compare() treats a sequence owned by a column as part of the column (serial), so
@@ -481,7 +481,7 @@ class _Planner:
         seq = self._lookup(self.to, seq_ns, "sequence", seq_name)
         if seq is None:
             seq = model.Sequence(seq_name, data_type=render_type(col.type, "postgresql"), owned_by=f"{table}.{col.name}")
-        self._create_sequence(seq_ns, seq)
+        self._create_sequence(seq_ns, seq, phase)
 
     def _owner(self, namespace: str, owned_by: str | None) -> str:
         if not owned_by:
@@ -695,7 +695,9 @@ class _Planner:
             if text is not None or "alter_column_default" in kinds:
                 alter(modify_server_default=sa.text(text) if text is not None else None)
         if _is_serial(new_id) and new is not None and new.default is not None:
-            self._serial_sequence(namespace, table, new)
+            # Here, not with the other new sequences: an identity this column drops above owns
+            # a sequence that PostgreSQL names as SERIAL would name this one.
+            self._serial_sequence(namespace, table, new, phase)
             alter(modify_server_default=sa.text(str(server_default_text(new.default, self.d))))
         if _is_identity(new_id):
             alter(

@@ -178,6 +178,8 @@ def _oracle_change(a: model.Schema, b: model.Schema, line: str) -> Change:
         context = (("column_old", old_col), ("column_new", new_col))
         if attr is None:
             return Change(kind, path, ns, table, name, old=old_col, new=new_col, context=context)
+        if attr == "identity":  # compare() reports a serial column (owned sequence) as Identity("serial")
+            return Change(kind, path, ns, table, name, old=_identity(old_col), new=_identity(new_col), context=context)
         return Change(kind, path, ns, table, name, old=getattr(old_col, attr), new=getattr(new_col, attr), context=context)
     return Change(kind, path, ns, table, name, old=_constraint(old_table, name), new=_constraint(new_table, name))
 
@@ -195,6 +197,12 @@ def columns_by_name(schema: model.Schema) -> model.Schema:
             for ns in schema.namespaces
         ),
     )
+
+
+def _identity(col: model.Column) -> model.Identity | None:
+    if col.identity is None and col.default is not None and col.default.kind == "sequence":
+        return model.Identity("serial")
+    return col.identity
 
 
 def _find(getter: Callable[[str], Any], name: str) -> Any:
