@@ -187,7 +187,10 @@ def diff(
 
 def _settle_on_server(diff, dev_url: Optional[str]):
     """Let PostgreSQL judge default expressions text cannot: on --dev-url, else migrator's scratch cluster when one can start."""
-    if not any(c.kind == "alter_column_default" for c in diff.changes):
+    # Two literals or a literal and CURRENT_TIMESTAMP are plainly different values; only an
+    # expression on one side is worth a server's opinion (and starting a scratch cluster).
+    if not any(c.kind == "alter_column_default" and "expression" in (getattr(c.old, "kind", None), getattr(c.new, "kind", None))
+               for c in diff.changes):
         return diff
     from migrator.verify.server import settle_defaults
 

@@ -99,7 +99,9 @@ class EphemeralCluster:
             self.port = free_port()
             options = (
                 f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir} "
-                "-c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=40"
+                "-c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=40 "
+                # A migrations folder creates thousands of relations; each holds a lock until commit.
+                "-c max_locks_per_transaction=1024"
             )
             subprocess.run(
                 self._cmd([pg_ctl, "-D", str(data), "-o", options, "-l", str(self.dir / "server.log"), "-w", "-t", "60", "start"]),

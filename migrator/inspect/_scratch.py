@@ -239,6 +239,9 @@ def apply_postgres(conn, files: Sequence[ScriptFile], options: InspectOptions, l
                     ) from None
                 if _ADD_ENUM_VALUE.match(text):
                     conn.commit()
+            # One transaction per file: the database is scratch (dropped afterwards), and a
+            # single transaction over a large folder runs out of lock slots.
+            conn.commit()
             if options.progress is not None:
                 options.progress(f"applying {label}", done, total)
         conn.commit()

@@ -32,6 +32,7 @@ def settle_defaults(diff: Diff, url: str) -> Diff:
         c for c in diff.changes
         if c.kind == "alter_column_default" and c.old is not None and c.new is not None
         and c.old.kind in ("expression", "literal", "current_timestamp") and c.new.kind in ("expression", "literal", "current_timestamp")
+        and "expression" in (c.old.kind, c.new.kind)
     ]
     if not candidates:
         return diff
