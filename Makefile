@@ -18,6 +18,10 @@ demo: $(STAMP)
 	$(BIN)/migrator inspect examples/tutorme/prisma/migrations
 	$(BIN)/migrator inspect prisma:examples/tutorme/prisma/schema.prisma
 	$(BIN)/migrator inspect drizzle:examples/tutorme/src/lib/db/schema
+	# Drift between the Prisma schema and its Drizzle port: exit 1 (drift found) is the expected answer.
+	$(BIN)/migrator diff prisma:examples/tutorme/prisma/schema.prisma drizzle:examples/tutorme/src/lib/db/schema --partial to || test $$? -eq 1
+	$(BIN)/migrator drift --live examples/tutorme/prisma/migrations --legacy prisma:examples/tutorme/prisma/schema.prisma \
+		--target drizzle:examples/tutorme/src/lib/db/schema --partial target || test $$? -eq 1
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

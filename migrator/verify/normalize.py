@@ -53,7 +53,12 @@ def source_kind(source: str) -> str:
 
 
 def capabilities(schema: model.Schema) -> frozenset[str]:
-    return CAPABILITIES.get(source_kind(schema.source), ALL_KINDS)
+    caps = CAPABILITIES.get(source_kind(schema.source), ALL_KINDS)
+    if source_kind(schema.source) == "prisma" and not schema.extensions:
+        # Extensions exist in a Prisma schema only with the postgresqlExtensions preview
+        # feature; a schema without them says nothing about the database's.
+        caps = caps - {"extensions"}
+    return caps
 
 
 # SQLite keeps a declared type only as an affinity (sqlite.org/datatype3.html); across

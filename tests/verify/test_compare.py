@@ -253,3 +253,16 @@ def test_tutorme_prisma_vs_drizzle_shows_exactly_the_deliberate_drifts() -> None
 def test_tutorme_prisma_schema_equals_its_migrations() -> None:
     tutorme = EXAMPLES / "tutorme" / "prisma"
     assert compare(load(str(tutorme / "migrations")), load(f"prisma:{tutorme / 'schema.prisma'}")).clean
+
+
+def test_a_prisma_schema_without_extensions_says_nothing_about_them() -> None:
+    """Regression (documenso): its migrations create pg_trgm by hand; the schema has no `extensions`."""
+    from migrator.schema import Extension
+
+    live = dataclasses.replace(pg(users()), extensions=(Extension("pg_trgm"),))
+    prisma = pg(users(), source="prisma:schema.prisma")
+    diff = compare(live, prisma)
+    assert diff.clean
+    assert diff.not_modeled == ("extensions: not modeled by prisma:schema.prisma (1 in postgresql://db)",)
+    declared = dataclasses.replace(prisma, extensions=(Extension("citext"),))
+    assert sorted(kinds(compare(live, declared))) == [("add_extension", "citext"), ("drop_extension", "pg_trgm")]
