@@ -1,0 +1,1 @@
+"""Language analyzers, one module each (see migrator.scan)."""

@@ -1,0 +1,138 @@
+"""What one source file says about database access, before anything is known about other files.
+
+Scanning is two passes. Pass 1 reads each file alone (in parallel, cached by content
+hash) into FileFacts: what it imports and exports, which database clients it creates,
+which functions return a client, and every place a name is used as a client
+(`db.user.findMany(…)`, `session.query(User)`). Pass 2 (migrator.scan.resolve) links the
+files: a binding imported from an entry module — through re-exports, getter functions,
+path aliases, relative and package imports — is a client of that module's layer, and its
+uses become call sites. Uses whose layer a file alone proves (`from sqlalchemy import
+select` then `select(…)`, Drizzle's `sql` tag, `cursor.execute("SELECT …")`) are call
+sites already in pass 1.
+
+Everything here is plain data, JSON-able, so FileFacts can be cached on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+FACTS_VERSION = 1  # bump when the analyzers change what they produce: old cache entries are ignored
+
+
+@dataclass(frozen=True)
+class Import:
+    """`import { db as d } from "@/lib/db"` -> local "d", module "@/lib/db", name "db".
+
+    name: the imported name; "default" for a default import, "*" for a namespace import
+    (`import * as m`, Python `import pkg.mod as m`).
+    resolved: the repository-relative path the module resolves to, when the analyzer could
+    resolve it in pass 1 (relative imports, tsconfig paths, Python packages in the tree);
+    None for packages (`@prisma/client`, `sqlalchemy`).
+    """
+
+    local: str
+    module: str
+    name: str
+    line: int
+    resolved: str | None = None
+
+
+@dataclass(frozen=True)
+class Export:
+    """`export const db = …` -> name "db", local "db"; `export { x as y } from "./m"` -> name "y",
+    local "x", module "./m" (resolved like an Import); `export * from "./m"` -> name "*"."""
+
+    name: str
+    local: str | None = None
+    module: str | None = None
+    resolved: str | None = None
+
+
+@dataclass(frozen=True)
+class Client:
+    """A client created in this file and bound to a name: `const prisma = new PrismaClient()`,
+    `export const db = drizzle(pool)`, `engine = create_engine(url)`, `SessionLocal = sessionmaker(…)`.
+
+    env: environment variables the creation reads (DATABASE_URL, DIRECT_URL), for the report.
+    """
+
+    local: str
+    layer: str
+    line: int
+    env: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Getter:
+    """A function that returns a client binding: `export function getDb() { return db }`,
+    `def get_session(): return SessionLocal()`. Calling it yields that binding's client."""
+
+    name: str
+    returns: str  # the local binding returned (a Client's local, or an imported name)
+
+
+@dataclass(frozen=True)
+class Use:
+    """A name used as a client: `db.user.findMany(…)` -> root "db", chain ("user", "findMany").
+
+    call: the root was called first (`getDb().user…`, `SessionLocal().query(…)`).
+    model/operation: what the analyzer already read from the chain for its layer guesses;
+    the resolver fills them per layer when they are None.
+    """
+
+    root: str
+    chain: tuple[str, ...]
+    line: int
+    column: int
+    call: bool = False
+    model: str | None = None
+    operation: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """A call site: file:line:column, the layer, the model or table ("unknown" when dynamic), the operation."""
+
+    file: str
+    line: int
+    column: int
+    layer: str
+    model: str
+    operation: str
+    via: str | None = None  # the entry module the client came through
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    path: str  # repository-relative, POSIX separators
+    language: str  # "typescript", "javascript", "python"
+    imports: tuple[Import, ...] = ()
+    exports: tuple[Export, ...] = ()
+    clients: tuple[Client, ...] = ()
+    getters: tuple[Getter, ...] = ()
+    uses: tuple[Use, ...] = ()
+    sites: tuple[Site, ...] = ()  # proven by this file alone
+    layers_imported: tuple[str, ...] = ()  # layer packages imported even without a site
+    skipped: str | None = None  # why the file was not analyzed: "binary", "minified", "syntax error at 12:3", ...
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> FileFacts:
+        return FileFacts(
+            path=data["path"],
+            language=data["language"],
+            imports=tuple(Import(**i) for i in data["imports"]),
+            exports=tuple(Export(**e) for e in data["exports"]),
+            clients=tuple(Client(**{**c, "env": tuple(c["env"])}) for c in data["clients"]),
+            getters=tuple(Getter(**g) for g in data["getters"]),
+            uses=tuple(Use(**{**u, "chain": tuple(u["chain"])}) for u in data["uses"]),
+            sites=tuple(Site(**s) for s in data["sites"]),
+            layers_imported=tuple(data["layers_imported"]),
+            skipped=data["skipped"],
+            notes=tuple(data.get("notes", ())),
+        )

@@ -1,0 +1,1 @@
+"""Database access layers, one module each (see migrator.scan)."""
