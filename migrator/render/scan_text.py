@@ -1,0 +1,93 @@
+"""A scan as a terminal summary: layers, status, areas, owners, the top legacy files, entry modules."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+
+from migrator.scan.result import ScanResult
+
+
+def summary_rows(result: ScanResult) -> dict:
+    """The numbers the summary shows, as plain data (also used by tests)."""
+    layer_files: Counter[str] = Counter()
+    layer_sites: Counter[str] = Counter()
+    for f in result.files:
+        for layer in set(f.layers) | set(f.imported):
+            layer_files[layer] += 1
+        for s in f.sites:
+            layer_sites[s.layer] += 1
+    status = Counter(f.status for f in result.files)
+    areas: dict[str, Counter[str]] = defaultdict(Counter)
+    owners: dict[str, Counter[str]] = defaultdict(Counter)
+    for f in result.files:
+        legacy_sites = sum(1 for s in f.sites if s.layer in result.legacy)
+        area = f.area or "other"
+        areas[area][f.status] += 1
+        areas[area]["legacy sites"] += legacy_sites
+        for owner in f.owners or ("(no owner)",):
+            owners[owner][f.status] += 1
+            owners[owner]["legacy sites"] += legacy_sites
+    top = sorted(
+        (f for f in result.files if f.status in ("legacy", "mixed")),
+        key=lambda f: (-sum(1 for s in f.sites if s.layer in result.legacy), f.path),
+    )
+    return {"layer_files": layer_files, "layer_sites": layer_sites, "status": status, "areas": areas,
+            "owners": owners, "top": top}
+
+
+def render_scan_text(result: ScanResult, *, top: int = 10, width: int | None = None, color: bool = False) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(record=True, width=width or 120, highlight=False, no_color=not color,
+                      file=open(os.devnull, "w"))
+    rows = summary_rows(result)
+    role = {name: "legacy" for name in result.legacy} | {name: "target" for name in result.target}
+    roles = f"legacy: {', '.join(result.legacy) or '—'}  →  target: {', '.join(result.target) or '—'}"
+    console.print(f"scan of {result.root}: {result.total_files} files read, {len(result.files)} touch a database; {roles}", markup=False)
+
+    layers = Table(box=box.SIMPLE_HEAD, title="layers", title_justify="left")
+    for col in ("layer", "role", "files", "call sites"):
+        layers.add_column(col, justify="right" if col in ("files", "call sites") else "left")
+    for layer in sorted(rows["layer_files"], key=lambda l: (-rows["layer_sites"][l], l)):
+        layers.add_row(layer, role.get(layer, "other"), str(rows["layer_files"][layer]), str(rows["layer_sites"][layer]))
+    console.print(layers)
+
+    status = rows["status"]
+    console.print("files: " + ", ".join(f"{status[s]} {s}" for s in ("legacy", "mixed", "target", "none") if status[s]) or "files: none", markup=False)
+
+    for title, groups in (("by area", rows["areas"]), ("by owner", rows["owners"])):
+        if not groups:
+            continue
+        table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
+        table.add_column(title.split()[-1])
+        for col in ("legacy", "mixed", "target", "legacy sites"):
+            table.add_column(col, justify="right")
+        for name, counts in sorted(groups.items(), key=lambda kv: (-kv[1]["legacy sites"], kv[0])):
+            table.add_row(name, *(str(counts[c]) for c in ("legacy", "mixed", "target", "legacy sites")))
+        console.print(table)
+
+    if rows["top"]:
+        table = Table(box=box.SIMPLE_HEAD, title=f"top legacy files (of {len(rows['top'])})", title_justify="left")
+        for col in ("file", "status", "legacy sites", "models"):
+            table.add_column(col, justify="right" if col == "legacy sites" else "left", overflow="fold")
+        for f in rows["top"][:top]:
+            legacy_sites = [s for s in f.sites if s.layer in result.legacy]
+            models = sorted({s.model for s in legacy_sites if s.model not in ("-", "unknown")})
+            table.add_row(f.path, f.status, str(len(legacy_sites)), ", ".join(models[:6]) + (" …" if len(models) > 6 else ""))
+        console.print(table)
+
+    if result.entry_modules:
+        table = Table(box=box.SIMPLE_HEAD, title="entry modules", title_justify="left")
+        for col in ("module", "layer", "exports", "reads"):
+            table.add_column(col, overflow="fold")
+        for e in result.entry_modules:
+            table.add_row(e.path, e.layer, ", ".join(e.exports), ", ".join(e.env))
+        console.print(table)
+
+    if result.skipped:
+        reasons = Counter(reason.split(" at ")[0] for _, reason in result.skipped)
+        console.print("skipped: " + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())), markup=False)
+    return console.export_text(styles=color)

@@ -1,0 +1,526 @@
+"""The scan engine: which files to read, which to parse, in parallel, cached, linked and classified.
+
+1. List the files: `git ls-files` in a repository (so .gitignore is respected), else a
+   walk that skips dependency, build and generated folders; then the configured
+   include/exclude globs; only files an analyzer can read.
+2. Read each file once. A byte pre-filter keeps only files that contain a layer's marker
+   (`@prisma/client`, `sqlalchemy`, …). Those are analyzed (pass 1, migrator.scan.facts).
+3. Files that create and export a client are entry modules; the files that can import
+   them (their import paths appear in the bytes) are analyzed next, and so on through
+   re-exporting wrappers, until nothing new turns up. A tree of 20,000 files parses only
+   the few hundred that can touch a database.
+4. Analysis runs in worker processes for large batches and is cached by content hash in
+   .migrator/cache/, so a re-scan of an unchanged tree parses nothing.
+5. migrator.scan.resolve links the files; each file gets its layers, call sites, status
+   (legacy, target, mixed, none), area and owners.
+
+Binary, undecodable, minified or broken files are skipped with a counted note, never a crash.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import re
+import subprocess
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from migrator.scan import Project, all_analyzers, all_layers, analyzer_for
+from migrator.scan.facts import FACTS_VERSION, FileFacts
+from migrator.scan.result import EntryModule, FileScan, ScanResult, status_of
+
+ProgressCallback = Callable[[str, int, int], None]
+
+# Folders that hold dependencies, build output or generated clients: never the project's own code.
+SKIP_DIRS = frozenset({
+    "node_modules", ".git", ".hg", ".svn", ".venv", "venv", "env", "__pycache__", ".mypy_cache", ".pytest_cache",
+    ".tox", ".next", ".nuxt", ".svelte-kit", ".turbo", ".vercel", ".output", "dist", "build", "out", "coverage",
+    ".cache", ".parcel-cache", ".migrator", "site-packages", ".prisma", "generated",
+})
+MAX_BYTES = 2_000_000  # larger source files are data or bundles
+MINIFIED_LINE = 2_000  # an average line this long is minified output
+
+# Areas a file belongs to, first match wins (tests before the folders they sit in).
+DEFAULT_AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("tests", ("**/tests/**", "**/test/**", "**/__tests__/**", "**/*.test.*", "**/*.spec.*", "**/test_*.py",
+               "**/*_test.py", "tests/**", "test/**", "e2e/**", "**/conftest.py")),
+    ("migrations", ("**/migrations/**", "**/alembic/**", "prisma/**", "drizzle/**", "**/seed.*", "**/seeds/**")),
+    ("scripts", ("scripts/**", "bin/**", "**/scripts/**", "**/cli/**", "**/management/commands/**")),
+    ("api routes", ("app/api/**", "src/app/api/**", "pages/api/**", "src/pages/api/**", "**/routes/**",
+                    "**/api/**", "**/views.py", "**/views/**", "**/endpoints/**", "**/routers/**")),
+    ("server actions", ("**/actions/**", "**/actions.*", "**/*.action.*", "**/*.actions.*")),
+    ("pages & components", ("app/**", "src/app/**", "pages/**", "src/pages/**", "**/components/**", "**/templates/**")),
+    ("libs & services", ("src/lib/**", "lib/**", "**/lib/**", "**/services/**", "**/service/**", "**/db/**",
+                         "**/models/**", "**/models.py", "**/repositories/**", "**/utils/**", "src/**", "**")),
+)
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    legacy: tuple[str, ...] = ()  # layer names; empty: guessed from what the tree uses
+    target: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()  # globs; empty: everything
+    exclude: tuple[str, ...] = ()
+    areas: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_AREAS
+    entry_modules: tuple[tuple[str, str], ...] = ()  # (path, layer) named in the config
+    cache: bool = True
+    jobs: int | None = None  # worker processes; None: the machine's cores
+    progress: ProgressCallback | None = field(default=None, compare=False)
+
+
+# ---------------------------------------------------------------------------
+# Listing
+
+
+def list_files(root: Path, options: ScanOptions) -> list[str]:
+    """Repository-relative POSIX paths of the files an analyzer can read."""
+    paths = _git_files(root)
+    if paths is None:
+        paths = _walk(root)
+    extensions = tuple(ext for a in all_analyzers().values() for ext in a.extensions)
+    out = []
+    for p in paths:
+        if not p.endswith(extensions) or any(part in SKIP_DIRS for part in p.split("/")[:-1]):
+            continue
+        if p.endswith((".d.ts", ".min.js")):
+            continue
+        if options.include and not _matches(p, options.include):
+            continue
+        if options.exclude and _matches(p, options.exclude):
+            continue
+        out.append(p)
+    return sorted(out)
+
+
+def _git_files(root: Path) -> list[str] | None:
+    if not (root / ".git").exists():
+        return None
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True, check=True, timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return [p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def _walk(root: Path) -> list[str]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
+        rel = os.path.relpath(dirpath, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        out.extend(prefix + f for f in filenames)
+    return out
+
+
+_GLOB_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A gitignore-flavoured glob: `**` crosses folders, `*` does not."""
+    compiled = _GLOB_CACHE.get(pattern)
+    if compiled is None:
+        i, out = 0, []
+        while i < len(pattern):
+            c = pattern[i]
+            if pattern.startswith("**/", i):
+                out.append("(?:.*/)?")
+                i += 3
+                continue
+            if pattern.startswith("**", i):
+                out.append(".*")
+                i += 2
+                continue
+            out.append("[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c))
+            i += 1
+        compiled = _GLOB_CACHE[pattern] = re.compile("".join(out) + r"\Z")
+    return compiled
+
+
+def _matches(path: str, patterns: Iterable[str]) -> bool:
+    return any(_glob_regex(p).match(path) for p in patterns)
+
+
+# ---------------------------------------------------------------------------
+# Project facts: path aliases and Python roots
+
+
+def discover_project(root: Path, files: list[str], options: ScanOptions) -> Project:
+    return Project(
+        root=str(root),
+        ts_paths=_ts_paths(root),
+        python_roots=_python_roots(root, files),
+        entry_modules=options.entry_modules,
+        files=frozenset(files),
+    )
+
+
+_JSONC_COMMENTS = re.compile(r'("(?:[^"\\]|\\.)*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
+_TRAILING_COMMAS = re.compile(r",(\s*[}\]])")
+
+
+def _read_jsonc(path: Path) -> dict:
+    """tsconfig.json allows comments and trailing commas."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        text = _JSONC_COMMENTS.sub(lambda m: m.group(1) or "", text)
+        return json.loads(_TRAILING_COMMAS.sub(r"\1", text))
+    except (OSError, ValueError):
+        return {}
+
+
+def _ts_paths(root: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """compilerOptions.paths of the root tsconfig.json/jsconfig.json (and one `extends`), baseUrl applied."""
+    for name in ("tsconfig.json", "jsconfig.json"):
+        config_path = root / name
+        if not config_path.exists():
+            continue
+        data = _read_jsonc(config_path)
+        options = dict(data.get("compilerOptions") or {})
+        parent = data.get("extends")
+        if isinstance(parent, str) and parent.startswith("."):
+            base = _read_jsonc((config_path.parent / parent).resolve())
+            options = {**(base.get("compilerOptions") or {}), **options}
+        base_url = options.get("baseUrl", ".")
+        paths = options.get("paths") or {}
+        out = []
+        for pattern, targets in paths.items():
+            if not isinstance(targets, list):
+                continue
+            resolved = tuple(os.path.normpath(os.path.join(base_url, t)).replace(os.sep, "/") for t in targets if isinstance(t, str))
+            out.append((pattern, resolved))
+        return tuple(out)
+    return ()
+
+
+def _python_roots(root: Path, files: list[str]) -> tuple[str, ...]:
+    roots = ["."]
+    if any(f.startswith("src/") and f.endswith("/__init__.py") for f in files):
+        roots.append("src")
+    return tuple(roots)
+
+
+# ---------------------------------------------------------------------------
+# Pass 1: analysis, cached and parallel
+
+
+def _analyze_one(args: tuple[str, bytes, Project]) -> FileFacts:
+    path, data, project = args
+    analyzer = analyzer_for(path)
+    language = analyzer.language if analyzer else "unknown"
+    if b"\0" in data[:8192]:
+        return FileFacts(path, language, skipped="binary")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return FileFacts(path, language, skipped="not UTF-8")
+    lines = text.count("\n") + 1
+    if len(text) / lines > MINIFIED_LINE:
+        return FileFacts(path, language, skipped="minified")
+    try:
+        return analyzer.analyze(path, text, project)
+    except RecursionError:
+        return FileFacts(path, language, skipped="too deeply nested")
+    except Exception as exc:  # an analyzer bug must cost one file, not the scan
+        return FileFacts(path, language, skipped=f"analyzer failed: {type(exc).__name__}")
+
+
+def _analyze_batch(batch: list[tuple[str, bytes, Project]]) -> list[dict]:
+    return [_analyze_one(item).to_dict() for item in batch]
+
+
+class _Cache:
+    """FileFacts by (path, content hash, project fingerprint) in one file: one read, one atomic write."""
+
+    def __init__(self, root: Path, fingerprint: str, enabled: bool) -> None:
+        self.path = root / ".migrator" / "cache" / f"facts-v{FACTS_VERSION}.json"
+        self.fingerprint = fingerprint
+        self.enabled = enabled
+        self.entries: dict[str, dict] = {}
+        self.used: dict[str, dict] = {}
+        if enabled and self.path.exists():
+            try:
+                import orjson
+
+                data = orjson.loads(self.path.read_bytes())
+                if data.get("fingerprint") == fingerprint:
+                    self.entries = data.get("entries", {})
+            except (OSError, ValueError):
+                self.entries = {}
+
+    @staticmethod
+    def key(path: str, data: bytes) -> str:
+        return path + "\0" + hashlib.blake2b(data, digest_size=16).hexdigest()
+
+    def get(self, key: str) -> FileFacts | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        self.used[key] = entry
+        return FileFacts.from_dict(entry)
+
+    def put(self, key: str, facts: dict) -> None:
+        self.used[key] = facts
+
+    def save(self) -> None:
+        if not self.enabled or self.used == self.entries:
+            return
+        import orjson
+
+        from migrator.files import atomic_write
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            gitignore = self.path.parent.parent / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("# migrator's cache and scratch files\ncache/\n")
+            atomic_write(self.path, orjson.dumps({"fingerprint": self.fingerprint, "entries": self.used}).decode())
+        except OSError:
+            pass  # a read-only tree still scans; it just cannot remember
+
+
+def _fingerprint(project: Project) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((project.ts_paths, project.python_roots, project.entry_modules)).encode())
+    for f in sorted(project.files):
+        digest.update(f.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _analyze(items: list[tuple[str, bytes]], project: Project, cache: _Cache, jobs: int | None,
+             progress: ProgressCallback | None, done_before: int, total: int) -> list[FileFacts]:
+    out: list[FileFacts] = []
+    todo: list[tuple[str, str, bytes]] = []
+    for path, data in items:
+        key = cache.key(path, data)
+        hit = cache.get(key) if cache.enabled else None
+        if hit is not None:
+            out.append(hit)
+        else:
+            todo.append((key, path, data))
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if len(todo) >= 64 and workers > 1:
+        size = max(16, len(todo) // (workers * 4))
+        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_analyze_batch, [(p, d, project) for _, p, d in batch]) for batch in batches]
+            done = done_before + len(out)
+            for batch, future in zip(batches, futures):
+                for (key, _, _), facts in zip(batch, future.result()):
+                    cache.put(key, facts)
+                    out.append(FileFacts.from_dict(facts))
+                done += len(batch)
+                if progress:
+                    progress("analyzing", done, total)
+    else:
+        for key, path, data in todo:
+            facts = _analyze_one((path, data, project))
+            cache.put(key, facts.to_dict())
+            out.append(facts)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The scan
+
+
+def _markers() -> tuple[bytes, ...]:
+    return tuple(sorted({m for layer in all_layers().values() for m in layer.markers}))
+
+
+def _import_markers(module_path: str) -> tuple[bytes, ...]:
+    """Byte strings that an import of `module_path` must contain, whatever the import style."""
+    stem = re.sub(r"\.(?:[cm]?[jt]sx?|py)$", "", module_path)
+    stem = re.sub(r"/(?:index|__init__)$", "", stem)
+    last = stem.rsplit("/", 1)[-1]
+    if not last:
+        return ()
+    b = last.encode()
+    return (b"/" + b + b"'", b"/" + b + b'"', b"'" + b + b"'", b'"' + b + b'"', b"/" + b + b"`",
+            b"." + b + b" import", b"import " + b, b"from " + b + b" ", b"." + b + b"\n", b"." + b + b",")
+
+
+def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[str, bytes] | None = None) -> ScanResult:
+    """Scan the tree at `root` (or, with `contents`, the given files as of some commit)."""
+    from migrator.scan.resolve import entry_modules as find_entry_modules
+    from migrator.scan.resolve import resolve
+
+    options = options or ScanOptions()
+    root = root.resolve()
+    files = sorted(contents) if contents is not None else list_files(root, options)
+    if contents is not None:
+        files = [f for f in files if analyzer_for(f) and not any(p in SKIP_DIRS for p in f.split("/")[:-1])]
+    project = discover_project(root, files, options)
+    cache = _Cache(root, _fingerprint(project), options.cache and contents is None)
+    progress = options.progress
+
+    data: dict[str, bytes] = {}
+    skipped: list[tuple[str, str]] = []
+    for i, path in enumerate(files):
+        if contents is not None:
+            data[path] = contents[path]
+            continue
+        try:
+            full = root / path
+            if full.stat().st_size > MAX_BYTES:
+                skipped.append((path, "too large"))
+                continue
+            data[path] = full.read_bytes()
+        except OSError as exc:
+            skipped.append((path, f"unreadable: {exc.strerror or exc}"))
+        if progress and i % 500 == 0:
+            progress("reading", i, len(files))
+
+    facts: dict[str, FileFacts] = {}
+    markers = _markers()
+    pending = [p for p in data if any(m in data[p] for m in markers)]
+    configured = {p for p, _ in options.entry_modules}
+    pending += [p for p in configured if p in data and p not in pending]
+    seen_exporters: set[str] = set()
+    total = len(data)
+    while pending:
+        batch = [(p, data[p]) for p in pending if p not in facts]
+        for f in _analyze(batch, project, cache, options.jobs, progress, len(facts), total):
+            facts[f.path] = f
+        # Modules that hand a client on (entry modules, re-exporting wrappers, getters):
+        # their importers are the next batch.
+        exporters = {e.path for e in find_entry_modules(facts, project)} | configured
+        exporters |= {f.path for f in facts.values() if f.exports and any(i.resolved in exporters for i in f.imports)}
+        new = exporters - seen_exporters
+        seen_exporters |= exporters
+        if not new:
+            break
+        needles = tuple({m for p in new for m in _import_markers(p)})
+        pending = [p for p in data if p not in facts and any(n in data[p] for n in needles)]
+
+    cache.save()
+    resolved = resolve(facts, project)
+    entries = find_entry_modules(facts, project)
+    used_layers = {s.layer for r in resolved.values() for s in r.sites} | {l for r in resolved.values() for l in r.layers_imported}
+    legacy, target = options.legacy, options.target
+    if not legacy and not target:
+        legacy, target = guess_roles(used_layers)
+    owners = Codeowners.load(root) if contents is None else Codeowners(())
+    scans = []
+    for path in sorted(resolved):
+        r = resolved[path]
+        f = facts[path]
+        if f.skipped:
+            skipped.append((path, f.skipped))
+            continue
+        layers_used = {s.layer for s in r.sites}
+        imported = tuple(sorted(set(r.layers_imported) - layers_used))
+        if not layers_used and not imported:
+            continue
+        scans.append(
+            FileScan(
+                path=path,
+                language=f.language,
+                status=status_of(layers_used | set(imported), legacy, target),
+                layers=tuple(sorted(layers_used)),
+                sites=tuple(sorted(r.sites, key=lambda s: (s.line, s.column))),
+                imported=imported,
+                area=area_of(path, options.areas),
+                owners=owners.of(path),
+            )
+        )
+    for path, f in facts.items():
+        if f.skipped and path not in resolved:
+            skipped.append((path, f.skipped))
+    return ScanResult(
+        root=str(root),
+        legacy=tuple(legacy),
+        target=tuple(target),
+        files=tuple(scans),
+        entry_modules=tuple(entries),
+        total_files=len(files),
+        skipped=tuple(sorted(set(skipped))),
+        commit=_head(root) if contents is None else None,
+    )
+
+
+# Which layer replaces which, when the config does not say: (legacy, target) pairs.
+ROLE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("prisma", "drizzle"),
+    ("sqlalchemy-legacy", "sqlalchemy"),
+    ("prisma-py", "sqlalchemy"),
+    ("django", "sqlalchemy"),
+    ("sql-js", "drizzle"),
+    ("dbapi", "sqlalchemy"),
+)
+
+
+def guess_roles(used: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    legacy, target = [], []
+    for old, new in ROLE_PAIRS:
+        if old in used and new in used and old not in target and new not in legacy:
+            legacy.append(old)
+            target.append(new)
+    return tuple(legacy), tuple(target)
+
+
+def area_of(path: str, areas: Iterable[tuple[str, tuple[str, ...]]]) -> str | None:
+    for name, patterns in areas:
+        if _matches(path, patterns):
+            return name
+    return None
+
+
+def _head(root: Path) -> str | None:
+    if not (root / ".git").exists():
+        return None
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
+@dataclass(frozen=True)
+class Codeowners:
+    """CODEOWNERS rules, last match wins (docs.github.com: about code owners)."""
+
+    rules: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
+
+    @staticmethod
+    def load(root: Path) -> Codeowners:
+        for candidate in (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"):
+            path = root / candidate
+            if path.is_file():
+                return Codeowners.parse(path.read_text(encoding="utf-8", errors="replace"))
+        return Codeowners(())
+
+    @staticmethod
+    def parse(text: str) -> Codeowners:
+        rules = []
+        for line in text.splitlines():
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            pattern, *owners = line.split()
+            rules.append((_codeowners_regex(pattern), tuple(owners)))
+        return Codeowners(tuple(rules))
+
+    def of(self, path: str) -> tuple[str, ...]:
+        found: tuple[str, ...] = ()
+        for regex, owners in self.rules:
+            if regex.match(path):
+                found = owners
+        return found
+
+
+def _codeowners_regex(pattern: str) -> re.Pattern[str]:
+    anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
+    body = pattern.strip("/")
+    glob = _glob_regex(body).pattern[:-2]  # without \Z
+    if pattern.endswith("/") or "*" not in body.rsplit("/", 1)[-1]:
+        glob += r"(?:/.*)?"  # a folder covers everything under it; a file name also matches a folder
+    prefix = "" if anchored else "(?:.*/)?"
+    return re.compile(prefix + glob + r"\Z")
