@@ -438,7 +438,62 @@ def render_starter_config(detected: Detected) -> str:
         '# "public.users.name" = "public.users.full_name"',
         "",
     ]
+    out += _scan_section(detected)
     return "\n".join(out)
+
+
+def guess_scan_roles(detected: Detected) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Which access layer is being replaced and which replaces it, from dependencies and code."""
+    root = detected.root
+    deps: set[str] = set()
+    package = root / "package.json"
+    if package.is_file():
+        try:
+            data = json.loads(package.read_text(encoding="utf-8"))
+            for section in ("dependencies", "devDependencies"):
+                deps |= set((data.get(section) or {}).keys())
+        except (OSError, ValueError):
+            pass
+    legacy: list[str] = []
+    target: list[str] = []
+    if ("@prisma/client" in deps or detected.prisma_schemas) and ("drizzle-orm" in deps or detected.drizzle):
+        legacy.append("prisma")
+        target.append("drizzle")
+    if detected.models:
+        # A project on SQLAlchemy still calling session.query is moving to 2.0's select().
+        legacy_api = re.compile(rb"\.query\(|\bselect\(\[")
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
+            if any(name.endswith(".py") and legacy_api.search(_head_bytes(Path(dirpath) / name)) for name in filenames):
+                legacy.append("sqlalchemy-legacy")
+                target.append("sqlalchemy")
+                break
+    return tuple(legacy), tuple(target)
+
+
+def _head_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()[:200_000]
+    except OSError:
+        return b""
+
+
+def _scan_section(detected: Detected) -> list[str]:
+    legacy, target = guess_scan_roles(detected)
+    lines = ["# `migrator scan` and `migrator report`: which access layer is being replaced, and by what."]
+    if legacy:
+        lines += ["[scan]", "legacy = [" + ", ".join(_q(x) for x in legacy) + "]",
+                  "target = [" + ", ".join(_q(x) for x in target) + "]"]
+    else:
+        lines += ["# [scan]", '# legacy = ["prisma"]', '# target = ["drizzle"]']
+    lines += [
+        '# exclude = ["**/generated/**"]',
+        "# Areas group files in the report, first match wins; these come before the defaults.",
+        "# [scan.areas]",
+        '# "billing" = ["src/billing/**", "app/api/payments/**"]',
+        "",
+    ]
+    return lines
 
 
 def write_config(root: Path, text: str, force: bool = False) -> Path:

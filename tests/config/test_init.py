@@ -152,3 +152,10 @@ def test_detect_of_a_file_is_bad_input(tmp_path: Path) -> None:
     (tmp_path / "x").write_text("")
     with pytest.raises(BadInput, match="not a folder"):
         detect(tmp_path / "x")
+
+
+def test_init_guesses_the_access_layer_roles_from_dependencies_and_code() -> None:
+    from migrator.config_init import detect, guess_scan_roles
+
+    assert guess_scan_roles(detect(EXAMPLES / "tutorme")) == (("prisma",), ("drizzle",))
+    assert guess_scan_roles(detect(EXAMPLES / "learnhub")) == (("sqlalchemy-legacy",), ("sqlalchemy",))
