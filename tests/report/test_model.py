@@ -1,0 +1,140 @@
+"""build_report from hand-built scans: each section holds what the scan says."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from migrator.report import write_report
+from migrator.report.history import HistoryPoint
+from migrator.report.infra import Finding
+from migrator.report.json_report import render_progress_json
+from migrator.report.markdown import render_progress_markdown
+from migrator.report.model import build_report
+from migrator.scan.result import EntryModule
+from migrator.schema import Namespace, Schema, Table
+from migrator.verify.changes import Change, Diff
+from tests.report.scans import d, file, p, scan
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA = json.loads((REPO / "schemas" / "progress.v1.json").read_text())
+
+SCAN = scan(
+    file("app/api/users.ts", p(3, "user"), p(9, "user", "update"), area="api"),
+    file("app/api/posts.ts", p(4, "post"), area="api"),
+    file("app/api/feed.ts", p(2, "post"), p(5, "user"), d(8, "posts"), area="api"),
+    file("src/jobs/mail.ts", d(12, "users"), area="jobs", owners=("@mail",)),
+    file("src/jobs/old.ts", imported=("prisma",)),  # no area: its top folder
+    file("raw.py", (1, "dbapi", "unknown", "execute")),
+    entry_modules=(EntryModule("src/db.ts", "prisma", ("db",), ("DATABASE_URL",)),
+                   EntryModule("src/drizzle.ts", "drizzle", ("dz",), ("POOL_URL", "DATABASE_URL"))),
+    commit="c0ffee",
+)
+
+
+def test_overview_and_usage() -> None:
+    report = build_report(SCAN)
+    assert [(u.name, u.role, u.files, u.sites) for u in report.layers] == [
+        ("prisma", "legacy", 4, 5), ("drizzle", "target", 2, 2), ("dbapi", "other", 1, 1)]
+    assert [(e.path, e.env) for e in report.layers[1].entry_modules] == [("src/drizzle.ts", ("POOL_URL", "DATABASE_URL"))]
+    assert [(s.status, s.files, s.sites) for s in report.statuses] == [
+        ("legacy", 3, 3), ("mixed", 1, 3), ("target", 1, 1), ("none", 1, 1)]
+    assert report.summary == ("3 files on prisma only, 1 mixed, 1 on drizzle only "
+                              "(17% of 6 files using a layer); 5 legacy call sites left")
+
+
+def test_areas() -> None:
+    report = build_report(SCAN)
+    legacy = {a.name: [(f.path, f.sites, f.models, f.first_line) for f in a.files] for a in report.legacy_areas}
+    assert legacy == {
+        "api": [("app/api/feed.ts", 2, ("post", "user"), 2), ("app/api/users.ts", 2, ("user",), 3),
+                ("app/api/posts.ts", 1, ("post",), 4)],
+        "src": [("src/jobs/old.ts", 0, (), None)],
+    }
+    target = {a.name: [(f.path, f.sites, f.models) for f in a.files] for a in report.target_areas}
+    assert target == {"api": [("app/api/feed.ts", 1, ("posts",))], "jobs": [("src/jobs/mail.ts", 1, ("users",))]}
+    assert [(q.area, q.legacy, q.mixed, q.target) for q in report.quick_reference] == [
+        ("api", 2, 1, 0), ("jobs", 0, 0, 1), ("src", 1, 0, 0)]
+
+
+def test_recommendations() -> None:
+    recs = build_report(SCAN).recommendations
+    assert [(r.rank, r.kind, r.subject) for r in recs] == [
+        (1, "small-file", "src/jobs/old.ts"), (2, "small-file", "app/api/posts.ts"), (3, "small-file", "app/api/users.ts"),
+        (4, "model", "user"), (5, "model", "post"), (6, "mixed-file", "app/api/feed.ts")]
+    assert recs[0].reason == "imports prisma without a call site: drop the import"
+    assert recs[1].reason == "1 legacy call site on post: one of the smallest files to move whole"
+    assert recs[3].reason == "3 legacy call sites in 2 files"
+    assert recs[5].reason == "2 legacy call sites left beside 1 on drizzle: finish the file"
+
+
+def test_optional_sections() -> None:
+    schema = Schema("postgresql", (Namespace("public", (Table("users"), Table("posts"))),))
+    diff = Diff("a", "b", (Change("add_table", "public.x", "public", "x"),))
+    baseline = scan(file("app/api/users.ts", p(3, "user"), area="api"), file("src/jobs/mail.ts", p(2), area="jobs"),
+                    commit="base")
+    report = build_report(
+        SCAN, baseline=baseline, drift=[("check-a", diff), ("check-b", Diff("c", "d"))],
+        history=[HistoryPoint("a" * 40, "2024-01-01T00:00:00Z", 9, 20, 0, 0, 30)],
+        infra=[Finding("compose.yml", 4, "info", "r2", "m2", "s2"), Finding("compose.yml", 9, "warning", "r1", "m1", "s1")],
+        schema_sources=[("prisma", schema)],
+    )
+    assert [(s.name, s.tables) for s in report.schema_sources] == [("prisma", ("public.posts", "public.users"))]
+    assert [(x.name, x.status, x.errors, x.text) for x in report.drift] == [
+        ("check-a", "drift", 1, "1 error, 0 warnings, 0 info"), ("check-b", "clean", 0, "no drift")]
+    assert [f.rule for f in report.infra] == ["r1", "r2"]  # most severe first
+    assert [(b.label, b.legacy_files) for b in report.burndown] == [("aaaaaaaa", 9)]
+    progress = report.progress
+    assert progress is not None and progress.baseline_commit == "base"
+    assert [m.path for m in progress.moved] == ["src/jobs/mail.ts"]
+    assert [r.path for r in progress.new_legacy_files] == ["app/api/feed.ts", "app/api/posts.ts", "src/jobs/old.ts"]
+    assert [(r.path, [s.line for s in r.sites]) for r in progress.regressions if r.kind == "gained-legacy-sites"] == [
+        ("app/api/users.ts", [9])]
+
+
+def test_burndown_without_history() -> None:
+    baseline = scan(file("a.ts", p(1), p(2)), file("b.ts", p(1)))
+    assert [(b.label, b.legacy_files, b.legacy_sites) for b in build_report(SCAN, baseline=baseline).burndown] == [
+        ("baseline", 2, 3), ("now", 4, 5)]
+    assert [b.label for b in build_report(SCAN).burndown] == ["now"]
+
+
+def test_empty_scan_renders_every_heading() -> None:
+    text = render_progress_markdown(build_report(scan()))
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["## Overview", "## Usage", "## Target layer by area", "## Legacy layer by area",
+                        "## Schema and migrations", "## Infrastructure", "## Progress since baseline",
+                        "## Recommendations", "## Quick reference"]
+    assert "No baseline given" in text
+
+
+def test_markdown_escapes_file_names() -> None:
+    text = render_progress_markdown(build_report(scan(file("app/<b>|x*.ts", p(1), area="a|b"))))
+    assert "<b>" not in text.replace("`app/<b>", "")  # only inside a code span
+    assert "a\\|b" in text
+
+
+@pytest.mark.parametrize("with_everything", [False, True])
+def test_json_matches_schema(with_everything: bool) -> None:
+    kwargs = {}
+    if with_everything:
+        kwargs = dict(baseline=scan(file("app/api/users.ts", p(3, "user"))), drift=[("c", Diff("a", "b"))],
+                      infra=[Finding("compose.yml", 4, "info", "r", "m", "s")],
+                      schema_sources=[("s", Schema("sqlite"))])
+    data = json.loads(render_progress_json(build_report(SCAN, **kwargs)))
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    assert (data["format"], data["version"]) == ("migrator.progress", 1)
+
+
+def test_write_report(tmp_path) -> None:
+    report = build_report(SCAN)
+    paths = write_report(report, tmp_path / "reports")
+    assert [x.name for x in paths] == ["progress.md", "progress.json", "progress.html"]
+    assert all(x.read_text().strip() for x in paths)
+    assert write_report(report, tmp_path / "one", formats=("json",)) == [tmp_path / "one" / "progress.json"]
+    with pytest.raises(Exception, match="unknown report format"):
+        write_report(report, tmp_path / "bad", formats=("md", "pdf"))
+    assert not (tmp_path / "bad").exists()  # nothing written when a format is unknown
