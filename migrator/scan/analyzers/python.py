@@ -1,0 +1,945 @@
+"""Pass 1 for Python: one file's text -> FileFacts, with the stdlib `ast` (one parse, one walk).
+
+What it reads (see migrator.scan.facts for the shapes):
+- imports, relative ones and packages in the tree resolved to repository-relative files
+  through Project.python_roots and Project.files;
+- exports: every module-level binding (Python has no export keyword), re-exported imports;
+- clients: `create_engine(…)`, `sessionmaker(…)`, `scoped_session(…)`, Flask-SQLAlchemy's
+  `SQLAlchemy()`, prisma-client-py's `Prisma()`, DB-API `connect(…)`, also through a local
+  factory function (`engine = make_engine()`), with the environment variables they read;
+  Flask-SQLAlchemy and Django model classes are clients too (`User.query…`, `User.objects…`);
+- getters: module-level functions that return or yield a client (`def get_db(): return
+  SessionLocal()`, FastAPI generator dependencies);
+- sites this file alone proves: SQLAlchemy statements (`select([…])` legacy, `select(M)` 2.0,
+  executed or not), `x.query(M)…` and `x.get(M, pk)` where sqlalchemy is imported or the
+  receiver is a session, SQL text given to `execute`, Django `M.objects…`, prisma calls on a
+  local client;
+- uses: the remaining member chains rooted at names that may be clients of another module
+  (imports from the project, getters, `Depends(get_db)` parameters), for the resolver.
+
+Names are followed through simple local aliases (`session = SessionLocal()`, `with
+SessionLocal() as s`, `cur = conn.cursor()`, `stmt = select(User)`), so a use is recorded
+against the binding another module exports. Strings and comments never count: only
+calls do.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass, field
+
+from migrator.scan import Project, all_layers, register_analyzer
+from migrator.scan.facts import Client, Export, FileFacts, Getter, Import, Site, Use
+
+SA = ("sqlalchemy", "sqlalchemy-legacy")  # a SQLAlchemy engine or session serves both APIs
+
+# (top-level package, callable) -> layers of the client it returns.
+CLIENT_FACTORIES: dict[tuple[str, str], tuple[str, ...]] = {
+    **{("sqlalchemy", name): SA for name in (
+        "create_engine", "create_async_engine", "engine_from_config", "sessionmaker",
+        "async_sessionmaker", "scoped_session", "async_scoped_session", "Session", "AsyncSession")},
+    **{("sqlmodel", name): SA for name in ("create_engine", "Session")},
+    ("flask_sqlalchemy", "SQLAlchemy"): SA,
+    ("prisma", "Prisma"): ("prisma-py",),
+    ("prisma", "Client"): ("prisma-py",),
+    **{(driver, "connect"): ("dbapi",) for driver in (
+        "sqlite3", "psycopg", "psycopg2", "asyncpg", "aiosqlite", "pymysql", "MySQLdb")},
+    ("asyncpg", "create_pool"): ("dbapi",),
+    ("psycopg_pool", "ConnectionPool"): ("dbapi",),
+    ("psycopg_pool", "AsyncConnectionPool"): ("dbapi",),
+    ("psycopg2", "SimpleConnectionPool"): ("dbapi",),
+    ("psycopg2", "ThreadedConnectionPool"): ("dbapi",),
+}
+
+# Parameter annotations that make the parameter a client (top-level package, type name).
+CLIENT_TYPES: dict[tuple[str, str], tuple[str, ...]] = {
+    **{(pkg, name): SA for pkg in ("sqlalchemy", "sqlmodel") for name in (
+        "Session", "AsyncSession", "scoped_session", "Connection", "AsyncConnection", "Engine", "AsyncEngine")},
+    **{(driver, name): ("dbapi",) for driver in ("sqlite3", "psycopg", "psycopg2", "asyncpg", "aiosqlite")
+       for name in ("Connection", "Cursor", "AsyncConnection", "AsyncCursor", "Pool", "connection", "cursor")},
+    ("prisma", "Prisma"): ("prisma-py",),
+}
+
+# Import -> the layer it brings in (FileFacts.layers_imported) and what it is evidence of.
+# Evidence lets a file prove a site on a receiver it cannot see the type of (an untyped
+# `session` parameter in a module that imports sqlalchemy).
+PACKAGES: dict[str, tuple[str | None, str]] = {
+    "sqlalchemy": ("sqlalchemy", "sa"),
+    "sqlmodel": ("sqlalchemy", "sa"),
+    "flask_sqlalchemy": ("sqlalchemy", "flask"),
+    "django.db": ("django", "django"),
+    "django": (None, "django"),
+    "prisma": ("prisma-py", "prisma"),
+    **{driver: ("dbapi", "dbapi") for driver in (
+        "sqlite3", "psycopg", "psycopg2", "psycopg_pool", "asyncpg", "aiosqlite", "pymysql", "MySQLdb")},
+}
+
+STATEMENTS = frozenset({"select", "insert", "update", "delete"})  # sqlalchemy/sqlmodel statement constructors
+EXECUTE = frozenset({"execute", "executemany", "executescript", "exec", "scalars", "scalar", "stream",
+                     "stream_scalars", "fetch", "fetchrow", "fetchval"})
+DBAPI_ONLY = frozenset({"executemany", "executescript", "fetch", "fetchrow", "fetchval"})
+GET = frozenset({"get", "get_one"})
+# Calls whose result is still the same connection for aliasing: `cur = conn.cursor()`.
+ALIAS_CALLS = frozenset({"cursor", "connection", "connect", "begin", "acquire"})
+# Names inside statements that are functions or namespaces, never the entity queried.
+NOT_ENTITIES = frozenset({"func", "sa", "sqlalchemy", "db", "text", "literal", "literal_column", "and_",
+                          "or_", "not_", "distinct", "case", "cast", "true", "false", "null", "label"})
+ENV_READERS = frozenset({"getenv", "get", "environ"})
+
+_SQL_START = re.compile(
+    r"\s*(?:--[^\n]*\n\s*)*(select|insert|update|delete|with|create|alter|drop|pragma|replace|merge|"
+    r"truncate|copy|explain|vacuum|begin|commit|rollback|savepoint|show|set|call|grant|analyze)\b",
+    re.IGNORECASE,
+)
+_SQL_TABLE = re.compile(
+    r'\b(?:from|into|update|join|table)\s+(?:only\s+|if\s+(?:not\s+)?exists\s+)?'
+    r'("?[A-Za-z_][\w$]*"?(?:\."?[A-Za-z_][\w$]*"?)?)',
+    re.IGNORECASE,
+)
+
+
+def sql_summary(text: str) -> tuple[str, str] | None:
+    """(table or "unknown", first keyword) when `text` is SQL, else None."""
+    start = _SQL_START.match(text)
+    if start is None:
+        return None
+    table = _SQL_TABLE.search(text)
+    return (table.group(1).replace('"', "") if table else "unknown"), start.group(1).lower()
+
+
+@dataclass(slots=True)
+class _Binding:
+    """What a name means at a point of the file.
+
+    kind: "ref" (may be a client: imported, a module-level client, an alias of one),
+    "construct" (a SQLAlchemy statement), "sql" (SQL text), "shadow" (anything else).
+    root/call/prefix: the binding other modules know and how this name reaches it
+    (`cur = get_db().cursor()` -> root "get_db", call True, prefix ("cursor",)).
+    layers: the layers proven in this file (a local client, an annotated parameter).
+    candidate: the root may be another module's client (import, getter, client defined here).
+    """
+
+    kind: str
+    root: str = ""
+    call: bool = False
+    prefix: tuple[str, ...] = ()
+    layers: tuple[str, ...] = ()
+    candidate: bool = False
+    model_class: bool = False  # a Flask-SQLAlchemy or Django model class
+    sql: tuple[str, str] | None = None
+    text_call: bool = False  # sql came through sqlalchemy.text()
+    construct: _Construct | None = None
+
+
+@dataclass(slots=True)
+class _Construct:
+    """A SQLAlchemy statement: a site of its own unless something in the file executes it."""
+
+    line: int
+    column: int
+    layer: str
+    model: str
+    kind: str
+    executed: bool = False
+
+
+@dataclass
+class _Facts:
+    imports: list[Import] = field(default_factory=list)
+    exports: dict[str, Export] = field(default_factory=dict)
+    clients: list[Client] = field(default_factory=list)
+    getters: list[Getter] = field(default_factory=list)
+    uses: list[Use] = field(default_factory=list)
+    sites: list[Site] = field(default_factory=list)
+    layers_imported: set[str] = field(default_factory=set)
+
+
+class _Reader(ast.NodeVisitor):
+    """One walk over the module. Module-level names are collected first (functions may use
+    a client bound below them), then every scope is walked in source order."""
+
+    def __init__(self, path: str, project: Project) -> None:
+        self.path = path
+        self.project = project
+        self.out = _Facts()
+        self.evidence: set[str] = set()
+        self.quals: dict[str, str] = {}  # local name -> dotted name it was imported as
+        self.scopes: list[dict[str, _Binding]] = [{}]
+        self.constructs: dict[int, _Construct] = {}
+        self.env_names: dict[str, tuple[str, ...]] = {}  # module-level names that hold env reads
+        self.factories: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # local def -> (layers, env)
+        self.module_clients: set[str] = set()
+        self.layer_objects = all_layers()
+        self.depth = 0
+
+    # --- module-level names ---------------------------------------------------------
+
+    def read_module(self, tree: ast.Module) -> None:
+        module_scope = self.scopes[0]
+        body = list(_module_statements(tree.body))
+        for stmt in body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                self._import(stmt, exported=True)
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._export(stmt.name)
+                self._factory(stmt)
+            elif isinstance(stmt, ast.ClassDef):
+                self._export(stmt.name)
+                self._model_class(stmt)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                names = [n.id for t in targets for n in _target_names(t)]
+                for name in names:
+                    self._export(name)
+                if "__all__" in names:
+                    self._all(stmt.value)
+                env = self._env_of(stmt.value)
+                if env:
+                    for name in names:
+                        self.env_names[name] = env
+                if len(names) == 1 and isinstance(stmt.value, (ast.Call, ast.Await)):
+                    self._module_client(names[0], stmt.value, stmt.lineno)
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                returned = self._getter_returns(stmt)
+                if returned is not None:
+                    self.out.getters.append(Getter(name=stmt.name, returns=returned))
+                    module_scope[stmt.name] = _Binding("ref", root=stmt.name, candidate=True,
+                                                       layers=self._layers_of_name(returned))
+        for stmt in tree.body:
+            self.visit(stmt)
+
+    def _export(self, name: str, **more: str | None) -> None:
+        self.out.exports[name] = Export(name=name, local=more.get("local", name), module=more.get("module"),
+                                        resolved=more.get("resolved"))
+
+    def _all(self, value: ast.expr) -> None:
+        # __all__ names what `import *` takes; every binding stays importable, so it only adds.
+        if isinstance(value, (ast.List, ast.Tuple)):
+            for element in value.elts:
+                if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                    self.out.exports.setdefault(element.value, Export(name=element.value, local=element.value))
+
+    def _module_client(self, name: str, value: ast.expr, line: int) -> None:
+        call = value.value if isinstance(value, ast.Await) else value
+        if not isinstance(call, ast.Call):
+            return
+        layers, env = self._creates(call)
+        if not layers:
+            return
+        for layer in layers:
+            self.out.clients.append(Client(local=name, layer=layer, line=line, env=env))
+        self.scopes[0][name] = _Binding("ref", root=name, layers=layers, candidate=True)
+        self.module_clients.add(name)
+
+    def _creates(self, call: ast.Call) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The layers of the client a call creates, and the env variables it reads."""
+        qual = self._qual(call.func)
+        if qual is not None:
+            layers = CLIENT_FACTORIES.get(_key(qual))
+            if layers:
+                return layers, self._env_of(call)
+        if isinstance(call.func, ast.Name):
+            if call.func.id in self.factories:
+                layers, env = self.factories[call.func.id]
+                return layers, tuple(dict.fromkeys(env + self._env_of(call)))
+            binding = self.scopes[0].get(call.func.id)
+            if binding is not None and binding.layers and not binding.model_class:
+                # `session = SessionLocal()` at module level: an instance of a client here.
+                return binding.layers, ()
+        return (), ()
+
+    def _factory(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """`def make_engine(url=DATABASE_URL): eng = create_engine(url); …; return eng`."""
+        created: dict[str, tuple[str, ...]] = {}
+        for node in ast.walk(func):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name):
+                    layers = CLIENT_FACTORIES.get(_key(self._qual(node.value.func) or ""))
+                    if layers:
+                        created[target.id] = layers
+            elif isinstance(node, ast.Return) and node.value is not None:
+                value = node.value
+                layers = ()
+                if isinstance(value, ast.Name):
+                    layers = created.get(value.id, ())
+                elif isinstance(value, ast.Call):
+                    layers = CLIENT_FACTORIES.get(_key(self._qual(value.func) or ""), ())
+                if layers:
+                    env = self._env_of(func.args) + self._env_of(func)
+                    self.factories[func.name] = (layers, tuple(dict.fromkeys(env)))
+                    return
+
+    def _model_class(self, cls: ast.ClassDef) -> None:
+        """Flask-SQLAlchemy (`class User(db.Model)`) and Django models are clients of their layer."""
+        for base in cls.bases:
+            qual = self._qual(base) or ""
+            if qual.startswith("django.") and qual.endswith(".Model"):
+                layers = ("django",)
+            elif isinstance(base, ast.Attribute) and base.attr == "Model" and isinstance(base.value, ast.Name):
+                # `db.Model`: db is a Flask-SQLAlchemy SQLAlchemy() here or imported.
+                layers = ("sqlalchemy-legacy",)
+            else:
+                continue
+            for layer in layers:
+                self.out.clients.append(Client(local=cls.name, layer=layer, line=cls.lineno))
+            self.scopes[0][cls.name] = _Binding("ref", root=cls.name, layers=layers, candidate=True, model_class=True)
+            return
+
+    def _getter_returns(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+        """The module-level binding a function returns or yields, when it is a possible client."""
+        local: dict[str, str] = {}
+        returned: list[ast.expr] = []
+        for node in ast.walk(func):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                root = self._client_root(node.value)
+                if root:
+                    local[node.targets[0].id] = root
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    root = self._client_root(item.context_expr)
+                    if root and isinstance(item.optional_vars, ast.Name):
+                        local[item.optional_vars.id] = root
+            elif isinstance(node, (ast.Return, ast.Yield)) and node.value is not None:
+                returned.append(node.value)
+        for value in returned:
+            if isinstance(value, ast.Name) and value.id in local:
+                return local[value.id]
+            root = self._client_root(value)
+            if root:
+                return root
+        return None
+
+    def _client_root(self, value: ast.expr) -> str | None:
+        """`SessionLocal()`, `SessionLocal`, `db` -> that name when it may be a client."""
+        if isinstance(value, ast.Await):
+            value = value.value
+        with_arguments = isinstance(value, ast.Call) and bool(value.args or value.keywords)
+        if isinstance(value, ast.Call):
+            value = value.func
+        if not isinstance(value, ast.Name) or value.id in self.factories:
+            return None
+        binding = self.scopes[0].get(value.id)
+        if binding is None or binding.kind != "ref" or not binding.candidate or binding.model_class:
+            return None
+        # An imported name called with arguments is most likely a class being instantiated
+        # (`return Enrollment(user_id=…)`); session factories are called bare.
+        if with_arguments and not binding.layers:
+            return None
+        return value.id
+
+    def _layers_of_name(self, name: str) -> tuple[str, ...]:
+        binding = self.scopes[0].get(name)
+        return binding.layers if binding is not None else ()
+
+    # --- imports --------------------------------------------------------------------
+
+    def _import(self, node: ast.Import | ast.ImportFrom, exported: bool) -> None:
+        scope = self.scopes[-1]
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                module = alias.name if alias.asname else local
+                self.quals[local] = module
+                self._package(alias.name)
+                resolved = self._resolve_module(module.replace(".", "/"))
+                self.out.imports.append(Import(local=local, module=module, name="*", line=node.lineno,
+                                               resolved=resolved))
+                scope[local] = _Binding("ref", root=local, candidate=resolved is not None)
+                if exported:
+                    self._export(local, local="*", module=module, resolved=resolved)
+            return
+        base = self._base_path(node)
+        written = "." * node.level + (node.module or "")
+        if node.level == 0:
+            self._package(node.module or "")
+        for alias in node.names:
+            local = alias.asname or alias.name
+            resolved = name = None
+            if base is not None:
+                # `from pkg import mod` imports the submodule when there is one.
+                sub = self._resolve_module(f"{base}/{alias.name}" if base else alias.name)
+                resolved, name = (sub, "*") if sub else (self._resolve_module(base), alias.name)
+            if alias.name == "*":
+                if exported:
+                    self.out.exports["*" + written] = Export(name="*", module=written, resolved=resolved)
+                self.out.imports.append(Import(local="*", module=written, name="*", line=node.lineno,
+                                               resolved=resolved))
+                continue
+            self.quals[local] = f"{node.module}.{alias.name}" if node.level == 0 and node.module else alias.name
+            self.out.imports.append(Import(local=local, module=written, name=name or alias.name,
+                                           line=node.lineno, resolved=resolved))
+            scope[local] = _Binding("ref", root=local, candidate=resolved is not None or node.level > 0)
+            if exported:
+                self._export(local, local=name or alias.name, module=written, resolved=resolved)
+
+    def _package(self, module: str) -> None:
+        parts = module.split(".")
+        for end in range(len(parts), 0, -1):
+            entry = PACKAGES.get(".".join(parts[:end]))
+            if entry is not None:
+                layer, evidence = entry
+                self.evidence.add(evidence)
+                if layer:
+                    self.out.layers_imported.add(layer)
+                if end > 1 and parts[0] in PACKAGES:
+                    self.evidence.add(PACKAGES[parts[0]][1])
+                return
+
+    def _base_path(self, node: ast.ImportFrom) -> str | None:
+        """The folder/module path (no extension) an ImportFrom names, relative to the repository;
+        "" for the root; None when a relative import climbs out of the repository."""
+        module_path = (node.module or "").replace(".", "/")
+        if node.level == 0:
+            return module_path
+        parts = self.path.split("/")[:-1]
+        up = node.level - 1
+        if up > len(parts):
+            return None
+        parts = parts[: len(parts) - up]
+        return "/".join(p for p in (*parts, module_path) if p)
+
+    def _resolve_module(self, module_path: str) -> str | None:
+        """`app/db` -> "app/db.py" or "app/db/__init__.py" under a Python root, if in the tree."""
+        if not module_path:
+            return None
+        roots = self.project.python_roots or (".",)
+        for root in roots:
+            prefix = "" if root in (".", "") else root.rstrip("/") + "/"
+            for candidate in (f"{prefix}{module_path}.py", f"{prefix}{module_path}/__init__.py"):
+                if self._exists(candidate):
+                    return candidate
+        return None
+
+    def _exists(self, relative: str) -> bool:
+        if self.project.files:
+            return relative in self.project.files
+        return os.path.isfile(os.path.join(self.project.root, relative))
+
+    # --- names ----------------------------------------------------------------------
+
+    def _qual(self, node: ast.expr) -> str | None:
+        """`sa.orm.sessionmaker` -> "sqlalchemy.orm.sessionmaker" through the imports."""
+        attrs: list[str] = []
+        while isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name) or node.id not in self.quals:
+            return None
+        return ".".join([self.quals[node.id], *reversed(attrs)])
+
+    def _lookup(self, name: str) -> _Binding | None:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def _env_of(self, node: ast.AST) -> tuple[str, ...]:
+        """Environment variables read under `node`: os.environ["X"], os.environ.get("X"),
+        os.getenv("X"), and module-level names that read one."""
+        found: list[str] = []
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Subscript) and _is_environ(sub.value) and _is_str(sub.slice):
+                found.append(sub.slice.value)
+            elif isinstance(sub, ast.Call) and sub.args and _is_str(sub.args[0]):
+                func = sub.func
+                if (isinstance(func, ast.Attribute) and func.attr in ENV_READERS and
+                        (_is_environ(func.value) or _name_of(func.value) == "os")) or (
+                        isinstance(func, ast.Name) and func.id == "getenv"):
+                    found.append(sub.args[0].value)
+            elif isinstance(sub, ast.Name) and sub.id in self.env_names:
+                found.extend(self.env_names[sub.id])
+        return tuple(dict.fromkeys(found))
+
+    # --- scopes ---------------------------------------------------------------------
+
+    def visit_Import(self, node: ast.Import) -> None:
+        if self.depth:
+            self._import(node, exported=False)
+
+    visit_ImportFrom = visit_Import
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        if not isinstance(node, ast.Lambda):
+            for decorator in node.decorator_list:
+                self.visit(decorator)
+            if node.returns is not None:
+                self.visit(node.returns)
+        args = node.args
+        for default in (*args.defaults, *(d for d in args.kw_defaults if d is not None)):
+            self.visit(default)
+        scope: dict[str, _Binding] = {}
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        pairs = [*zip(positional, defaults), *zip(args.kwonlyargs, args.kw_defaults)]
+        pairs += [(a, None) for a in (args.vararg, args.kwarg) if a is not None]
+        for arg, default in pairs:
+            scope[arg.arg] = self._parameter(arg, default)
+        self.scopes.append(scope)
+        self.depth += 1
+        if isinstance(node, ast.Lambda):
+            self.visit(node.body)
+        else:
+            for stmt in node.body:
+                self.visit(stmt)
+        self.depth -= 1
+        self.scopes.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_Lambda = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for expr in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
+            self.visit(expr)
+        self.scopes.append({})
+        self.depth += 1
+        for stmt in node.body:
+            self.visit(stmt)
+        self.depth -= 1
+        self.scopes.pop()
+
+    def _parameter(self, arg: ast.arg, default: ast.expr | None) -> _Binding:
+        """A typed session, a cursor, or a FastAPI `Depends(get_db)` parameter is a client."""
+        depends = _depends_target(default)
+        layers: tuple[str, ...] = ()
+        if arg.annotation is not None:
+            for sub in ast.walk(arg.annotation):
+                if isinstance(sub, ast.Call) and depends is None:
+                    depends = _depends_target(sub)  # Annotated[Session, Depends(get_db)]
+                elif isinstance(sub, (ast.Name, ast.Attribute)):
+                    layers = layers or CLIENT_TYPES.get(_key(self._qual(sub) or ""), ())
+                elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                    layers = layers or CLIENT_TYPES.get(_key(self.quals.get(sub.value, "")), ())
+        if depends is not None:
+            target = self._lookup(depends)
+            if target is not None and target.kind == "ref":
+                return _Binding("ref", root=target.root, call=True, prefix=target.prefix,
+                                layers=layers or target.layers, candidate=target.candidate)
+        if layers:
+            return _Binding("ref", root=arg.arg, layers=layers)
+        return _Binding("shadow")
+
+    def _bind(self, target: ast.expr, binding: _Binding) -> None:
+        scope = self.scopes[-1]
+        if isinstance(target, ast.Name):
+            # A module-level client keeps the meaning read before the walk: other modules import it by that name.
+            if not (self.depth == 0 and target.id in self.module_clients):
+                scope[target.id] = binding
+        else:
+            for name in _target_names(target):
+                scope[name.id] = _Binding("shadow")
+
+    def visit_Assign(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        if node.value is None:
+            return
+        self.visit(node.value)
+        binding = self._meaning(node.value)
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if isinstance(node, ast.AugAssign):
+                self._bind(target, _Binding("shadow"))
+            else:
+                self._bind(target, binding)
+
+    visit_AnnAssign = visit_Assign
+    visit_AugAssign = visit_Assign
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.visit(item.context_expr)
+            if item.optional_vars is not None:
+                self._bind(item.optional_vars, self._meaning(item.context_expr))
+        for stmt in node.body:
+            self.visit(stmt)
+
+    visit_AsyncWith = visit_With
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self.visit(node.iter)
+        self._bind(node.target, _Binding("shadow"))
+        for stmt in (*node.body, *node.orelse):
+            self.visit(stmt)
+
+    visit_AsyncFor = visit_For
+
+    def _meaning(self, value: ast.expr) -> _Binding:
+        """What a name bound to `value` means for later uses in the scope."""
+        if isinstance(value, ast.Await):
+            value = value.value
+        sql = self._sql(value)
+        if sql is not None:
+            return _Binding("sql", sql=sql[0], text_call=sql[1])
+        construct = self._construct(value)
+        if construct is not None:
+            return _Binding("construct", construct=construct)
+        if isinstance(value, ast.Name):
+            found = self._lookup(value.id)
+            return found if found is not None and found.kind == "ref" else _Binding("shadow")
+        if isinstance(value, ast.Call):
+            layers = CLIENT_FACTORIES.get(_key(self._qual(value.func) or ""), ())
+            if not layers and isinstance(value.func, ast.Name) and value.func.id in self.factories:
+                layers = self.factories[value.func.id][0]
+            if layers:
+                return _Binding("ref", layers=layers)  # Session(engine), sqlite3.connect(…): a client local to here
+        root, root_call, steps = _flatten(value)
+        if steps and steps[-1][0] == "cursor" and steps[-1][1] is not None:
+            # Whatever it came from, a cursor runs SQL through the DB-API.
+            found = self._lookup(root.id) if root is not None else None
+            if found is None or found.kind != "ref":
+                return _Binding("ref", layers=("dbapi",))
+            return _Binding("ref", root=found.root, call=found.call or root_call is not None,
+                            prefix=found.prefix + tuple(name for name, _ in steps), layers=("dbapi",),
+                            candidate=found.candidate)
+        if root is None:
+            return _Binding("shadow")
+        found = self._lookup(root.id)
+        if found is None or found.kind != "ref" or found.model_class:
+            return _Binding("shadow")
+        # Only attribute hops and connection-returning calls keep the client: a bound
+        # `q = session.query(User)` is already a site, and following it would count it twice.
+        for index, (name, call) in enumerate(steps):
+            if call is not None and not (name in ALIAS_CALLS and index == len(steps) - 1):
+                return _Binding("shadow")
+        if root_call is not None and steps and found.call:
+            return _Binding("shadow")
+        if root_call is not None and found.model_class:
+            return _Binding("shadow")
+        return _Binding("ref", root=found.root, call=found.call or root_call is not None,
+                        prefix=found.prefix + tuple(name for name, _ in steps), layers=found.layers,
+                        candidate=found.candidate)
+
+    # --- expressions ----------------------------------------------------------------
+
+    def visit_Call(self, node: ast.Call | ast.Attribute) -> None:
+        root, root_call, steps = _flatten(node)
+        if root is not None:
+            self._chain(root, root_call, steps)
+        # Arguments of every call in the chain (and a root that is not a plain name) are
+        # expressions of their own; the chain's inner links are not visited again.
+        inner = node
+        while True:
+            if isinstance(inner, ast.Call):
+                for arg in (*inner.args, *(k.value for k in inner.keywords)):
+                    self.visit(arg)
+                inner = inner.func
+            elif isinstance(inner, ast.Attribute):
+                inner = inner.value
+            else:
+                break
+        if root is None:
+            self.visit(inner)
+
+    visit_Attribute = visit_Call
+
+    def _chain(self, root: ast.Name, root_call: ast.Call | None, steps: list[tuple[str, ast.Call | None]]) -> None:
+        if self._construct_chain(root, root_call, steps) is not None:
+            return
+        binding = self._lookup(root.id)
+        if binding is None or binding.kind != "ref":
+            binding = _Binding("shadow")
+        names = [*binding.prefix, *(name for name, _ in steps)]
+        calls: list[ast.Call | None] = [None] * len(binding.prefix) + [call for _, call in steps]
+        if not names or not any(calls):
+            return
+        called = binding.call or root_call is not None
+        use_root = binding.root or root.id
+        found = self._classify(root, binding, names, calls, called)
+        if found is None:
+            return
+        layer, model, operation, use_model, use_operation = found
+        if layer is not None:
+            self._site(root, layer, model, operation)
+        elif binding.layers or binding.candidate:
+            use = Use(root=use_root, chain=tuple(names), line=root.lineno, column=root.col_offset + 1,
+                      call=called, model=use_model, operation=use_operation)
+            for name in binding.layers:
+                # A client made in this file: its layers say what the chain is.
+                result = self.layer_objects[name].interpret(use) if name in self.layer_objects else None
+                if result is not None:
+                    self._site(root, name, *result)
+                    return
+            if binding.candidate and binding.root:
+                self.out.uses.append(use)
+
+    def _classify(self, root: ast.Name, binding: _Binding, names: list[str], calls: list[ast.Call | None],
+                  called: bool):
+        """(layer or None, model, operation, Use.model, Use.operation) for a chain, or None.
+
+        A layer is returned when the file proves it; otherwise the chain may still be a Use
+        of a client from another module, with what the arguments said prefilled."""
+        start = 0
+        while start < len(names) - 1 and names[start] in ("session", "cursor", "connection"):
+            start += 1
+        first, call = names[start], calls[start]
+        terminal = next((n for n, c in zip(reversed(names), reversed(calls)) if c is not None), first)
+        sa = "sa" in self.evidence or any(layer in SA for layer in binding.layers)
+        if first == "query" and call is not None:
+            model = _entity_of_args(call) or "unknown"
+            return ("sqlalchemy-legacy" if sa else None), model, terminal, model, None
+        if first == "query" and start == 0 and not called and len(names) > 1 and _is_model_name(root.id):
+            # Flask-SQLAlchemy's Model.query: proven by a model class defined here or by the import.
+            proven = binding.model_class or "flask" in self.evidence
+            return ("sqlalchemy-legacy" if proven else None), root.id, terminal, None, None
+        if first == "objects" and len(names) > 1 and not called:
+            proven = "django" in self.evidence or "django" in binding.layers
+            return ("django" if proven else None), root.id, terminal, None, None
+        if first == "prisma" and call is not None and len(names) > 1 and "prisma" in self.evidence:
+            return "prisma-py", root.id, names[start + 1], None, None
+        if call is None or not call.args:
+            return None, "unknown", terminal, None, None
+        arg = call.args[0]
+        if first in EXECUTE:
+            construct = self._construct(arg, executed=True)
+            if construct is not None:
+                return construct.layer, construct.model, construct.kind, construct.model, None
+            sql = self._sql(arg)
+            if sql is not None and (summary := sql_summary(sql[0])) is not None:
+                table, verb = summary
+                if sql[1]:
+                    return "sqlalchemy", table, verb, table, None
+                cursor = "dbapi" in binding.layers or "cursor" in names[:start] or first in DBAPI_ONLY or (
+                    "dbapi" in self.evidence and not (sa or "flask" in self.evidence))
+                if cursor:
+                    return "dbapi", table, verb, table, verb
+                if sa:
+                    return "sqlalchemy-legacy", table, verb, table, verb
+                if binding.candidate:
+                    return None, table, verb, table, verb
+                return "dbapi", table, verb, table, verb  # SQL text through .execute(): a DB-API call
+            if sa and first not in DBAPI_ONLY and "cursor" not in names[:start] and "dbapi" not in binding.layers:
+                return "sqlalchemy", "unknown", first, None, None
+            if "dbapi" in binding.layers or ("dbapi" in self.evidence and not sa):
+                return "dbapi", "unknown", first, None, None
+            return None, "unknown", first, None, None
+        if first in GET and isinstance(arg, (ast.Name, ast.Attribute)):
+            model = _entity(arg)
+            if model and _is_model_name(model):
+                return ("sqlalchemy" if sa else None), model, "get", model, None
+        return None, "unknown", terminal, None, None
+
+    def _site(self, root: ast.Name, layer: str, model: str, operation: str) -> None:
+        self.out.sites.append(Site(file=self.path, line=root.lineno, column=root.col_offset + 1,
+                                   layer=layer, model=model, operation=operation))
+
+    # --- statements and SQL text ----------------------------------------------------
+
+    def _construct(self, node: ast.expr, executed: bool = False) -> _Construct | None:
+        """The SQLAlchemy statement `node` builds or names (`select(User).where(…)`, `stmt`)."""
+        if isinstance(node, ast.Name):
+            binding = self._lookup(node.id)
+            construct = binding.construct if binding is not None else None
+        else:
+            root, root_call, steps = _flatten(node)
+            construct = self._construct_chain(root, root_call, steps, inside_execute=executed) if root else None
+        if construct is not None and executed:
+            construct.executed = True
+        return construct
+
+    def _construct_chain(self, root: ast.Name, root_call: ast.Call | None, steps: list[tuple[str, ast.Call | None]],
+                         inside_execute: bool = False) -> _Construct | None:
+        """A chain that starts with a statement constructor, or continues a bound statement."""
+        binding = self._lookup(root.id)
+        if binding is not None and binding.kind == "construct" and root_call is None:
+            return binding.construct  # stmt.where(…): the same statement
+        for candidate in (root_call, steps[0][1] if steps else None):
+            if candidate is not None and id(candidate) in self.constructs:
+                return self.constructs[id(candidate)]
+        call, kind, rest = root_call, None, steps
+        if root_call is not None:
+            qual = self.quals.get(root.id, "")
+            if _key(qual) in _STATEMENT_KEYS and (binding is None or binding.kind == "ref"):
+                kind = qual.rsplit(".", 1)[-1]
+        elif steps and steps[0][1] is not None and steps[0][0] in STATEMENTS:
+            qual = self._qual(ast.Attribute(value=root, attr=steps[0][0])) or ""
+            # sa.select(…); db.select(…) of Flask-SQLAlchemy when a client is local or it is executed.
+            if _key(qual) in _STATEMENT_KEYS or (binding is not None and binding.kind == "ref" and (
+                    any(layer in SA for layer in binding.layers) or (inside_execute and binding.candidate))):
+                call, kind, rest = steps[0][1], steps[0][0], steps[1:]
+        if kind is None or call is None:
+            return None
+        existing = self.constructs.get(id(call))
+        if existing is not None:
+            return existing
+        legacy = kind == "select" and bool(call.args) and isinstance(call.args[0], (ast.List, ast.Tuple))
+        model = _entity_of_args(call)
+        if model is None:
+            # select(func.count()).select_from(Lesson): the entity is named later in the chain.
+            model = next((_entity_of_args(c) for n, c in rest if n in ("select_from", "join") and c), None)
+        construct = _Construct(line=root.lineno, column=root.col_offset + 1,
+                               layer="sqlalchemy-legacy" if legacy else "sqlalchemy",
+                               model=model or "unknown", kind=kind)
+        self.constructs[id(call)] = construct
+        return construct
+
+    def _sql(self, node: ast.expr) -> tuple[str, bool] | None:
+        """(SQL text, through text()) for a literal, an f-string, "…" + x, "…".format(…),
+        text("…") or a name bound to one of these."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text, via_text = node.value, False
+        elif isinstance(node, ast.JoinedStr):
+            text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+            via_text = False
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+            return self._sql(node.left)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr == "format":
+                return self._sql(func.value)
+            if node.args and _key(self._qual(func) or "") in (("sqlalchemy", "text"), ("sqlmodel", "text")):
+                inner = self._sql(node.args[0])
+                return (inner[0], True) if inner else None
+            return None
+        elif isinstance(node, ast.Name):
+            binding = self._lookup(node.id)
+            if binding is not None and binding.kind == "sql" and binding.sql is not None:
+                return binding.sql, binding.text_call
+            return None
+        else:
+            return None
+        return (text, via_text) if _SQL_START.match(text) else None
+
+    def finish(self) -> None:
+        for construct in self.constructs.values():
+            if not construct.executed:
+                self.out.sites.append(Site(file=self.path, line=construct.line, column=construct.column,
+                                           layer=construct.layer, model=construct.model, operation=construct.kind))
+        self.out.sites.sort(key=lambda s: (s.line, s.column))
+
+
+_STATEMENT_KEYS = frozenset((pkg, kind) for pkg in ("sqlalchemy", "sqlmodel") for kind in STATEMENTS)
+
+
+def _key(qual: str) -> tuple[str, str]:
+    """"sqlalchemy.orm.session.sessionmaker" -> ("sqlalchemy", "sessionmaker")."""
+    return qual.split(".", 1)[0], qual.rsplit(".", 1)[-1]
+
+
+def _flatten(node: ast.expr) -> tuple[ast.Name | None, ast.Call | None, list[tuple[str, ast.Call | None]]]:
+    """`a().b.c(x).d` -> (Name a, the call of a, [("b", None), ("c", call), ("d", None)])."""
+    steps: list[tuple[str, ast.Call | None]] = []
+    call: ast.Call | None = None
+    while True:
+        if isinstance(node, ast.Call):
+            if call is not None:
+                return None, None, []  # f()(): not a member chain
+            call, node = node, node.func
+        elif isinstance(node, ast.Attribute):
+            steps.append((node.attr, call))
+            call, node = None, node.value
+        elif isinstance(node, ast.Name):
+            steps.reverse()
+            return node, call, steps
+        else:
+            return None, None, []
+
+
+def _entity(node: ast.expr) -> str | None:
+    """The model a statement argument names: `User` and `User.id` -> "User"; `func.count(X.id)` -> "X"."""
+    if isinstance(node, ast.Name):
+        return None if node.id in NOT_ENTITIES else node.id
+    if isinstance(node, ast.Attribute):
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return _entity(node) if isinstance(node, ast.Name) else None
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Attribute) and not isinstance(node.func.value, ast.Name):
+            return _entity(node.func.value)  # User.id.label("x")
+        return _entity_of_args(node)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return next((e for e in map(_entity, node.elts) if e), None)
+    if isinstance(node, ast.Starred):
+        return _entity(node.value)
+    return None
+
+
+def _entity_of_args(call: ast.Call) -> str | None:
+    return next((e for e in map(_entity, call.args) if e), None)
+
+
+def _is_model_name(name: str) -> bool:
+    """CamelCase, as model classes are; not a CONSTANT (`MAPPING.get(KEY)`)."""
+    return name[:1].isupper() and not name.isupper()
+
+
+def _depends_target(node: ast.expr | None) -> str | None:
+    """`Depends(get_db)` -> "get_db"."""
+    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        if name == "Depends":
+            return node.args[0].id
+    return None
+
+
+def _target_names(target: ast.expr) -> list[ast.Name]:
+    if isinstance(target, ast.Name):
+        return [target]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for element in target.elts for n in _target_names(element)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []
+
+
+def _module_statements(body: list[ast.stmt]):
+    """Top-level statements, including those under module-level if/try (optional imports)."""
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            yield from _module_statements(stmt.body)
+            yield from _module_statements(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody):
+                yield from _module_statements(block)
+        else:
+            yield stmt
+
+
+def _is_environ(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or _name_of(node) == "environ"
+
+
+def _is_str(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _name_of(node: ast.expr) -> str | None:
+    return node.id if isinstance(node, ast.Name) else None
+
+
+class PythonAnalyzer:
+    language = "python"
+    extensions = (".py",)
+
+    def analyze(self, path: str, text: str, project: Project) -> FileFacts:
+        try:
+            tree = ast.parse(text, filename=path)
+        except SyntaxError as error:
+            return FileFacts(path=path, language="python",
+                             skipped=f"syntax error at {error.lineno or 0}:{error.offset or 0}")
+        except ValueError:  # source code string cannot contain null bytes
+            return FileFacts(path=path, language="python", skipped="null bytes")
+        reader = _Reader(path, project)
+        try:
+            reader.read_module(tree)
+        except RecursionError:
+            return FileFacts(path=path, language="python", skipped="too deeply nested")
+        reader.finish()
+        out = reader.out
+        return FileFacts(
+            path=path,
+            language="python",
+            imports=tuple(out.imports),
+            exports=tuple(out.exports.values()),
+            clients=tuple(out.clients),
+            getters=tuple(out.getters),
+            uses=tuple(out.uses),
+            sites=tuple(out.sites),
+            layers_imported=tuple(sorted(out.layers_imported)),
+        )
+
+
+ANALYZER = register_analyzer(PythonAnalyzer())
