@@ -34,27 +34,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Node, Parser
 
 from migrator.errors import BadInput
-
-SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+from migrator.tsparse import SOURCE_SUFFIXES, first_error, name_text, parser_for, string_value, unescape
 _SKIP_DIRS = frozenset({"node_modules", ".git", ".next", "dist", "build", ".turbo", "coverage"})
 _DRIZZLE_MODULE = re.compile(r"^drizzle-orm(?:/|$)")
 
-_PARSERS: dict[str, Parser] = {}
-
-
 def _parser(path: Path) -> Parser:
-    """The TSX grammar for .tsx/.jsx (JSX syntax), the TypeScript one for everything else."""
-    import tree_sitter_typescript as ts_grammar
-
-    kind = "tsx" if path.suffix in (".tsx", ".jsx") else "typescript"
-    parser = _PARSERS.get(kind)
-    if parser is None:
-        language = ts_grammar.language_tsx() if kind == "tsx" else ts_grammar.language_typescript()
-        parser = _PARSERS[kind] = Parser(Language(language))
-    return parser
+    return parser_for(path.name)
 
 
 # ---------------------------------------------------------------------------
@@ -581,7 +569,7 @@ def _strip_json_comments(text: str) -> str:
 
 def _syntax_error(label: str, source: bytes, root: Node) -> BadInput:
     """BadInput `file:line:col: message` with the offending line and a caret under the column."""
-    bad = _first_error(root) or root
+    bad = first_error(root) or root
     line, column = bad.start_point[0], bad.start_point[1]
     lines = source.decode("utf-8", errors="replace").splitlines()
     text = lines[line] if line < len(lines) else ""
@@ -595,55 +583,16 @@ def _syntax_error(label: str, source: bytes, root: Node) -> BadInput:
     return BadInput(f"{label}:{line + 1}:{col_chars + 1}: {message} (not valid TypeScript)\n  {text}\n  {caret}")
 
 
-def _first_error(node: Node) -> Node | None:
-    if node.is_missing or node.type == "ERROR":
-        # An ERROR node that wraps good code points at its first bad child when there is one.
-        for child in node.children:
-            if child.is_missing or child.type == "ERROR":
-                return _first_error(child)
-        return node
-    for child in node.children:
-        if child.has_error or child.is_missing:
-            found = _first_error(child)
-            if found is not None:
-                return found
-    return None
-
-
 # ---------------------------------------------------------------------------
 # Expressions
 
 
 def _name_text(module: Module, node: Node | None) -> str:
-    if node is None:
-        return ""
-    return _string_value(module, node) if node.type == "string" else module.text(node)
-
-
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-
-
-def _unescape(seq: str) -> str:
-    body = seq[1:]
-    if body in _ESCAPES:
-        return _ESCAPES[body]
-    if body.startswith("u{"):
-        return chr(int(body[2:-1], 16))
-    if body.startswith(("u", "x")) and len(body) > 1:
-        return chr(int(body[1:], 16))
-    if body.startswith(("\r\n", "\n")):
-        return ""  # a line continuation
-    return body
+    return name_text(module.source, node)
 
 
 def _string_value(module: Module, node: Node) -> str:
-    parts = []
-    for child in node.named_children:
-        if child.type == "escape_sequence":
-            parts.append(_unescape(module.text(child)))
-        else:
-            parts.append(module.text(child))
-    return "".join(parts)
+    return string_value(module.source, node)
 
 
 _TRANSPARENT = frozenset(
@@ -750,7 +699,7 @@ class Evaluator:
                 else:
                     return self.opaque(child, "a template string interpolates a value that is not a string or number")
             elif child.type == "escape_sequence":
-                parts.append(_unescape(self.m.text(child)))
+                parts.append(unescape(self.m.text(child)))
             else:
                 parts.append(self.m.text(child))
         return "".join(parts)
@@ -762,7 +711,7 @@ class Evaluator:
                 values.append(self.eval(child.named_children[0], scope))
                 strings.append("")
             elif child.type == "escape_sequence":
-                strings[-1] += _unescape(self.m.text(child))
+                strings[-1] += unescape(self.m.text(child))
             else:
                 strings[-1] += self.m.text(child)
         return SqlTemplate(tuple(strings), tuple(values), self.m.loc(node))

@@ -1,0 +1,764 @@
+"""Pass 1 for TypeScript and JavaScript: one file's imports, exports, clients, getters and uses.
+
+The file is parsed once with tree-sitter (migrator.tsparse) and read with one query run
+over the whole tree; Python only looks at the captured nodes, never at every node, so a
+file costs about as much as tree-sitter's parse. What the analyzer records:
+
+- imports: ES imports, `require("m")` (destructured, plain, `.member`) and
+  `await import("m")` of a literal, resolved to repository paths when relative or
+  matching a tsconfig `paths` alias (extensions, `.js` -> `.ts`, index files, tried
+  against Project.files);
+- exports: declarations, `export { a as b }`, `export default`, `export *`, `export * as
+  ns` (Export(name="ns", local="*")), re-exports, `export =` and CommonJS
+  `module.exports`/`exports.x`;
+- clients: a name bound (`const`, `let`, or a later assignment) to a client creation,
+  looking through `globalThis.prisma ?? new PrismaClient()`, ternaries, `await`, casts
+  and chained calls (`new PrismaClient().$extends(…)`); env: the `process.env.X` read in
+  the creation or in the top-level constants it uses;
+- getters: named functions and arrow functions that return a client candidate
+  (`return db`, `() => db`, `return getDb()`: returns "getDb()");
+- uses: every member chain rooted at a name that could be a client (imported from a
+  project file, a local client, a getter, or an alias of one of these), as Use(root,
+  chain). Chain elements are member names; "[]" stands for a computed member
+  (`db[model]`) and "``" for a tagged template (`sql\\`…\\``, `db.$queryRaw\\`…\\``).
+  Aliases are followed within their scope: `const db = getDb()`, `const users =
+  db.user`, and the callback parameter of `db.$transaction(async (tx) => …)` /
+  `db.transaction(…)` / `sql.begin(…)`, whose uses are recorded on the outer root.
+  Use.model carries a hint for the layer: the table identifier given to `from`/
+  `insert`/`update`/`delete` (`users` in `.from(schema.users)`), else the first table
+  named in a literal SQL argument.
+
+Drizzle's `sql` tag (imported from drizzle-orm) is proven by the file alone, so its uses
+are Sites already. Strings and comments are never read as code. A file with a syntax
+error is skipped ("syntax error at L:C"), as is a minified one.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from functools import lru_cache
+from typing import Iterable
+
+from tree_sitter import Node, Query, QueryCursor
+
+from migrator.scan import Project, all_layers, register_analyzer
+from migrator.scan.facts import Client, Export, FileFacts, Getter, Import, Site, Use
+from migrator.scan.layers.sql_js import table_in_sql
+from migrator.tsparse import SOURCE_SUFFIXES, char_column, first_error, language_for, name_text, node_text, parser_for, string_value
+
+JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs")
+DYNAMIC = "[]"  # chain element for db[expr]
+TAGGED = "``"  # chain element for a tagged template
+
+# A line this long is generated code, not something a team ports by hand.
+MINIFIED_LINE = 5000
+MINIFIED_AVERAGE = 300
+
+# (package, exported name) -> layer of the client that calling/constructing it makes.
+# "default" covers `import postgres from "postgres"` and `const Database = require(…)`.
+CLIENT_FACTORIES: dict[tuple[str, str], str] = {
+    ("@prisma/client", "PrismaClient"): "prisma",
+    ("drizzle-orm/*", "drizzle"): "drizzle",
+    ("pg", "Pool"): "sql-js",
+    ("pg", "Client"): "sql-js",
+    ("postgres", "default"): "sql-js",
+    ("@libsql/client", "createClient"): "sql-js",
+    ("better-sqlite3", "default"): "sql-js",
+    ("mysql2", "createPool"): "sql-js",
+    ("mysql2", "createConnection"): "sql-js",
+    ("@neondatabase/serverless", "neon"): "sql-js",
+    ("@neondatabase/serverless", "Pool"): "sql-js",
+}
+
+# (package, imported name) whose own uses are call sites: (layer, operation, chain heads that count).
+PACKAGE_SITES: dict[tuple[str, str], tuple[str, str, frozenset[str]]] = {
+    ("drizzle-orm", "sql"): ("drizzle", "sql", frozenset({TAGGED, "raw"})),
+}
+
+# A Prisma client generated to a custom output is imported from the project, not @prisma/client.
+_GENERATED_PRISMA = re.compile(r"(?:^|/)(?:\.prisma/client|generated/prisma|prisma/generated|generated/client)(?:/|$)")
+
+# Methods whose first argument is the table (drizzle's builders) -> the Use's model hint.
+TABLE_ARGUMENT = frozenset({"from", "insert", "update", "delete", "into", "$count"})
+# Methods whose callback receives a client bound to the same connection.
+TRANSACTION = frozenset({"$transaction", "transaction", "begin"})
+# Wrappers that change nothing about the value inside them.
+TRANSPARENT = frozenset(
+    {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression",
+     "type_assertion", "await_expression"}
+)
+FUNCTIONS = frozenset({"function_declaration", "generator_function_declaration", "function_expression",
+                       "function", "arrow_function", "generator_function", "method_definition"})
+SCOPES = frozenset({"statement_block", "program", "class_body", "switch_body"})
+
+_QUERY = """
+(import_statement) @import
+(export_statement) @export
+(call_expression function: (identifier) @require.fn arguments: (arguments . (string))) @require
+(call_expression function: (import) arguments: (arguments . (string))) @dynamic
+(variable_declarator name: (identifier) value: (_)) @decl
+(assignment_expression) @assign
+(return_statement (_) @return)
+(arrow_function body: (_) @return)
+(member_expression object: (identifier) @root)
+(subscript_expression object: (identifier) @root)
+(call_expression function: (identifier) @root)
+(binary_expression left: (identifier) @root operator: "<")
+(variable_declarator name: (identifier) value: (identifier) @root)
+"""
+
+_ENV_QUERY = """
+(member_expression object: (member_expression) @env.obj property: (property_identifier) @env.name)
+(subscript_expression object: (member_expression) @env.obj index: (string) @env.name)
+(identifier) @ident
+"""
+# Variables a client creation often reads that say nothing about the connection.
+NOT_CONNECTION_ENV = frozenset({"NODE_ENV", "LOG_LEVEL", "DEBUG", "CI", "VERCEL_ENV", "APP_ENV"})
+_ENV_OBJECTS = frozenset({"process.env", "import.meta.env", "Bun.env"})
+
+
+@lru_cache(maxsize=None)
+def _queries(kind: str) -> tuple[Query, Query]:
+    language = language_for("x.tsx" if kind == "tsx" else "x.ts")
+    return Query(language, _QUERY), Query(language, _ENV_QUERY)
+
+
+@lru_cache(maxsize=None)
+def _package_layers() -> tuple[tuple[str, str], ...]:
+    """(package, layer) for every TypeScript layer, longest package first."""
+    pairs = [(p, layer.name) for layer in all_layers().values() if layer.language == "typescript" for p in layer.packages]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def package_key(module: str) -> str:
+    """The CLIENT_FACTORIES/PACKAGE_SITES key of an import specifier."""
+    if module.startswith("drizzle-orm/"):
+        return "drizzle-orm/*"
+    if module.startswith("@prisma/client") or _GENERATED_PRISMA.search(module):
+        return "@prisma/client"
+    if module.startswith("mysql2/"):
+        return "mysql2"
+    return module
+
+
+def layer_of_package(module: str) -> str | None:
+    key = package_key(module)
+    if key == "@prisma/client":
+        return "prisma"
+    for package, layer in _package_layers():
+        if module == package or module.startswith(package + "/"):
+            return layer
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Module resolution (pass 1, against the list of files: no disk access)
+
+
+def resolve_module(spec: str, importer: str, project: Project) -> str | None:
+    """The repository-relative file an import specifier loads, or None (a package, or not found)."""
+    if spec.startswith("."):
+        bases: Iterable[str] = (posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec)),)
+    else:
+        bases = _alias_targets(spec, project.ts_paths)
+    exists = _exists(project)
+    for base in bases:
+        if base.startswith("../") or base == "..":
+            continue
+        found = _file_for(base, exists)
+        if found is not None:
+            return found
+    return None
+
+
+def _alias_targets(spec: str, ts_paths: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
+    out = []
+    for pattern, targets in ts_paths:
+        prefix, star, suffix = pattern.partition("*")
+        if star:
+            if spec.startswith(prefix) and spec.endswith(suffix) and len(spec) >= len(prefix) + len(suffix):
+                middle = spec[len(prefix) : len(spec) - len(suffix)]
+                out += [posixpath.normpath(t.replace("*", middle, 1)) for t in targets]
+        elif spec == pattern:
+            out += [posixpath.normpath(t) for t in targets]
+    return out
+
+
+def _exists(project: Project):
+    if project.files:
+        return project.files.__contains__
+    root = project.root
+    return lambda path: os.path.isfile(os.path.join(root, path))
+
+
+def _file_for(base: str, exists) -> str | None:
+    """The file an import of `base` loads: itself, with a source suffix, or its index file."""
+    candidates = []
+    if base.endswith(SOURCE_SUFFIXES):
+        candidates.append(base)
+        if base.endswith(JS_SUFFIXES):
+            # TypeScript's ESM style: `import "./users.js"` loads users.ts.
+            stem = base.rsplit(".", 1)[0]
+            candidates += [stem + s for s in (".ts", ".tsx", ".mts", ".cts")]
+    candidates += [base + s for s in SOURCE_SUFFIXES]
+    candidates += [f"{base}/index{s}" for s in SOURCE_SUFFIXES]
+    for candidate in candidates:
+        if not candidate.endswith(".d.ts") and exists(candidate):
+            return candidate
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The analyzer
+
+
+def _strip(node: Node | None) -> Node | None:
+    while node is not None and node.type in TRANSPARENT:
+        node = node.named_children[-1] if node.type != "as_expression" and node.type != "satisfies_expression" else node.named_children[0]
+    return node
+
+
+def _unwrap_up(node: Node) -> Node:
+    """The outermost wrapper (parentheses, await, casts) around `node`."""
+    while node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    return node
+
+
+def _template_text(source: bytes, node: Node) -> str:
+    return "".join(node_text(source, c) for c in node.named_children if c.type == "string_fragment")
+
+
+def _sql_text(source: bytes, node: Node | None) -> str | None:
+    """Literal SQL in an argument: a string, a template, or a tagged template (`sql\\`…\\``)."""
+    node = _strip(node)
+    if node is None:
+        return None
+    if node.type == "string":
+        return string_value(source, node)
+    if node.type == "template_string":
+        return _template_text(source, node)
+    if node.type == "call_expression":
+        args = node.child_by_field_name("arguments")
+        if args is not None and args.type == "template_string":
+            return _template_text(source, args)
+    return None
+
+
+def _table_identifier(source: bytes, node: Node | None) -> str | None:
+    node = _strip(node)
+    if node is None:
+        return None
+    if node.type == "identifier":
+        return node_text(source, node)
+    if node.type == "member_expression":
+        prop = node.child_by_field_name("property")
+        return node_text(source, prop) if prop is not None else None
+    return None
+
+
+def _first_argument(args: Node) -> Node | None:
+    for child in args.named_children:
+        if child.type != "comment":
+            return child
+    return None
+
+
+def _first_parameter(source: bytes, fn: Node) -> str | None:
+    param = fn.child_by_field_name("parameter")
+    if param is not None:
+        return node_text(source, param) if param.type == "identifier" else None
+    params = fn.child_by_field_name("parameters")
+    if params is None or not params.named_children:
+        return None
+    first = params.named_children[0]
+    pattern = first.child_by_field_name("pattern") if first.type in ("required_parameter", "optional_parameter") else first
+    return node_text(source, pattern) if pattern is not None and pattern.type == "identifier" else None
+
+
+class _File:
+    """The state of analyzing one file (kept off the analyzer so workers share nothing)."""
+
+    def __init__(self, path: str, source: bytes, project: Project, tree) -> None:
+        self.path = path
+        self.src = source
+        self.project = project
+        self.tree = tree
+        self.imports: list[Import] = []
+        self.import_by_local: dict[str, Import] = {}
+        self.exports: list[Export] = []
+        self.clients: dict[str, Client] = {}
+        self.getters: dict[str, Getter] = {}
+        self.uses: list[Use] = []
+        self.sites: list[Site] = []
+        self.toplevel: dict[str, Node] = {}  # top-level const name -> its value (for env)
+        # name -> [(start, end, (root, call, prefix))]: aliases valid within a byte range
+        self.aliases: dict[str, list[tuple[int, int, tuple[str, bool, tuple[str, ...]]]]] = {}
+
+    def text(self, node: Node) -> str:
+        return node_text(self.src, node)
+
+    # -- imports and exports ------------------------------------------------
+
+    def add_import(self, local: str, module: str, name: str, node: Node) -> None:
+        imp = Import(local=local, module=module, name=name, line=node.start_point[0] + 1,
+                     resolved=resolve_module(module, self.path, self.project) if _may_be_file(module, self.project) else None)
+        self.imports.append(imp)
+        self.import_by_local[local] = imp
+
+    def es_import(self, node: Node) -> None:
+        source = node.child_by_field_name("source")
+        if source is None:
+            return
+        spec = string_value(self.src, source)
+        for clause in node.named_children:
+            if clause.type != "import_clause":
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    self.add_import(self.text(part), spec, "default", node)
+                elif part.type == "namespace_import":
+                    ident = part.named_children[-1]
+                    self.add_import(self.text(ident), spec, "*", node)
+                elif part.type == "named_imports":
+                    for item in part.named_children:
+                        if item.type == "import_specifier":
+                            name = item.child_by_field_name("name")
+                            alias = item.child_by_field_name("alias") or name
+                            self.add_import(self.text(alias), spec, name_text(self.src, name), node)
+
+    def call_import(self, call: Node) -> None:
+        """`require("m")` or `import("m")`, bound by a declaration (plain, destructured, or `.member`)."""
+        args = call.child_by_field_name("arguments")
+        spec = string_value(self.src, _first_argument(args))
+        node = _unwrap_up(call)
+        member = None
+        parent = node.parent
+        if parent is not None and parent.type == "member_expression" and parent.child(0) == node:
+            member = self.text(parent.child_by_field_name("property"))
+            node = _unwrap_up(parent)
+            parent = node.parent
+        if parent is None or parent.type != "variable_declarator":
+            return
+        target = parent.child_by_field_name("name")
+        if target.type == "identifier":
+            self.add_import(self.text(target), spec, member or "*", call)
+        elif target.type == "object_pattern" and member is None:
+            for item in target.named_children:
+                if item.type == "shorthand_property_identifier_pattern":
+                    self.add_import(self.text(item), spec, self.text(item), call)
+                elif item.type == "pair_pattern":
+                    key, value = item.child_by_field_name("key"), item.child_by_field_name("value")
+                    if value is not None and value.type == "identifier":
+                        self.add_import(self.text(value), spec, name_text(self.src, key), call)
+
+    def export(self, node: Node) -> None:
+        source = node.child_by_field_name("source")
+        spec = string_value(self.src, source) if source is not None else None
+        resolved = resolve_module(spec, self.path, self.project) if spec and _may_be_file(spec, self.project) else None
+        declaration = node.child_by_field_name("declaration")
+        if declaration is not None:
+            if declaration.type in ("lexical_declaration", "variable_declaration"):
+                for decl in declaration.named_children:
+                    name = decl.child_by_field_name("name") if decl.type == "variable_declarator" else None
+                    if name is not None and name.type == "identifier":
+                        self.exports.append(Export(self.text(name), self.text(name)))
+            else:
+                name = declaration.child_by_field_name("name")
+                if name is not None:
+                    self.exports.append(Export(self.text(name), self.text(name)))
+            return
+        value = node.child_by_field_name("value")
+        is_default = any(c.type in ("default", "=") for c in node.children)
+        if is_default:
+            target = value if value is not None else next(iter(node.named_children), None)
+            target = _strip(target)
+            if target is None:
+                return
+            if target.type == "identifier":
+                self.exports.append(Export("default", self.text(target)))
+            elif target.type in ("function_declaration", "class_declaration", "generator_function_declaration") and target.child_by_field_name("name"):
+                self.exports.append(Export("default", self.text(target.child_by_field_name("name"))))
+            else:
+                # An anonymous default (a function, `new PrismaClient()`): bound to the name "default".
+                self.exports.append(Export("default", "default"))
+                self.binding("default", target)
+            return
+        for child in node.named_children:
+            if child.type == "export_clause":
+                for item in child.named_children:
+                    if item.type != "export_specifier":
+                        continue
+                    name = name_text(self.src, item.child_by_field_name("name"))
+                    alias = item.child_by_field_name("alias")
+                    exported = name_text(self.src, alias) if alias is not None else name
+                    self.exports.append(Export(exported, name, spec, resolved))
+                return
+            if child.type == "namespace_export" and spec:
+                self.exports.append(Export(name_text(self.src, child.named_children[-1]), "*", spec, resolved))
+                return
+        if spec:
+            self.exports.append(Export("*", None, spec, resolved))
+
+    def commonjs_export(self, left: Node, right: Node) -> None:
+        """`module.exports = x`, `module.exports = { a, b: c }`, `exports.a = x`, `module.exports.a = x`."""
+        text = self.text(left)
+        value = _strip(right)
+        if text == "module.exports":
+            if value is None:
+                return
+            if value.type == "identifier":
+                self.exports.append(Export("default", self.text(value)))
+            elif value.type == "object":
+                for item in value.named_children:
+                    if item.type == "shorthand_property_identifier":
+                        self.exports.append(Export(self.text(item), self.text(item)))
+                    elif item.type == "pair":
+                        key, val = item.child_by_field_name("key"), _strip(item.child_by_field_name("value"))
+                        if val is not None and val.type == "identifier":
+                            self.exports.append(Export(name_text(self.src, key), self.text(val)))
+            else:
+                self.exports.append(Export("default", "default"))
+                self.binding("default", value)
+            return
+        for prefix in ("module.exports.", "exports."):
+            if text.startswith(prefix) and text[len(prefix):].isidentifier():
+                name = text[len(prefix):]
+                if value is not None and value.type == "identifier":
+                    self.exports.append(Export(name, self.text(value)))
+                elif value is not None:
+                    self.exports.append(Export(name, name))
+                    self.binding(name, value)
+                return
+
+    # -- clients ------------------------------------------------------------
+
+    def creation_layer(self, node: Node | None, depth: int = 0) -> str | None:
+        """The layer of the client an expression creates, looking through `??`, `||`, ternaries and chained calls."""
+        node = _strip(node)
+        if node is None or depth > 8:
+            return None
+        kind = node.type
+        if kind == "binary_expression":
+            op = node.child_by_field_name("operator")
+            if op is not None and self.text(op) in ("??", "||"):
+                return self.creation_layer(node.child_by_field_name("right"), depth + 1) or self.creation_layer(node.child_by_field_name("left"), depth + 1)
+            return None
+        if kind == "ternary_expression":
+            return self.creation_layer(node.child_by_field_name("consequence"), depth + 1) or self.creation_layer(node.child_by_field_name("alternative"), depth + 1)
+        if kind == "assignment_expression":  # `cached ??= …` is augmented; `(cached = new X())` is this
+            return self.creation_layer(node.child_by_field_name("right"), depth + 1)
+        if kind not in ("new_expression", "call_expression"):
+            return None
+        callee = _strip(node.child_by_field_name("constructor" if kind == "new_expression" else "function"))
+        if callee is None:
+            return None
+        if callee.type == "identifier":
+            imp = self.import_by_local.get(self.text(callee))
+            if imp is None:
+                return None
+            name = "default" if imp.name == "*" else imp.name
+            return CLIENT_FACTORIES.get((package_key(imp.module), name))
+        if callee.type == "member_expression":
+            obj = _strip(callee.child_by_field_name("object"))
+            if obj is not None and obj.type == "identifier" and self.text(obj) in self.import_by_local:
+                imp = self.import_by_local[self.text(obj)]
+                if imp.name in ("*", "default"):  # `new pg.Pool()`
+                    return CLIENT_FACTORIES.get((package_key(imp.module), self.text(callee.child_by_field_name("property"))))
+            # `new PrismaClient().$extends(…)`: a method chained on a creation is still that client.
+            return self.creation_layer(obj, depth + 1) if kind == "call_expression" else None
+        return None
+
+    def binding(self, local: str, value: Node | None) -> None:
+        layer = self.creation_layer(value)
+        if layer is not None and local not in self.clients:
+            self.clients[local] = Client(local=local, layer=layer, line=value.start_point[0] + 1, env=self.env_of(value))
+
+    def env_of(self, value: Node) -> tuple[str, ...]:
+        """Environment variables a creation reads, directly or through the top-level constants it names."""
+        found: list[str] = []
+        seen: set[str] = set()
+        pending = [value]
+        env_query = _queries(self.kind)[1]
+        while pending:
+            node = pending.pop()
+            cursor = QueryCursor(env_query)
+            cursor.set_byte_range(node.start_byte, node.end_byte)
+            for _, caps in cursor.matches(self.tree.root_node):
+                if "env.obj" in caps:
+                    if self.text(caps["env.obj"][0]) in _ENV_OBJECTS:
+                        name_node = caps["env.name"][0]
+                        name = string_value(self.src, name_node) if name_node.type == "string" else self.text(name_node)
+                        if name not in found and name not in NOT_CONNECTION_ENV:
+                            found.append(name)
+                else:
+                    ident = self.text(caps["ident"][0])
+                    if ident not in seen and ident in self.toplevel:
+                        seen.add(ident)
+                        pending.append(self.toplevel[ident])
+        return tuple(found)
+
+    # -- getters ------------------------------------------------------------
+
+    def getter_candidate(self, ret: Node) -> tuple[str, str | None] | None:
+        """(function name, returned binding) for `return x` / `() => x` / `return getX()` in a named function."""
+        value = ret
+        if ret.parent is not None and ret.parent.type == "arrow_function" and ret.type == "statement_block":
+            return None
+        value = self.returned(value)
+        fn = ret.parent
+        while fn is not None and fn.type not in FUNCTIONS:
+            fn = fn.parent
+        if fn is None:
+            return None
+        name = self.function_name(fn)
+        return (name, value) if name else None
+
+    def returned(self, node: Node | None, depth: int = 0) -> str | None:
+        node = _strip(node)
+        if node is None or depth > 4:
+            return None
+        if node.type == "identifier":
+            return self.text(node)
+        if node.type == "call_expression":
+            fn = _strip(node.child_by_field_name("function"))
+            args = node.child_by_field_name("arguments")
+            if fn is not None and fn.type == "identifier" and args is not None and args.type == "arguments":
+                return self.text(fn) + "()"
+            return None
+        if node.type == "binary_expression":
+            op = node.child_by_field_name("operator")
+            if op is not None and self.text(op) in ("??", "||"):
+                return self.returned(node.child_by_field_name("left"), depth + 1)
+        if node.type == "assignment_expression":
+            left = node.child_by_field_name("left")
+            return self.text(left) if left is not None and left.type == "identifier" else None
+        return None
+
+    def function_name(self, fn: Node) -> str | None:
+        if fn.type in ("function_declaration", "generator_function_declaration"):
+            name = fn.child_by_field_name("name")
+            return self.text(name) if name is not None else None
+        outer = _unwrap_up(fn)
+        parent = outer.parent
+        if parent is None:
+            return None
+        if parent.type == "variable_declarator":
+            name = parent.child_by_field_name("name")
+            return self.text(name) if name is not None and name.type == "identifier" else None
+        if parent.type == "export_statement":
+            return "default"
+        return None
+
+    # -- uses ---------------------------------------------------------------
+
+    def alias_of(self, name: str, at: int) -> tuple[str, bool, tuple[str, ...]] | None:
+        best = None
+        for start, end, target in self.aliases.get(name, ()):
+            if start <= at < end and (best is None or start >= best[0]):
+                best = (start, target)
+        return best[1] if best else None
+
+    def add_alias(self, name: str, scope_from: Node, scope: Node, target: tuple[str, bool, tuple[str, ...]]) -> None:
+        self.aliases.setdefault(name, []).append((scope_from.start_byte, scope.end_byte, target))
+
+    def use(self, root: Node, candidates: set[str]) -> None:
+        name = self.text(root)
+        target = self.alias_of(name, root.start_byte)
+        if target is None:
+            if name not in candidates:
+                return
+            target = (name, False, ())
+        base, call, prefix = target
+        chain = list(prefix)
+        model_hint: str | None = None
+        sql_hint: str | None = None
+        steps = 0
+        last = None
+        node = root
+        while True:
+            parent = node.parent
+            if parent is None:
+                break
+            kind = parent.type
+            if kind in TRANSPARENT:
+                node = parent
+                continue
+            if parent.child(0) != node:
+                break
+            if kind == "member_expression":
+                prop = parent.child_by_field_name("property")
+                chain.append(self.text(prop) if prop is not None else DYNAMIC)
+                last = "member"
+            elif kind == "subscript_expression":
+                index = _strip(parent.child_by_field_name("index"))
+                chain.append(string_value(self.src, index) if index is not None and index.type == "string" else DYNAMIC)
+                last = "member"
+            elif kind == "call_expression":
+                args = parent.child_by_field_name("arguments")
+                if args is not None and args.type == "template_string":
+                    chain.append(TAGGED)
+                    sql_hint = sql_hint or _sql_text(self.src, args)
+                elif not chain:
+                    call = True  # getDb(): the root is called before any member
+                elif args is not None:
+                    first = _first_argument(args)
+                    method = chain[-1]
+                    if method in TABLE_ARGUMENT and model_hint is None:
+                        model_hint = _table_identifier(self.src, first)
+                    if sql_hint is None:
+                        sql_hint = _sql_text(self.src, first)
+                    if method in TRANSACTION:
+                        self.transaction_alias(args, (base, call, tuple(chain[:-1])))
+                last = "call"
+            elif kind == "binary_expression" and self._type_argument_tag(parent):
+                # `sql<number>\`…\`` parses as (sql < number) > `…` outside a call.
+                template = parent.parent.child_by_field_name("right")
+                chain.append(TAGGED)
+                sql_hint = sql_hint or _sql_text(self.src, template)
+                node = parent.parent
+                steps += 1
+                last = "call"
+                continue
+            else:
+                break
+            node = parent
+            steps += 1
+        # `const db = getDb()`, `const users = db.user`, `const client = db`: an alias, not a use.
+        holder = _unwrap_up(node).parent
+        if holder is not None and holder.type == "variable_declarator" and (steps == 0 or last == "member" or (call and len(chain) == len(prefix))):
+            alias = holder.child_by_field_name("name")
+            if alias is not None and alias.type == "identifier" and holder.child_by_field_name("value") is not None:
+                scope = holder.parent
+                while scope is not None and scope.type not in SCOPES:
+                    scope = scope.parent
+                if scope is not None:
+                    self.add_alias(self.text(alias), holder, scope, (base, call, tuple(chain)))
+                return
+        if not chain:
+            return
+        self.emit(root, base, call, tuple(chain), model_hint or (table_in_sql(sql_hint) if sql_hint else None))
+
+    def _type_argument_tag(self, lt: Node) -> bool:
+        op = lt.child_by_field_name("operator")
+        outer = lt.parent
+        if op is None or self.text(op) != "<" or outer is None or outer.type != "binary_expression" or outer.child(0) != lt:
+            return False
+        outer_op, right = outer.child_by_field_name("operator"), outer.child_by_field_name("right")
+        return outer_op is not None and self.text(outer_op) == ">" and right is not None and right.type == "template_string"
+
+    def transaction_alias(self, args: Node, target: tuple[str, bool, tuple[str, ...]]) -> None:
+        for arg in args.named_children:
+            fn = _strip(arg)
+            if fn is not None and fn.type in ("arrow_function", "function_expression", "function"):
+                param = _first_parameter(self.src, fn)
+                if param:
+                    self.add_alias(param, fn, fn, target)
+                return
+
+    def emit(self, root: Node, base: str, call: bool, chain: tuple[str, ...], model: str | None) -> None:
+        line, column = root.start_point[0] + 1, char_column(self.src, root)
+        imp = self.import_by_local.get(base)
+        if imp is not None and not call:
+            proven = PACKAGE_SITES.get((package_key(imp.module), imp.name))
+            if proven is not None:
+                layer, operation, heads = proven
+                if chain[0] in heads:
+                    self.sites.append(Site(self.path, line, column, layer, model or "-", operation))
+                return
+        self.uses.append(Use(base, chain, line, column, call, model))
+
+    @property
+    def kind(self) -> str:
+        return "tsx" if self.path.endswith((".tsx", ".jsx")) else "ts"
+
+
+def _may_be_file(spec: str, project: Project) -> bool:
+    """Relative imports and tsconfig aliases can name project files; bare packages cannot."""
+    return spec.startswith(".") or bool(project.ts_paths)
+
+
+def _minified(text: str) -> bool:
+    lines = text.count("\n") + 1
+    if len(text) / lines > MINIFIED_AVERAGE and len(text) > 2 * MINIFIED_AVERAGE:
+        return True
+    return len(text) > MINIFIED_LINE and max(map(len, text.split("\n"))) > MINIFIED_LINE
+
+
+class TypeScriptAnalyzer:
+    language = "typescript"
+    extensions = SOURCE_SUFFIXES
+
+    def analyze(self, path: str, text: str, project: Project) -> FileFacts:
+        language = "javascript" if path.endswith(JS_SUFFIXES) else "typescript"
+        if _minified(text):
+            return FileFacts(path=path, language=language, skipped="minified")
+        source = text.encode("utf-8")
+        tree = parser_for(path).parse(source)
+        root = tree.root_node
+        if root.has_error:
+            bad = first_error(root) or root
+            return FileFacts(path=path, language=language,
+                             skipped=f"syntax error at {bad.start_point[0] + 1}:{char_column(source, bad)}")
+        f = _File(path, source, project, tree)
+        caps = QueryCursor(_queries(f.kind)[0]).captures(root)
+
+        for node in caps.get("import", ()):
+            f.es_import(node)
+        for node in [*caps.get("require", ()), *caps.get("dynamic", ())]:
+            if node.type == "call_expression" and (node.child(0).type == "import" or f.text(node.child(0)) == "require"):
+                f.call_import(node)
+        for node in caps.get("decl", ()):
+            name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            if node.parent is not None and node.parent.parent is not None and node.parent.parent.type in ("program", "export_statement"):
+                f.toplevel[f.text(name)] = value
+        for node in caps.get("decl", ()):
+            f.binding(f.text(node.child_by_field_name("name")), node.child_by_field_name("value"))
+        for node in caps.get("assign", ()):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None:
+                continue
+            if left.type == "identifier":
+                f.binding(f.text(left), right)
+            elif left.type == "member_expression" and f.text(left).startswith(("module.exports", "exports.")):
+                f.commonjs_export(left, right)
+        for node in caps.get("export", ()):
+            f.export(node)
+
+        candidates = set(f.clients)
+        candidates |= {i.local for i in f.imports if i.resolved is not None or (package_key(i.module), i.name) in PACKAGE_SITES}
+        # A getter is a function whose every return hands back the same binding.
+        returns: dict[str, set[str | None]] = {}
+        for name, value in filter(None, (f.getter_candidate(n) for n in caps.get("return", ()))):
+            returns.setdefault(name, set()).add(value)
+        for _ in range(3):  # getters returning getters: a few rounds reach a fixed point in practice
+            for name, values in returns.items():
+                value = next(iter(values))
+                if len(values) == 1 and value and name not in f.getters and (value in candidates or value.endswith("()") and value[:-2] in candidates):
+                    f.getters[name] = Getter(name, value)
+                    candidates.add(name)
+
+        roots = sorted(caps.get("root", ()), key=lambda n: n.start_byte)
+        for node in roots:
+            f.use(node, candidates)
+
+        layers = {layer_of_package(i.module) for i in f.imports} - {None}
+        if "drizzle" in {c.layer for c in f.clients.values()}:
+            # The driver a drizzle client is built on is drizzle's plumbing, not raw SQL.
+            layers.discard("sql-js")
+        return FileFacts(
+            path=path,
+            language=language,
+            imports=tuple(f.imports),
+            exports=tuple(f.exports),
+            clients=tuple(f.clients.values()),
+            getters=tuple(f.getters.values()),
+            uses=tuple(f.uses),
+            sites=tuple(f.sites),
+            layers_imported=tuple(sorted(layers)),  # type: ignore[arg-type]
+        )
+
+
+ANALYZER = register_analyzer(TypeScriptAnalyzer())
