@@ -1,4 +1,4 @@
-"""Prisma Client (TypeScript/JavaScript): `db.user.findMany(…)`, `db.$transaction(…)`, `db.$queryRaw\`…\``.
+"""Prisma Client (TypeScript/JavaScript): `db.user.findMany(…)`, `db.$transaction(…)`, ``db.$queryRaw`…` ``.
 
 A Prisma client's first member is a model delegate named as the client spells it
 (`tutorProfile` for `model TutorProfile`), kept as written so a report matches the code;

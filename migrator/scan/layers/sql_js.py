@@ -24,6 +24,9 @@ OPERATIONS = {
     "begin": "transaction", "transaction": "transaction",
 }
 
+# Operations about the connection rather than one statement.
+NO_TABLE = frozenset({"transaction"})
+
 _NAME = r'(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[A-Za-z_][\w$]*)'
 _TABLE = re.compile(rf"\b(?:from|into|update|join)\s+({_NAME}(?:\s*\.\s*{_NAME})?)", re.IGNORECASE)
 _QUOTES = str.maketrans("", "", '"`[] ')
@@ -41,6 +44,8 @@ def interpret(use: Use) -> tuple[str, str] | None:
     operation = OPERATIONS.get(use.chain[0])
     if operation is None:
         return None
+    if operation in NO_TABLE:
+        return "-", operation
     return use.model or "unknown", operation
 
 
