@@ -917,11 +917,12 @@ class PythonAnalyzer:
     def analyze(self, path: str, text: str, project: Project) -> FileFacts:
         try:
             tree = ast.parse(text, filename=path)
-        except SyntaxError as error:
-            return FileFacts(path=path, language="python",
-                             skipped=f"syntax error at {error.lineno or 0}:{error.offset or 0}")
-        except ValueError:  # source code string cannot contain null bytes
-            return FileFacts(path=path, language="python", skipped="null bytes")
+        except (SyntaxError, ValueError) as error:
+            # NUL bytes are a ValueError before Python 3.12 and a SyntaxError without a place after.
+            where = getattr(error, "lineno", None)
+            reason = f"syntax error at {where}:{error.offset or 0}" if where else "null bytes" if "null" in str(
+                error) else "syntax error"
+            return FileFacts(path=path, language="python", skipped=reason)
         reader = _Reader(path, project)
         try:
             reader.read_module(tree)
