@@ -39,6 +39,7 @@ def summary_rows(result: ScanResult) -> dict:
 def render_scan_text(result: ScanResult, *, top: int = 10, width: int | None = None, color: bool = False) -> str:
     from rich import box
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(record=True, width=width or 120, highlight=False, no_color=not color,
@@ -66,7 +67,7 @@ def render_scan_text(result: ScanResult, *, top: int = 10, width: int | None = N
         for col in ("legacy", "mixed", "target", "legacy sites"):
             table.add_column(col, justify="right")
         for name, counts in sorted(groups.items(), key=lambda kv: (-kv[1]["legacy sites"], kv[0])):
-            table.add_row(name, *(str(counts[c]) for c in ("legacy", "mixed", "target", "legacy sites")))
+            table.add_row(escape(name), *(str(counts[c]) for c in ("legacy", "mixed", "target", "legacy sites")))
         console.print(table)
 
     if rows["top"]:
@@ -76,7 +77,8 @@ def render_scan_text(result: ScanResult, *, top: int = 10, width: int | None = N
         for f in rows["top"][:top]:
             legacy_sites = [s for s in f.sites if s.layer in result.legacy]
             models = sorted({s.model for s in legacy_sites if s.model not in ("-", "unknown")})
-            table.add_row(f.path, f.status, str(len(legacy_sites)), ", ".join(models[:6]) + (" …" if len(models) > 6 else ""))
+            # Paths are user data: app/api/bookings/[id]/route.ts must not be read as markup.
+            table.add_row(escape(f.path), f.status, str(len(legacy_sites)), escape(", ".join(models[:6]) + (" …" if len(models) > 6 else "")))
         console.print(table)
 
     if result.entry_modules:
@@ -84,7 +86,7 @@ def render_scan_text(result: ScanResult, *, top: int = 10, width: int | None = N
         for col in ("module", "layer", "exports", "reads"):
             table.add_column(col, overflow="fold")
         for e in result.entry_modules:
-            table.add_row(e.path, e.layer, ", ".join(e.exports), ", ".join(e.env))
+            table.add_row(escape(e.path), e.layer, escape(", ".join(e.exports)), ", ".join(e.env))
         console.print(table)
 
     if result.skipped:

@@ -49,8 +49,8 @@ MINIFIED_LINE = 2_000  # an average line this long is minified output
 DEFAULT_AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tests", ("**/tests/**", "**/test/**", "**/__tests__/**", "**/*.test.*", "**/*.spec.*", "**/test_*.py",
                "**/*_test.py", "tests/**", "test/**", "e2e/**", "**/conftest.py")),
-    ("migrations", ("**/migrations/**", "**/alembic/**", "prisma/**", "drizzle/**", "**/seed.*", "**/seeds/**")),
     ("scripts", ("scripts/**", "bin/**", "**/scripts/**", "**/cli/**", "**/management/commands/**")),
+    ("migrations", ("**/migrations/**", "**/alembic/**", "prisma/**", "drizzle/**", "**/seed.*", "**/seeds/**")),
     ("api routes", ("app/api/**", "src/app/api/**", "pages/api/**", "src/pages/api/**", "**/routes/**",
                     "**/api/**", "**/views.py", "**/views/**", "**/endpoints/**", "**/routers/**")),
     ("server actions", ("**/actions/**", "**/actions.*", "**/*.action.*", "**/*.actions.*")),
@@ -458,9 +458,12 @@ ROLE_PAIRS: tuple[tuple[str, str], ...] = (
 
 
 def guess_roles(used: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    legacy, target = [], []
+    legacy: list[str] = []
+    target: list[str] = []
     for old, new in ROLE_PAIRS:
-        if old in used and new in used and old not in target and new not in legacy:
+        # The first pair that explains a target wins: raw SQL beside Prisma and Drizzle is
+        # not what the team is moving away from.
+        if old in used and new in used and new not in target and old not in target and new not in legacy:
             legacy.append(old)
             target.append(new)
     return tuple(legacy), tuple(target)
