@@ -126,3 +126,110 @@ def _ratchet(result, baseline_path: Path, format: ScanFormat, output: Optional[P
         print(render_ratchet(ratchet, "github"), end="")
     if ratchet.regressions:
         raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    path: Annotated[Path, typer.Argument(help="the repository (default: the working folder)")] = Path("."),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="folder to write to (default: [report] out in migrator.toml, else reports/)")] = None,
+    format: Annotated[Optional[list[str]], typer.Option("--format", "-f", help="md, json, html (repeatable; default: all three)")] = None,
+    baseline: Annotated[Optional[Path], typer.Option(help=f"compare with this scan (default: {DEFAULT_BASELINE} when it exists)")] = None,
+    history: Annotated[bool, typer.Option("--history", help="scan past commits for the burndown (cached per commit)")] = False,
+    since: Annotated[Optional[str], typer.Option(help="with --history: a date or revision to start from")] = None,
+    every: Annotated[str, typer.Option(help="with --history: every N commits, or a period such as 1w or 1d")] = "1",
+    checks: Annotated[bool, typer.Option("--checks/--no-checks", help="summarize the drift checks of migrator.toml")] = True,
+    legacy: Annotated[Optional[list[str]], typer.Option(help="the layer being replaced (default: [scan] legacy, else guessed)")] = None,
+    target: Annotated[Optional[list[str]], typer.Option(help="the layer replacing it")] = None,
+    no_cache: Annotated[bool, typer.Option(help="parse every file again")] = False,
+    title: Annotated[Optional[str], typer.Option(help="the report's title")] = None,
+) -> None:
+    """Write the migration-progress report (progress.md, progress.json, progress.html) to reports/."""
+    from migrator.errors import BadInput
+    from migrator.report import FORMATS, build_report, write_report
+    from migrator.scan.engine import scan as run_scan
+
+    progress = _Progress()
+    with _Guard():
+        root = path.resolve()
+        if not root.is_dir():
+            raise BadInput(f"{path}: not a folder")
+        formats = tuple(format or FORMATS)
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown:
+            raise BadInput(f"--format {unknown[0]!r}: expected one of {', '.join(FORMATS)}")
+        options, cfg = scan_options(root, legacy, target, no_cache, None, progress)
+        try:
+            result = run_scan(root, options)
+        finally:
+            progress.close()
+
+        base = None
+        baseline_path = baseline or (root / DEFAULT_BASELINE)
+        if baseline is not None and not baseline.exists():
+            raise BadInput(f"{baseline}: no such baseline")
+        if baseline_path.exists():
+            from migrator.report.baseline import read_baseline
+
+            base = read_baseline(baseline_path)
+
+        points = None
+        if history:
+            from dataclasses import replace
+
+            from migrator.report.history import history as scan_history
+
+            quiet = replace(options, progress=None, cache=False)
+            every_value: int | str = int(every) if every.isdigit() else every
+            points = scan_history(root, since=since, every=every_value,
+                                  scan_fn=lambda files, commit: run_scan(root, quiet, contents=files),
+                                  cache_key=repr((options.legacy, options.target, options.include, options.exclude)))
+
+        drift = None
+        schema_sources = None
+        if cfg is not None:
+            schema_sources = _schema_sources(cfg)
+            if checks and cfg.checks:
+                from migrator import inspect as sources
+                from migrator.verify.checks import run_checks
+
+                drift = run_checks(cfg, inspect_options=sources.InspectOptions())
+
+        from migrator.report.infra import docker_compose_findings
+
+        rep = build_report(result, baseline=base, drift=drift, history=points,
+                           infra=docker_compose_findings(root), schema_sources=schema_sources, title=title)
+        out_dir = out or _report_dir(cfg, root)
+        written = write_report(rep, out_dir, formats)
+        console = _console(highlight=False)
+        for p in written:
+            console.print(f"wrote {p}", markup=False)
+
+
+def _report_dir(cfg, root: Path) -> Path:
+    configured = (cfg.report or {}).get("out") if cfg is not None else None
+    if isinstance(configured, str):
+        return (cfg.root / configured) if not Path(configured).is_absolute() else Path(configured)
+    return root / "reports"
+
+
+def _schema_sources(cfg) -> list:
+    """The model files the config names (Prisma, Drizzle, SQLAlchemy, snapshots), read for the report's schema section.
+
+    Databases and migration folders are left to the drift checks: reading them can need a
+    server or an environment variable.
+    """
+    from migrator import inspect as sources
+    from migrator.config import resolve_source
+    from migrator.errors import MigratorError
+
+    out = []
+    for name, ref in cfg.sources.items():
+        if ref.env or not ref.spec or not ref.spec.startswith(("prisma:", "drizzle:", "sqlalchemy:", "snapshot:")):
+            continue
+        try:
+            spec = resolve_source(cfg, name)
+            out.append((name, sources.load(spec, sources.InspectOptions(project_path=ref.project_path or str(cfg.root),
+                                                                        dialect=ref.dialect))))
+        except MigratorError:
+            continue  # the checks report a source that cannot be read; the report still gets written
+    return out

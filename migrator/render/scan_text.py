@@ -93,3 +93,76 @@ def render_scan_text(result: ScanResult, *, top: int = 10, width: int | None = N
         reasons = Counter(reason.split(" at ")[0] for _, reason in result.skipped)
         console.print("skipped: " + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())), markup=False)
     return console.export_text(styles=color)
+
+
+def render_ratchet(ratchet, format: str = "text") -> str:
+    """The ratchet of `migrator scan --check`: each regression with file:line, in one of text, json, sarif, github."""
+    if format == "json":
+        import json
+        from dataclasses import asdict
+
+        return json.dumps({"format": "migrator.ratchet", "version": 1, "ok": ratchet.ok, **asdict(ratchet)},
+                          indent=2, ensure_ascii=False) + "\n"
+    if format == "github":
+        return "".join(_github_lines(ratchet))
+    if format == "sarif":
+        return _sarif(ratchet)
+    lines = []
+    if ratchet.regressions:
+        lines.append(f"{len(ratchet.regressions)} regression(s) against the baseline:")
+        for r in ratchet.regressions:
+            lines.append(f"  {r.path}: {r.message}")
+            lines.extend(f"    {s.file}:{s.line}:{s.column}: {s.layer} {s.model}.{s.operation}" for s in r.sites)
+    else:
+        lines.append("no regressions against the baseline")
+    lines.append(
+        f"legacy files {ratchet.legacy_files_before} -> {ratchet.legacy_files_after}, "
+        f"legacy call sites {ratchet.legacy_sites_before} -> {ratchet.legacy_sites_after}"
+    )
+    for imp in ratchet.improvements:
+        lines.append(f"  improved: {imp.path}: {imp.message}")
+    return "\n".join(lines) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _github_lines(ratchet):
+    for r in ratchet.regressions:
+        sites = r.sites or ()
+        if not sites:
+            yield f"::error file={_escape_property(r.path)},title=legacy access layer::{_escape_data(r.message)}\n"
+        for s in sites:
+            yield (f"::error file={_escape_property(s.file)},line={s.line},col={max(s.column, 1)},"
+                   f"title={_escape_property('new legacy call site')}::{_escape_data(f'{r.message}: {s.layer} {s.model}.{s.operation}')}\n")
+
+
+def _sarif(ratchet) -> str:
+    import json
+
+    from migrator import __version__
+
+    results = []
+    for r in ratchet.regressions:
+        for s in r.sites or (None,):
+            location = {"physicalLocation": {"artifactLocation": {"uri": (s.file if s else r.path)}}}
+            if s is not None:
+                location["physicalLocation"]["region"] = {"startLine": s.line, "startColumn": max(s.column, 1)}
+            results.append({"ruleId": r.kind, "level": "error", "message": {"text": r.message}, "locations": [location]})
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "migrator", "version": __version__, "rules": [
+                {"id": "new-legacy-file", "shortDescription": {"text": "a new file uses the legacy access layer"}},
+                {"id": "gained-legacy-sites", "shortDescription": {"text": "a file gained legacy call sites"}},
+            ]}},
+            "results": results,
+        }],
+    }
+    return json.dumps(doc, indent=2) + "\n"

@@ -54,8 +54,8 @@ DEFAULT_AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("api routes", ("app/api/**", "src/app/api/**", "pages/api/**", "src/pages/api/**", "**/routes/**",
                     "**/api/**", "**/views.py", "**/views/**", "**/endpoints/**", "**/routers/**")),
     ("server actions", ("**/actions/**", "**/actions.*", "**/*.action.*", "**/*.actions.*")),
-    ("pages & components", ("app/**", "src/app/**", "pages/**", "src/pages/**", "**/components/**", "**/templates/**")),
-    ("libs & services", ("src/lib/**", "lib/**", "**/lib/**", "**/services/**", "**/service/**", "**/db/**",
+    ("pages and components", ("app/**", "src/app/**", "pages/**", "src/pages/**", "**/components/**", "**/templates/**")),
+    ("libs and services", ("src/lib/**", "lib/**", "**/lib/**", "**/services/**", "**/service/**", "**/db/**",
                          "**/models/**", "**/models.py", "**/repositories/**", "**/utils/**", "src/**", "**")),
 )
 
