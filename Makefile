@@ -22,6 +22,11 @@ demo: $(STAMP)
 	$(BIN)/migrator diff prisma:examples/tutorme/prisma/schema.prisma drizzle:examples/tutorme/src/lib/db/schema --partial to || test $$? -eq 1
 	$(BIN)/migrator drift --live examples/tutorme/prisma/migrations --legacy prisma:examples/tutorme/prisma/schema.prisma \
 		--target drizzle:examples/tutorme/src/lib/db/schema --partial target || test $$? -eq 1
+	# The main job: which files still use the legacy layer, and the progress report.
+	$(BIN)/migrator scan examples/tutorme
+	$(BIN)/migrator report examples/tutorme --out reports/tutorme --no-checks
+	$(BIN)/migrator scan examples/learnhub
+	$(BIN)/migrator report examples/learnhub --out reports/learnhub --no-checks
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -35,6 +40,7 @@ bench: $(STAMP)
 
 golden: $(STAMP)
 	$(BIN)/python tests/render/regen_golden.py
+	$(BIN)/python tests/report/regen_golden.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

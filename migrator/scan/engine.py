@@ -278,9 +278,11 @@ class _Cache:
 
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.path.parent.parent / ".gitignore"
+            # Like .pytest_cache: the cache folder ignores itself, so no one commits it by
+            # accident, while .migrator/baseline.json beside it is meant to be committed.
+            gitignore = self.path.parent / ".gitignore"
             if not gitignore.exists():
-                gitignore.write_text("# migrator's cache and scratch files\ncache/\n")
+                gitignore.write_text("# created by migrator: its cache is not for version control\n*\n")
             atomic_write(self.path, orjson.dumps({"fingerprint": self.fingerprint, "entries": self.used}).decode())
         except OSError:
             pass  # a read-only tree still scans; it just cannot remember
