@@ -8,7 +8,7 @@ sections as progress.md, plus:
   the report's burndown points (the history, else the baseline and now);
 - a stacked bar per area (legacy / mixed / target files);
 - sortable, filterable tables: click (or Enter on) a header to sort, type in the box above
-  a table to filter its rows. `#q=text&sort=table-id:column:desc` in the address applies
+  a table to filter its rows. `#q=text&sort=tbl-legacy-areas-files:3:desc` in the address applies
   a filter and a sort on load, so a view can be shared as a link.
 
 Every value is HTML-escaped (file names and messages are user data); the script never
@@ -30,9 +30,13 @@ def _e(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def _table(table_id: str, header: Sequence[str], rows: Iterable[Sequence[tuple[str, object]]],
+def _table(name: str, header: Sequence[str], rows: Iterable[Sequence[tuple[str, object]]],
            numeric: Sequence[int] = ()) -> str:
-    """A sortable, filterable table. Cells are (html, sort value): the html is escaped by callers."""
+    """A sortable, filterable table. Cells are (html, sort value): the html is escaped by callers.
+
+    Its id is `tbl-<name>`: the prefix keeps table ids apart from the sections' anchors.
+    """
+    table_id = f"tbl-{name}"
     head = "".join(
         f'<th scope="col" tabindex="0" data-col="{i}"{" data-type=number" if i in numeric else ""}>{_e(h)}</th>'
         for i, h in enumerate(header)
@@ -95,7 +99,9 @@ def _burndown(points: Sequence[BurndownPoint]) -> str:
             value = getattr(p, attr)
             parts.append(f'<circle class="{series}" cx="{cx:.1f}" cy="{cy:.1f}" r="4">'
                          f'<title>{_e(p.label)}: {value} legacy {series}</title></circle>')
-            parts.append(f'<text class="{series}" x="{cx:.1f}" y="{cy - 8:.1f}">{value}</text>')
+            # Files above their point, call sites below: the two lines often meet at the top.
+            dy = -8 if series == "files" else 16
+            parts.append(f'<text class="{series}" x="{cx:.1f}" y="{cy + dy:.1f}">{value}</text>')
     for i, p in enumerate(points):
         parts.append(f'<text class="label" x="{x(i):.1f}" y="{CHART_H - PAD + 16}">{_e(p.label)}</text>')
     parts.append("</svg>")
@@ -267,6 +273,10 @@ JS = """
     if (count) { count.textContent = shown + " of " + rows.length + " rows"; }
     table.setAttribute("data-shown", String(shown));
   }
+  function sortable(id) {
+    var el = document.getElementById(id || "");
+    return el && el.tagName === "TABLE" && el.classList.contains("sortable") ? el : null;
+  }
   var tables = document.querySelectorAll("table.sortable");
   Array.prototype.forEach.call(tables, function (table) {
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
@@ -279,7 +289,7 @@ JS = """
     filter(table, "");
   });
   Array.prototype.forEach.call(document.querySelectorAll("input.filter"), function (input) {
-    var table = document.getElementById(input.getAttribute("data-filter-for"));
+    var table = sortable(input.getAttribute("data-filter-for"));
     if (table) { input.addEventListener("input", function () { filter(table, input.value); }); }
   });
   var params = {};
@@ -290,13 +300,13 @@ JS = """
   if (params.q) {
     Array.prototype.forEach.call(document.querySelectorAll("input.filter"), function (input) {
       input.value = params.q;
-      var table = document.getElementById(input.getAttribute("data-filter-for"));
+      var table = sortable(input.getAttribute("data-filter-for"));
       if (table) { filter(table, params.q); }
     });
   }
   if (params.sort) {
-    var parts = params.sort.split(":"), table = document.getElementById(parts[0]);
-    if (table && table.classList.contains("sortable")) {
+    var parts = params.sort.split(":"), table = sortable(parts[0]);
+    if (table) {
       sortBy(table, parseInt(parts[1], 10) || 0, parts[2] === "desc" ? "descending" : "ascending");
     }
   }
