@@ -394,8 +394,11 @@ def _recommendations(scan: ScanResult) -> tuple[Recommendation, ...]:
     target_models = {s.model for s in scan.sites() if s.layer in scan.target}
     out: list[tuple[str, str, str, int]] = []
 
+    # Entry modules create the client: they go last, when nothing imports them any more.
+    entry_paths = {e.path for e in scan.entry_modules}
     legacy_only = sorted(
-        scan.by_status("legacy"), key=lambda f: (len(_sites_of_role(f, scan.legacy)), f.path)
+        (f for f in scan.by_status("legacy") if f.path not in entry_paths),
+        key=lambda f: (len(_sites_of_role(f, scan.legacy)), f.path),
     )[:RECOMMEND_EACH]
     for file in legacy_only:
         sites = _sites_of_role(file, scan.legacy)
@@ -410,7 +413,8 @@ def _recommendations(scan: ScanResult) -> tuple[Recommendation, ...]:
     per_model: Counter[str] = Counter()
     files_per_model: dict[str, set[str]] = defaultdict(set)
     for site in scan.sites():
-        if site.layer in scan.legacy and site.model != "unknown":
+        # "-" is a client-level call ($transaction, $queryRaw): not a model to port.
+        if site.layer in scan.legacy and site.model not in ("unknown", "-"):
             per_model[site.model] += 1
             files_per_model[site.model].add(site.file)
     for model, count in sorted(per_model.items(), key=lambda kv: (-kv[1], kv[0]))[:RECOMMEND_EACH]:
