@@ -310,7 +310,7 @@ def _area_file(file: FileScan, layers: tuple[str, ...]) -> AreaFile:
         path=file.path,
         status=file.status,
         sites=len(sites),
-        models=tuple(sorted({s.model for s in sites})),
+        models=tuple(sorted({s.model for s in sites} - {"-"})),  # "-": a client-level call, not a model
         layers=tuple(layer for layer in file.layers if layer in layers) or tuple(i for i in file.imported if i in layers),
         owners=file.owners,
         first_line=min((s.line for s in sites), default=None),
@@ -402,7 +402,7 @@ def _recommendations(scan: ScanResult) -> tuple[Recommendation, ...]:
     )[:RECOMMEND_EACH]
     for file in legacy_only:
         sites = _sites_of_role(file, scan.legacy)
-        models = sorted({s.model for s in sites} - {"unknown"})
+        models = sorted({s.model for s in sites} - {"unknown", "-"})
         if not sites:
             reason = f"imports {_roles(file.imported or file.layers)} without a call site: drop the import"
         else:
