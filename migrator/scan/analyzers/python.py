@@ -145,6 +145,15 @@ class _Construct:
     executed: bool = False
 
 
+@dataclass(slots=True)
+class _FunctionInfo:
+    """What a module-level function binds and returns, gathered while it is walked."""
+
+    created: dict[str, tuple[str, ...]] = field(default_factory=dict)  # local -> layers of a factory call
+    local: dict[str, str] = field(default_factory=dict)  # local -> module-level client it came from
+    returned: list[ast.expr] = field(default_factory=list)  # values returned or yielded
+
+
 @dataclass
 class _Facts:
     imports: list[Import] = field(default_factory=list)
@@ -157,8 +166,10 @@ class _Facts:
 
 
 class _Reader(ast.NodeVisitor):
-    """One walk over the module. Module-level names are collected first (functions may use
-    a client bound below them), then every scope is walked in source order."""
+    """One walk over the module. Imports, exports and clients made by a library call are
+    collected from the top-level statements first (a function may use a client bound below
+    it); then every scope is walked in source order, and each module-level function is
+    judged a getter or a client factory once walked — so it counts for code below it."""
 
     def __init__(self, path: str, project: Project) -> None:
         self.path = path
@@ -171,13 +182,13 @@ class _Reader(ast.NodeVisitor):
         self.env_names: dict[str, tuple[str, ...]] = {}  # module-level names that hold env reads
         self.factories: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # local def -> (layers, env)
         self.module_clients: set[str] = set()
+        self.function: _FunctionInfo | None = None  # the module-level function being walked
         self.layer_objects = all_layers()
         self.depth = 0
 
     # --- module-level names ---------------------------------------------------------
 
     def read_module(self, tree: ast.Module) -> None:
-        module_scope = self.scopes[0]
         body = list(_module_statements(tree.body))
         for stmt in body:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -185,7 +196,6 @@ class _Reader(ast.NodeVisitor):
         for stmt in body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._export(stmt.name)
-                self._factory(stmt)
             elif isinstance(stmt, ast.ClassDef):
                 self._export(stmt.name)
                 self._model_class(stmt)
@@ -202,13 +212,6 @@ class _Reader(ast.NodeVisitor):
                         self.env_names[name] = env
                 if len(names) == 1 and isinstance(stmt.value, (ast.Call, ast.Await)):
                     self._module_client(names[0], stmt.value, stmt.lineno)
-        for stmt in body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                returned = self._getter_returns(stmt)
-                if returned is not None:
-                    self.out.getters.append(Getter(name=stmt.name, returns=returned))
-                    module_scope[stmt.name] = _Binding("ref", root=stmt.name, candidate=True,
-                                                       layers=self._layers_of_name(returned))
         for stmt in tree.body:
             self.visit(stmt)
 
@@ -252,28 +255,6 @@ class _Reader(ast.NodeVisitor):
                 return binding.layers, ()
         return (), ()
 
-    def _factory(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        """`def make_engine(url=DATABASE_URL): eng = create_engine(url); …; return eng`."""
-        created: dict[str, tuple[str, ...]] = {}
-        for node in ast.walk(func):
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1:
-                target = node.targets[0]
-                if isinstance(target, ast.Name):
-                    layers = CLIENT_FACTORIES.get(_key(self._qual(node.value.func) or ""))
-                    if layers:
-                        created[target.id] = layers
-            elif isinstance(node, ast.Return) and node.value is not None:
-                value = node.value
-                layers = ()
-                if isinstance(value, ast.Name):
-                    layers = created.get(value.id, ())
-                elif isinstance(value, ast.Call):
-                    layers = CLIENT_FACTORIES.get(_key(self._qual(value.func) or ""), ())
-                if layers:
-                    env = self._env_of(func.args) + self._env_of(func)
-                    self.factories[func.name] = (layers, tuple(dict.fromkeys(env)))
-                    return
-
     def _model_class(self, cls: ast.ClassDef) -> None:
         """Flask-SQLAlchemy (`class User(db.Model)`) and Django models are clients of their layer."""
         for base in cls.bases:
@@ -290,29 +271,25 @@ class _Reader(ast.NodeVisitor):
             self.scopes[0][cls.name] = _Binding("ref", root=cls.name, layers=layers, candidate=True, model_class=True)
             return
 
-    def _getter_returns(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-        """The module-level binding a function returns or yields, when it is a possible client."""
-        local: dict[str, str] = {}
-        returned: list[ast.expr] = []
-        for node in ast.walk(func):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                root = self._client_root(node.value)
-                if root:
-                    local[node.targets[0].id] = root
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
-                for item in node.items:
-                    root = self._client_root(item.context_expr)
-                    if root and isinstance(item.optional_vars, ast.Name):
-                        local[item.optional_vars.id] = root
-            elif isinstance(node, (ast.Return, ast.Yield)) and node.value is not None:
-                returned.append(node.value)
-        for value in returned:
-            if isinstance(value, ast.Name) and value.id in local:
-                return local[value.id]
-            root = self._client_root(value)
+    def _function_done(self, func: ast.FunctionDef | ast.AsyncFunctionDef, info: _FunctionInfo) -> None:
+        """After walking a module-level function: is it a client factory (`def make_engine(url=…):
+        eng = create_engine(url); …; return eng`) or a getter (`def get_db(): db = SessionLocal();
+        yield db`)? Factories make `engine = make_engine()` a client; getters are followed by pass 2."""
+        for value in info.returned:
+            layers = info.created.get(value.id, ()) if isinstance(value, ast.Name) else ()
+            if isinstance(value, ast.Call):
+                layers = CLIENT_FACTORIES.get(_key(self._qual(value.func) or ""), ())
+            if layers:
+                self.factories[func.name] = (layers, self._env_of(func))  # parameter defaults included
+                return
+        for value in info.returned:
+            root = info.local.get(value.id) if isinstance(value, ast.Name) else None
+            root = root or self._client_root(value)
             if root:
-                return root
-        return None
+                self.out.getters.append(Getter(name=func.name, returns=root))
+                self.scopes[0][func.name] = _Binding("ref", root=func.name, candidate=True,
+                                                     layers=self._layers_of_name(root))
+                return
 
     def _client_root(self, value: ast.expr) -> str | None:
         """`SessionLocal()`, `SessionLocal`, `db` -> that name when it may be a client."""
@@ -480,6 +457,9 @@ class _Reader(ast.NodeVisitor):
         for arg, default in pairs:
             scope[arg.arg] = self._parameter(arg, default)
         self.scopes.append(scope)
+        top = self.depth == 0 and not isinstance(node, ast.Lambda)
+        if top:
+            self.function = _FunctionInfo()
         self.depth += 1
         if isinstance(node, ast.Lambda):
             self.visit(node.body)
@@ -488,6 +468,9 @@ class _Reader(ast.NodeVisitor):
                 self.visit(stmt)
         self.depth -= 1
         self.scopes.pop()
+        if top:
+            info, self.function = self.function, None
+            self._function_done(node, info)
 
     visit_AsyncFunctionDef = visit_FunctionDef
     visit_Lambda = visit_FunctionDef
@@ -506,8 +489,11 @@ class _Reader(ast.NodeVisitor):
         """A typed session, a cursor, or a FastAPI `Depends(get_db)` parameter is a client."""
         depends = _depends_target(default)
         layers: tuple[str, ...] = ()
-        if arg.annotation is not None:
-            for sub in ast.walk(arg.annotation):
+        annotation = arg.annotation
+        if isinstance(annotation, (ast.Name, ast.Attribute)):
+            layers = CLIENT_TYPES.get(_key(self._qual(annotation) or ""), ())  # the common case, without a walk
+        elif annotation is not None:
+            for sub in ast.walk(annotation):
                 if isinstance(sub, ast.Call) and depends is None:
                     depends = _depends_target(sub)  # Annotated[Session, Depends(get_db)]
                 elif isinstance(sub, (ast.Name, ast.Attribute)):
@@ -539,6 +525,8 @@ class _Reader(ast.NodeVisitor):
         self.visit(node.value)
         binding = self._meaning(node.value)
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if len(targets) == 1 and isinstance(targets[0], ast.Name) and not isinstance(node, ast.AugAssign):
+            self._record(targets[0].id, node.value, node.lineno)
         for target in targets:
             if isinstance(node, ast.AugAssign):
                 self._bind(target, _Binding("shadow"))
@@ -553,10 +541,35 @@ class _Reader(ast.NodeVisitor):
             self.visit(item.context_expr)
             if item.optional_vars is not None:
                 self._bind(item.optional_vars, self._meaning(item.context_expr))
+                if isinstance(item.optional_vars, ast.Name):
+                    self._record(item.optional_vars.id, item.context_expr, node.lineno)
         for stmt in node.body:
             self.visit(stmt)
 
     visit_AsyncWith = visit_With
+
+    def visit_Return(self, node: ast.Return | ast.Yield) -> None:
+        if node.value is not None:
+            if self.function is not None:
+                self.function.returned.append(node.value)
+            self.visit(node.value)
+
+    visit_Yield = visit_Return
+
+    def _record(self, name: str, value: ast.expr, line: int) -> None:
+        """Module level: a client made through a local factory or an instance of a client;
+        inside a module-level function: what its names hold, for _function_done."""
+        if self.depth == 0:
+            if name not in self.module_clients and isinstance(value, (ast.Call, ast.Await)):
+                self._module_client(name, value, line)
+        elif self.function is not None:
+            if isinstance(value, ast.Call):
+                layers = CLIENT_FACTORIES.get(_key(self._qual(value.func) or ""))
+                if layers:
+                    self.function.created[name] = layers
+            root = self._client_root(value)
+            if root:
+                self.function.local[name] = root
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         self.visit(node.iter)
@@ -935,7 +948,7 @@ class PythonAnalyzer:
             language="python",
             imports=tuple(out.imports),
             exports=tuple(out.exports.values()),
-            clients=tuple(out.clients),
+            clients=tuple(sorted(out.clients, key=lambda c: c.line)),  # stable: a client's layers keep their order
             getters=tuple(out.getters),
             uses=tuple(out.uses),
             sites=tuple(out.sites),
