@@ -35,7 +35,7 @@ client and export it, or a getter of it, plus the configured ones.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 from migrator.scan import Layer, Project, all_layers
@@ -44,6 +44,8 @@ from migrator.scan.result import EntryModule
 
 __all__ = ["ResolvedFile", "entry_modules", "resolve"]
 
+
+LAYER_SEPARATOR = "|"  # joins the layers of a name that is a client of several
 
 @dataclass(frozen=True)
 class ResolvedFile:
@@ -206,9 +208,9 @@ class _Linker:
                 continue
             bound = self.export(imp.resolved, imp.name)
             if isinstance(bound, _Client):
-                layers.add(bound.layer)
+                layers.update(bound.layer.split(LAYER_SEPARATOR))
             elif isinstance(bound, _Getter):
-                layers.add(bound.result.layer)
+                layers.update(bound.result.layer.split(LAYER_SEPARATOR))
         return layers
 
     def namespace_layers(self, path: str) -> set[str]:
@@ -222,9 +224,9 @@ class _Linker:
                 continue
             bound = self.export(path, name)
             if isinstance(bound, _Client):
-                layers.add(bound.layer)
+                layers.update(bound.layer.split(LAYER_SEPARATOR))
             elif isinstance(bound, _Getter):
-                layers.add(bound.result.layer)
+                layers.update(bound.result.layer.split(LAYER_SEPARATOR))
         return layers
 
 
@@ -237,7 +239,17 @@ class _Index:
     """A file's facts keyed by name (built once per file, on first need)."""
 
     def __init__(self, facts: FileFacts) -> None:
-        self.clients = {c.local: c for c in facts.clients}
+        # One name can be a client of several layers (a SQLAlchemy session serves the legacy
+        # Query API and 2.0's select()): the layers are joined, and each use picks the first
+        # layer whose interpret() accepts it.
+        grouped: dict[str, list] = {}
+        for c in facts.clients:
+            grouped.setdefault(c.local, []).append(c)
+        self.clients = {
+            name: cs[0] if len(cs) == 1 else replace(cs[0], layer=LAYER_SEPARATOR.join(dict.fromkeys(c.layer for c in cs)),
+                                                     env=tuple(dict.fromkeys(e for c in cs for e in c.env)))
+            for name, cs in grouped.items()
+        }
         self.getters = {g.name: g for g in facts.getters}
         self.imports: dict[str, Import] = {i.local: i for i in facts.imports}
         self.exports = {e.name: e for e in facts.exports if e.name != "*"}
@@ -265,15 +277,19 @@ def resolve(facts: Mapping[str, FileFacts], project: Project | None = None) -> d
             if found is None:
                 continue
             client, rebased = found
-            layer = layers.get(client.layer)
-            if layer is None:
-                continue
-            meaning = _interpret(layer, rebased)
-            if meaning is None:
-                continue
-            model, operation = meaning
-            via = None if client.origin == path else client.origin
-            sites.append(Site(path, use.line, use.column, client.layer, model, operation, via))
+            names = client.layer.split(LAYER_SEPARATOR)
+            for name in names:
+                layer = layers.get(name)
+                if layer is None:
+                    continue
+                # With several candidate layers only their own interpret() may claim a use:
+                # the analyzer's hints say what the call is, not which API it belongs to.
+                meaning = _interpret(layer, rebased) if len(names) == 1 else layer.interpret(rebased)
+                if meaning is not None:
+                    model, operation = meaning
+                    via = None if client.origin == path else client.origin
+                    sites.append(Site(path, use.line, use.column, name, model, operation, via))
+                    break
         imported = set(f.layers_imported) | linker.imported_layers(path)
         out[path] = ResolvedFile(path, tuple(sites), tuple(sorted(imported)))
     return out
@@ -294,7 +310,8 @@ def entry_modules(facts: Mapping[str, FileFacts], project: Project | None = None
             bound = linker.local(path, export.local or export.name)
             client = bound.result if isinstance(bound, _Getter) else bound
             if isinstance(client, _Client) and client.origin == path:
-                exported.setdefault(client.layer, []).append(export.name)
+                for layer in client.layer.split(LAYER_SEPARATOR):
+                    exported.setdefault(layer, []).append(export.name)
         for layer, names in sorted(exported.items()):
             env: list[str] = []
             for client in f.clients:
