@@ -425,7 +425,9 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
             FileScan(
                 path=path,
                 language=f.language,
-                status=status_of(layers_used | set(imported), legacy, target),
+                # Call sites decide; a file without any (a schema module, one that only
+                # passes a client along) is classified by what it imports.
+                status=status_of(layers_used if layers_used else set(imported), legacy, target),
                 layers=tuple(sorted(layers_used)),
                 sites=tuple(sorted(r.sites, key=lambda s: (s.line, s.column))),
                 imported=imported,

@@ -1,0 +1,161 @@
+"""The scan engine on real trees: listing, pre-filter and entry-module expansion, cache, status, areas, owners."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from migrator.scan import engine
+from migrator.scan.engine import Codeowners, ScanOptions, area_of, guess_roles, scan
+
+from ..conftest import EXAMPLES, REPO
+
+SCAN_SCHEMA = json.loads((REPO / "schemas" / "scan.v1.json").read_text())
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for path, text in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    return root
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+TREE = {
+    "tsconfig.json": '{ // comments are allowed\n "compilerOptions": {"baseUrl": ".", "paths": {"@/*": ["./src/*"]},},\n}\n',
+    "src/lib/db.ts": 'import { PrismaClient } from "@prisma/client";\nexport const db = new PrismaClient();\n',
+    "src/lib/orm.ts": 'import { drizzle } from "drizzle-orm/node-postgres";\nexport const orm = drizzle(process.env.DATABASE_URL!);\n',
+    # No layer marker in these two: found only through the entry modules' import paths.
+    "app/api/users/route.ts": 'import { db } from "@/lib/db";\nexport const GET = () => db.user.findMany();\n',
+    "app/api/posts/route.ts": 'import { db } from "@/lib/db";\nimport { orm } from "@/lib/orm";\nimport { posts } from "@/lib/schema";\n'
+                              'export const GET = async () => { await db.post.count(); return orm.select().from(posts); };\n',
+    "src/lib/schema.ts": 'import { pgTable, text } from "drizzle-orm/pg-core";\nexport const posts = pgTable("posts", { id: text("id") });\n',
+    "src/components/Button.tsx": "export const Button = () => <button>prisma is mentioned only here</button>;\n",
+    "tests/users.test.ts": 'import { db } from "../src/lib/db";\ntest("x", async () => { await db.user.deleteMany(); });\n',
+    "CODEOWNERS": "*            @web\n/src/lib/    @data\n/app/api/**/route.ts @api\n",
+}
+
+
+def test_layers_status_areas_and_owners(tmp_path: Path) -> None:
+    root = write(tmp_path, TREE)
+    result = scan(root, ScanOptions(cache=False))
+    files = {f.path: f for f in result.files}
+    assert (result.legacy, result.target) == (("prisma",), ("drizzle",))
+    assert files["app/api/users/route.ts"].status == "legacy"
+    assert files["app/api/posts/route.ts"].status == "mixed"
+    assert files["src/lib/schema.ts"].status == "target"
+    assert "src/components/Button.tsx" not in files  # a mention is not a use
+    site = files["app/api/users/route.ts"].sites[0]
+    assert (site.line, site.layer, site.model, site.operation, site.via) == (2, "prisma", "user", "findMany", "src/lib/db.ts")
+    assert files["tests/users.test.ts"].area == "tests"
+    assert files["app/api/users/route.ts"].area == "api routes"
+    assert files["app/api/users/route.ts"].owners == ("@api",)
+    assert files["src/lib/schema.ts"].owners == ("@data",)
+    assert {e.path: e.layer for e in result.entry_modules} == {"src/lib/db.ts": "prisma", "src/lib/orm.ts": "drizzle"}
+    assert result.entry_modules[1].env == ("DATABASE_URL",)
+    jsonschema.validate(json.loads(json.dumps(result.to_dict())), SCAN_SCHEMA)
+
+
+def test_gitignore_is_respected_and_dependencies_skipped(tmp_path: Path) -> None:
+    root = write(tmp_path, {**TREE, "build/gen.ts": TREE["app/api/users/route.ts"],
+                            "node_modules/x/index.ts": TREE["src/lib/db.ts"], ".gitignore": "build/\n"})
+    git(root, "init", "-q")
+    paths = engine.list_files(root, ScanOptions())
+    assert "app/api/users/route.ts" in paths
+    assert not any(p.startswith(("build/", "node_modules/")) for p in paths)
+
+
+def test_broken_binary_and_minified_files_are_counted_not_fatal(tmp_path: Path) -> None:
+    root = write(tmp_path, {**TREE, "src/bad.ts": 'import { db } from "@/lib/db";\nconst x = (;\n',
+                            "src/bundle.js": "import '@prisma/client';" + "var a=1;" * 5000 + "\n"})
+    (root / "src" / "blob.py").write_bytes(b"import sqlalchemy\x00\x01\x02")
+    result = scan(root, ScanOptions(cache=False))
+    reasons = dict(result.skipped)
+    assert reasons["src/bad.ts"].startswith("syntax error at 2:")
+    assert reasons["src/bundle.js"] == "minified"
+    assert reasons["src/blob.py"] in ("binary", "null bytes")
+
+
+def test_a_warm_rescan_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write(tmp_path, TREE)
+    first = scan(root, ScanOptions(jobs=1))
+    parsed: list[str] = []
+    original = engine._analyze_one
+
+    def counting(args):
+        parsed.append(args[0])
+        return original(args)
+
+    monkeypatch.setattr(engine, "_analyze_one", counting)
+    second = scan(root, ScanOptions(jobs=1))
+    assert parsed == []
+    assert second.files == first.files
+    (root / "app" / "api" / "users" / "route.ts").write_text(TREE["app/api/users/route.ts"] + "// edited\n")
+    scan(root, ScanOptions(jobs=1))
+    assert parsed == ["app/api/users/route.ts"]
+    assert (root / ".migrator" / "cache" / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_parallel_and_serial_scans_agree(tmp_path: Path) -> None:
+    files = dict(TREE)
+    for i in range(80):
+        files[f"app/api/r{i}/route.ts"] = TREE["app/api/users/route.ts"]
+    root = write(tmp_path, files)
+    serial = scan(root, ScanOptions(cache=False, jobs=1))
+    parallel = scan(root, ScanOptions(cache=False, jobs=2))
+    assert serial.files == parallel.files
+
+
+def test_tutorme_matches_its_readme(tmp_path: Path) -> None:
+    root = tmp_path / "tutorme"
+    shutil.copytree(EXAMPLES / "tutorme", root, ignore=shutil.ignore_patterns(".migrator"))
+    result = scan(root, ScanOptions(cache=False))
+    status = {f.path: f.status for f in result.files}
+    assert status["app/api/bookings/[id]/route.ts"] == "mixed"
+    assert status["app/api/dashboard/route.ts"] == "mixed"
+    assert status["app/api/tutors/route.ts"] == "target"
+    assert status["src/lib/services/bookings.ts"] == "legacy"
+    assert status["src/lib/services/reviews.ts"] == "target"
+    assert "src/lib/logger.ts" not in status  # mentions Prisma only in strings and comments
+    owners = {f.path: f.owners for f in result.files}
+    assert owners["app/api/payments/webhook/route.ts"] == ("@tutorme/payments",)
+
+
+def test_learnhub_roles_are_guessed() -> None:
+    result = scan(EXAMPLES / "learnhub", ScanOptions(cache=False))
+    assert (result.legacy, result.target) == (("sqlalchemy-legacy",), ("sqlalchemy",))
+    assert any(f.status == "legacy" for f in result.files)
+
+
+@pytest.mark.parametrize(
+    ("path", "area"),
+    [("app/api/x/route.ts", "api routes"), ("src/lib/db.ts", "libs and services"), ("scripts/seed.ts", "scripts"),
+     ("prisma/seed.ts", "migrations"), ("src/app/page.tsx", "pages and components"), ("pkg/test_models.py", "tests"),
+     ("app/(dashboard)/bookings/actions.ts", "server actions")],
+)
+def test_default_areas(path: str, area: str) -> None:
+    assert area_of(path, engine.DEFAULT_AREAS) == area
+
+
+def test_codeowners_last_match_wins() -> None:
+    owners = Codeowners.parse("*.ts @ts\n/docs/ @docs\nsrc/**/db.ts @data @dba\n# comment\nREADME.md @docs\n")
+    assert owners.of("src/lib/db.ts") == ("@data", "@dba")
+    assert owners.of("src/a.ts") == ("@ts",)
+    assert owners.of("docs/guide/x.md") == ("@docs",)
+    assert owners.of("nested/README.md") == ("@docs",)
+    assert owners.of("other.py") == ()
+
+
+def test_role_guessing_pairs_each_target_once() -> None:
+    assert guess_roles({"prisma", "drizzle", "sql-js"}) == (("prisma",), ("drizzle",))
+    assert guess_roles({"sqlalchemy-legacy", "sqlalchemy", "dbapi"}) == (("sqlalchemy-legacy",), ("sqlalchemy",))
+    assert guess_roles({"prisma"}) == ((), ())
