@@ -1,0 +1,78 @@
+"""`migrator scan` (summary, JSON, the baseline ratchet) and `migrator report` on the command line."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from ..conftest import EXAMPLES, REPO
+from .test_inspect_cli import invoke, one_line_error
+
+SCAN_SCHEMA = json.loads((REPO / "schemas" / "scan.v1.json").read_text())
+
+
+@pytest.fixture()
+def tutorme(tmp_path: Path) -> Path:
+    root = tmp_path / "tutorme"
+    shutil.copytree(EXAMPLES / "tutorme", root, ignore=shutil.ignore_patterns(".migrator", "reports"))
+    return root
+
+
+def test_summary_names_layers_areas_owners_and_top_files(tutorme: Path) -> None:
+    result = invoke("scan", str(tutorme))
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    for text in ("legacy: prisma", "target: drizzle", "api routes", "@tutorme/payments", "src/lib/services/bookings.ts",
+                 "app/api/bookings/[id]/route.ts", "src/lib/db/index.ts"):
+        assert text in out, text
+
+
+def test_json_validates(tutorme: Path) -> None:
+    result = invoke("scan", str(tutorme), "--format", "json")
+    doc = json.loads(result.stdout)
+    jsonschema.validate(doc, SCAN_SCHEMA)
+    assert doc["legacy"] == ["prisma"] and doc["total_files"] > 20
+
+
+def test_the_ratchet_fails_only_when_legacy_usage_grows(tutorme: Path) -> None:
+    assert invoke("scan", str(tutorme), "--check").exit_code == 2  # no baseline yet: bad input
+    assert invoke("scan", str(tutorme), "--update-baseline").exit_code == 0
+    assert (tutorme / ".migrator" / "baseline.json").exists()
+    clean = invoke("scan", str(tutorme), "--check")
+    assert clean.exit_code == 0 and "no regressions" in clean.stdout
+    route = tutorme / "app" / "api" / "subjects" / "route.ts"
+    route.write_text(route.read_text() + '\nimport { db } from "@/lib/db";\nexport const PUT = () => db.subject.deleteMany();\n')
+    regressed = invoke("scan", str(tutorme), "--check")
+    assert regressed.exit_code == 1
+    assert "app/api/subjects/route.ts" in regressed.stdout
+    lines = route.read_text().count("\n")
+    assert f"app/api/subjects/route.ts:{lines}:" in regressed.stdout
+    github = invoke("scan", str(tutorme), "--check", "--format", "github")
+    assert github.exit_code == 1 and f"::error file=app/api/subjects/route.ts,line={lines}" in github.stdout
+    sarif = json.loads(invoke("scan", str(tutorme), "--check", "--format", "sarif").stdout)
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == lines
+
+
+def test_unknown_layers_and_missing_folders_are_bad_input(tutorme: Path) -> None:
+    result = invoke("scan", str(tutorme), "--legacy", "hibernate")
+    assert result.exit_code == 2 and "unknown layer 'hibernate'" in one_line_error(result)
+    assert invoke("scan", str(tutorme / "nope")).exit_code == 2
+
+
+def test_report_writes_three_files(tutorme: Path) -> None:
+    out = tutorme / "out"
+    result = invoke("report", str(tutorme), "--out", str(out), "--no-checks")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["progress.html", "progress.json", "progress.md"]
+    md = (out / "progress.md").read_text()
+    assert md.startswith("# Migration progress: prisma → drizzle")
+    assert "docker-compose.yml:" in md  # the healthcheck that checks the wrong user
+    html = (out / "progress.html").read_text()
+    assert "<script" in html
+    # Self-contained: nothing is fetched (the SVG namespace URI is a name, not a request).
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", html)
