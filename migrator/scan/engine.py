@@ -337,22 +337,40 @@ def _markers() -> tuple[bytes, ...]:
     return tuple(sorted({m for layer in all_layers().values() for m in layer.markers}))
 
 
-def _import_markers(module_path: str) -> tuple[bytes, ...]:
-    """Byte strings that an import of `module_path` must contain, whatever the import style."""
+_TS_SPECIFIER = re.compile(rb"""(?:\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*["'`]([^"'`\n]+)["'`]""")
+_PY_FROM = re.compile(rb"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w, \t\r\n]+)", re.M)
+_PY_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
+
+
+def module_stem(module_path: str) -> str:
+    """The name an import of this module ends with: src/lib/db/index.ts -> "db", app/db.py -> "db"."""
     stem = re.sub(r"\.(?:[cm]?[jt]sx?|py)$", "", module_path)
     stem = re.sub(r"/(?:index|__init__)$", "", stem)
-    last = stem.rsplit("/", 1)[-1]
-    if not last:
-        return ()
-    b = last.encode()
-    return (b"/" + b + b"'", b"/" + b + b'"', b"'" + b + b"'", b'"' + b + b'"', b"/" + b + b"`",
-            b"." + b + b" import", b"import " + b, b"from " + b + b" ", b"." + b + b"\n", b"." + b + b",")
+    return stem.rsplit("/", 1)[-1]
+
+
+def import_stems(data: bytes) -> frozenset[str]:
+    """The last name of every module a file imports (and, for Python, the names it imports
+    from packages, which may be modules): one pass of C-level regexes over the bytes."""
+    out: set[str] = set()
+    for spec in _TS_SPECIFIER.findall(data):
+        spec = re.sub(rb"/(?:index)?(?:\.[cm]?[jt]sx?)?$", b"", spec)
+        out.add(spec.rsplit(b"/", 1)[-1].decode("utf-8", "replace"))
+    for module, names in _PY_FROM.findall(data):
+        out.add(module.rsplit(b".", 1)[-1].decode("utf-8", "replace"))
+        out.update(n.strip().split()[0].decode("utf-8", "replace") for n in names.split(b",") if n.strip())
+    for modules in _PY_IMPORT.findall(data):
+        for m in modules.split(b","):
+            if m.strip():
+                out.add(m.strip().split()[0].rsplit(b".", 1)[-1].decode("utf-8", "replace"))
+    out.discard("")
+    return frozenset(out)
 
 
 def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[str, bytes] | None = None) -> ScanResult:
     """Scan the tree at `root` (or, with `contents`, the given files as of some commit)."""
+    from migrator.scan.resolve import client_exporters, resolve
     from migrator.scan.resolve import entry_modules as find_entry_modules
-    from migrator.scan.resolve import resolve
 
     options = options or ScanOptions()
     root = root.resolve()
@@ -386,21 +404,30 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
     configured = {p for p, _ in options.entry_modules}
     pending += [p for p in configured if p in data and p not in pending]
     seen_exporters: set[str] = set()
+    stems_of: dict[str, frozenset[str]] = {}
     total = len(data)
     while pending:
         batch = [(p, data[p]) for p in pending if p not in facts]
-        for f in _analyze(batch, project, cache, options.jobs, progress, len(facts), total):
+        analyzed = _analyze(batch, project, cache, options.jobs, progress, len(facts), total)
+        for f in analyzed:
             facts[f.path] = f
-        # Modules that hand a client on (entry modules, re-exporting wrappers, getters):
-        # their importers are the next batch.
-        exporters = {e.path for e in find_entry_modules(facts, project)} | configured
-        exporters |= {f.path for f in facts.values() if f.exports and any(i.resolved in exporters for i in f.imports)}
-        new = exporters - seen_exporters
-        seen_exporters |= exporters
+        # Modules that hand a client on (entry modules, re-exporting barrels and wrappers,
+        # getters): their importers are the next batch. Only the files just analyzed can be
+        # new ones, so each round costs what it found.
+        new = (client_exporters(facts, [f.path for f in analyzed], project) | configured) - seen_exporters
+        seen_exporters |= new
         if not new:
             break
-        needles = tuple({m for p in new for m in _import_markers(p)})
-        pending = [p for p in data if p not in facts and any(n in data[p] for n in needles)]
+        wanted = {module_stem(p) for p in new}
+        pending = []
+        for p in data:
+            if p in facts:
+                continue
+            stems = stems_of.get(p)
+            if stems is None:
+                stems = stems_of[p] = import_stems(data[p])
+            if not stems.isdisjoint(wanted):
+                pending.append(p)
 
     cache.save()
     resolved = resolve(facts, project)

@@ -36,7 +36,7 @@ client and export it, or a getter of it, plus the configured ones.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from migrator.scan import Layer, Project, all_layers
 from migrator.scan.facts import FileFacts, Getter, Import, Site, Use
@@ -322,4 +322,26 @@ def entry_modules(facts: Mapping[str, FileFacts], project: Project | None = None
         for path, layer in project.entry_modules:
             names = tuple(sorted(e.name for e in facts[path].exports)) if path in facts else ()
             found.append(EntryModule(path, layer, names, configured=True))
+    return found
+
+
+def client_exporters(facts: Mapping[str, FileFacts], paths: Iterable[str], project: Project | None = None) -> set[str]:
+    """Which of `paths` export a client or a getter of one (created there or re-exported):
+    the modules whose importers can reach a layer without naming its package."""
+    linker = _Linker(facts, project)
+    found: set[str] = set()
+    for path in paths:
+        f = facts.get(path)
+        if f is None or f.skipped:
+            continue
+        for export in f.exports:
+            if export.name == "*":
+                if export.resolved is not None and linker.namespace_layers(export.resolved):
+                    found.add(path)
+                    break
+                continue
+            bound = linker.export(path, export.name)
+            if isinstance(bound, (_Client, _Getter)):
+                found.add(path)
+                break
     return found
