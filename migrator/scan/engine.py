@@ -338,7 +338,7 @@ def _markers() -> tuple[bytes, ...]:
 
 
 _TS_SPECIFIER = re.compile(rb"""(?:\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*["'`]([^"'`\n]+)["'`]""")
-_PY_FROM = re.compile(rb"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w, \t\r\n]+)", re.M)
+_PY_FROM = re.compile(rb"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(?:\(([^)]*)\)|([\w, \t]+))", re.M)
 _PY_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
 
 
@@ -356,7 +356,8 @@ def import_stems(data: bytes) -> frozenset[str]:
     for spec in _TS_SPECIFIER.findall(data):
         spec = re.sub(rb"/(?:index)?(?:\.[cm]?[jt]sx?)?$", b"", spec)
         out.add(spec.rsplit(b"/", 1)[-1].decode("utf-8", "replace"))
-    for module, names in _PY_FROM.findall(data):
+    for module, grouped, plain in _PY_FROM.findall(data):
+        names = grouped or plain
         out.add(module.rsplit(b".", 1)[-1].decode("utf-8", "replace"))
         out.update(n.strip().split()[0].decode("utf-8", "replace") for n in names.split(b",") if n.strip())
     for modules in _PY_IMPORT.findall(data):

@@ -159,3 +159,12 @@ def test_role_guessing_pairs_each_target_once() -> None:
     assert guess_roles({"prisma", "drizzle", "sql-js"}) == (("prisma",), ("drizzle",))
     assert guess_roles({"sqlalchemy-legacy", "sqlalchemy", "dbapi"}) == (("sqlalchemy-legacy",), ("sqlalchemy",))
     assert guess_roles({"prisma"}) == ((), ())
+
+
+def test_import_names_are_read_from_the_bytes() -> None:
+    from migrator.scan.engine import import_stems, module_stem
+
+    text = (b'import { db } from "@/lib/db";\nconst u = require("../util/index.js");\n'
+            b"from app.db import SessionLocal, get_db\nfrom . import (models,\n  views)\nimport os.path, app.settings as s\n")
+    assert import_stems(text) == {"db", "util", "SessionLocal", "get_db", "models", "views", "path", "settings"}
+    assert [module_stem(p) for p in ("src/lib/db/index.ts", "app/db.py", "app/models/__init__.py")] == ["db", "db", "models"]
