@@ -340,6 +340,12 @@ def client_exporters(facts: Mapping[str, FileFacts], paths: Iterable[str], proje
                     found.add(path)
                     break
                 continue
+            if f.language == "python" and not path.endswith("__init__.py") and (export.module is not None
+                                                                               or (export.local or export.name) in linker.index(path).imports):
+                # Every Python module "exports" what it imports, but only packages re-export
+                # on purpose; counting each importer of SessionLocal as a wrapper would make
+                # the whole tree a candidate.
+                continue
             bound = linker.export(path, export.name)
             if isinstance(bound, (_Client, _Getter)):
                 found.add(path)
