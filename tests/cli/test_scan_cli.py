@@ -76,3 +76,43 @@ def test_report_writes_three_files(tutorme: Path) -> None:
     assert "<script" in html
     # Self-contained: nothing is fetched (the SVG namespace URI is a name, not a request).
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", html)
+
+
+def test_report_history_reads_past_commits_from_git(tmp_path: Path) -> None:
+    """A scratch repository: a route moves from Prisma to Drizzle over three commits."""
+    import subprocess
+
+    root = tmp_path / "app"
+    files = {
+        "src/db.ts": 'import { PrismaClient } from "@prisma/client";\nexport const db = new PrismaClient();\n',
+        "src/orm.ts": 'import { drizzle } from "drizzle-orm/node-postgres";\nexport const orm = drizzle("x");\n',
+        "src/schema.ts": 'import { pgTable, text } from "drizzle-orm/pg-core";\nexport const users = pgTable("users", { id: text("id") });\n',
+        "src/a.ts": 'import { db } from "./db";\nexport const a = () => db.user.findMany();\n',
+        "src/b.ts": 'import { db } from "./db";\nexport const b = () => db.post.findMany();\n',
+    }
+
+    def commit(message: str) -> None:
+        subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+        subprocess.run(["git", "-C", str(root), "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", message], check=True)
+
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    commit("start")
+    (root / "src" / "a.ts").write_text('import { orm } from "./orm";\nimport { users } from "./schema";\nexport const a = () => orm.select().from(users);\n')
+    commit("move a")
+    (root / "src" / "b.ts").write_text('import { orm } from "./orm";\nimport { users } from "./schema";\nexport const b = () => orm.select().from(users);\n')
+    commit("move b")
+    out = tmp_path / "reports"
+    result = invoke("report", str(root), "--out", str(out), "--history", "--no-checks", "--legacy", "prisma", "--target", "drizzle")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads((out / "progress.json").read_text())
+    burndown = doc["burndown"]
+    # src/db.ts, the Prisma entry module, stays a legacy file until the client itself goes.
+    assert [p["legacy_files"] for p in burndown] == [3, 2, 1]
+    assert (root / ".migrator" / "cache" / "history").is_dir()
+    again = invoke("report", str(root), "--out", str(out), "--history", "--no-checks", "--legacy", "prisma", "--target", "drizzle")
+    assert again.exit_code == 0
+    assert json.loads((out / "progress.json").read_text())["burndown"] == burndown
