@@ -96,8 +96,12 @@ class _Progress:
         self._progress = None
         self._task = None
         self._started = time.monotonic()
+        # A bar is for a person watching; CI logs and pipes get none (and skip rich's start-up).
+        self._wanted = sys.stderr.isatty()
 
     def __call__(self, label: str, done: int, total: int) -> None:
+        if not self._wanted:
+            return
         if self._progress is None and (time.monotonic() - self._started < self.DELAY_SECONDS or done >= total):
             return
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn

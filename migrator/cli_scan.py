@@ -102,7 +102,9 @@ def scan(
             _ratchet(result, baseline_path, format, output)
             return
         if format is ScanFormat.json:
-            _write_or_print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
+            import orjson
+
+            _write_or_print(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n", output)
             return
         if format in (ScanFormat.sarif, ScanFormat.github):
             raise BadInput(f"--format {format.value} reports regressions: use it with --check")

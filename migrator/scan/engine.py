@@ -232,8 +232,17 @@ def _analyze_one(args: tuple[str, bytes, Project]) -> FileFacts:
         return FileFacts(path, language, skipped=f"analyzer failed: {type(exc).__name__}")
 
 
-def _analyze_batch(batch: list[tuple[str, bytes, Project]]) -> list[dict]:
-    return [_analyze_one(item).to_dict() for item in batch]
+_WORKER_PROJECT: Project | None = None
+
+
+def _worker_init(project: Project) -> None:
+    # The project (with its set of every path) is sent once per worker, not once per file.
+    global _WORKER_PROJECT
+    _WORKER_PROJECT = project
+
+
+def _analyze_batch(batch: list[tuple[str, bytes]]) -> list[dict]:
+    return [_analyze_one((path, data, _WORKER_PROJECT)).to_dict() for path, data in batch]
 
 
 class _Cache:
@@ -311,8 +320,8 @@ def _analyze(items: list[tuple[str, bytes]], project: Project, cache: _Cache, jo
     if len(todo) >= 64 and workers > 1:
         size = max(16, len(todo) // (workers * 4))
         batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_analyze_batch, [(p, d, project) for _, p, d in batch]) for batch in batches]
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(project,)) as pool:
+            futures = [pool.submit(_analyze_batch, [(p, d) for _, p, d in batch]) for batch in batches]
             done = done_before + len(out)
             for batch, future in zip(batches, futures):
                 for (key, _, _), facts in zip(batch, future.result()):

@@ -15,7 +15,7 @@ Everything here is plain data, JSON-able, so FileFacts can be cached on disk.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 FACTS_VERSION = 1  # bump when the analyzers change what they produce: old cache entries are ignored
@@ -119,7 +119,21 @@ class FileFacts:
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand rather than dataclasses.asdict, which deep-copies every value and was a
+        # third of a cold scan's time.
+        return {
+            "path": self.path,
+            "language": self.language,
+            "imports": [dict(vars(i)) for i in self.imports],
+            "exports": [dict(vars(e)) for e in self.exports],
+            "clients": [{**vars(c), "env": list(c.env)} for c in self.clients],
+            "getters": [dict(vars(g)) for g in self.getters],
+            "uses": [{**vars(u), "chain": list(u.chain)} for u in self.uses],
+            "sites": [dict(vars(x)) for x in self.sites],
+            "layers_imported": list(self.layers_imported),
+            "skipped": self.skipped,
+            "notes": list(self.notes),
+        }
 
     @staticmethod
     def from_dict(data: dict[str, Any]) -> FileFacts:

@@ -6,7 +6,7 @@ baseline ratchet compares, and what the progress report is built from.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from migrator.scan.facts import Site
@@ -71,8 +71,25 @@ class ScanResult:
         return tuple(s for f in self.files for s in f.sites if layer is None or s.layer == layer)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        return {"format": SCAN_FORMAT, "version": SCAN_VERSION, **data}
+        # By hand: dataclasses.asdict deep-copies every site of a large tree.
+        return {
+            "format": SCAN_FORMAT,
+            "version": SCAN_VERSION,
+            "root": self.root,
+            "legacy": list(self.legacy),
+            "target": list(self.target),
+            "files": [
+                {"path": f.path, "language": f.language, "status": f.status, "layers": list(f.layers),
+                 "sites": [dict(vars(x)) for x in f.sites], "imported": list(f.imported), "area": f.area,
+                 "owners": list(f.owners)}
+                for f in self.files
+            ],
+            "entry_modules": [{**vars(e), "exports": list(e.exports), "env": list(e.env)} for e in self.entry_modules],
+            "total_files": self.total_files,
+            "skipped": [list(s) for s in self.skipped],
+            "commit": self.commit,
+            "notes": list(self.notes),
+        }
 
     @staticmethod
     def from_dict(data: dict[str, Any]) -> ScanResult:
