@@ -155,7 +155,7 @@ def _matches(path: str, patterns: Iterable[str]) -> bool:
 def discover_project(root: Path, files: list[str], options: ScanOptions) -> Project:
     return Project(
         root=str(root),
-        ts_paths=_ts_paths(root),
+        ts_paths=_ts_paths(root) + _workspace_packages(root),
         python_roots=_python_roots(root, files),
         entry_modules=options.entry_modules,
         files=frozenset(files),
@@ -198,6 +198,55 @@ def _ts_paths(root: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
             out.append((pattern, resolved))
         return tuple(out)
     return ()
+
+
+def _workspace_packages(root: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A monorepo's own packages (`@acme/db` in packages/db/package.json) as path aliases:
+    `import { prisma } from "@acme/db"` loads that folder's entry file, as the package
+    manager's workspace link would."""
+    manifests = _git_files(root)
+    if manifests is None:
+        manifests = _walk(root)
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for path in manifests:
+        if not path.endswith("package.json") or path == "package.json" or "/" not in path:
+            continue
+        if any(part in SKIP_DIRS for part in path.split("/")[:-1]) or path.rsplit("/", 1)[-1] != "package.json":
+            continue
+        try:
+            data = json.loads((root / path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        name = data.get("name") if isinstance(data, dict) else None
+        if not isinstance(name, str) or not name:
+            continue
+        folder = path.rsplit("/", 1)[0]
+        entry = _package_entry(data)
+        targets = (f"{folder}/{entry}",) if entry else ()
+        out.append((name, targets + (folder,)))
+        out.append((name + "/*", (f"{folder}/*", f"{folder}/src/*")))
+    return tuple(out)
+
+
+def _package_entry(data: dict) -> str | None:
+    """The source file a workspace package's consumers load: exports["."], types, main or module, extension dropped."""
+    exports = data.get("exports")
+    candidates = []
+    if isinstance(exports, str):
+        candidates.append(exports)
+    elif isinstance(exports, dict):
+        dot = exports.get(".", exports)
+        if isinstance(dot, str):
+            candidates.append(dot)
+        elif isinstance(dot, dict):
+            candidates += [v for k, v in dot.items() if isinstance(v, str) and k in ("types", "import", "default", "require")]
+    candidates += [data[k] for k in ("types", "typings", "main", "module") if isinstance(data.get(k), str)]
+    for entry in candidates:
+        entry = entry.removeprefix("./")
+        entry = re.sub(r"\.d\.ts$|\.[cm]?[jt]sx?$", "", entry)
+        if entry and not entry.startswith(("dist/", "build/", "lib/")):
+            return entry
+    return None
 
 
 def _python_roots(root: Path, files: list[str]) -> tuple[str, ...]:

@@ -168,3 +168,31 @@ def test_import_names_are_read_from_the_bytes() -> None:
             b"from app.db import SessionLocal, get_db\nfrom . import (models,\n  views)\nimport os.path, app.settings as s\n")
     assert import_stems(text) == {"db", "util", "SessionLocal", "get_db", "models", "views", "path", "settings"}
     assert [module_stem(p) for p in ("src/lib/db/index.ts", "app/db.py", "app/models/__init__.py")] == ["db", "db", "models"]
+
+
+def test_workspace_packages_and_memoized_clients(tmp_path: Path) -> None:
+    """Regression (documenso): the client lives in a workspace package (`@acme/prisma`) and is
+    made inside a memoizing helper; 0 call sites were found before."""
+    root = write(tmp_path, {
+        "package.json": '{"name": "acme", "workspaces": ["packages/*", "apps/*"]}\n',
+        "packages/prisma/package.json": '{"name": "@acme/prisma", "main": "./index.ts", "types": "./index.ts"}\n',
+        "packages/prisma/index.ts": (
+            'import { PrismaClient } from "@prisma/client";\n'
+            'import { remember } from "./remember";\n'
+            'const prisma = remember("prisma", () => new PrismaClient());\n'
+            'export const withReplicas = remember("r", () => {\n  if (!process.env.REPLICAS) {\n    return prisma;\n  }\n'
+            '  return prisma.$extends({});\n});\n'
+            'export { withReplicas as prisma };\n'
+        ),
+        "packages/prisma/remember.ts": "export const remember = <T>(name: string, make: () => T): T => make();\n",
+        "packages/lib/package.json": '{"name": "@acme/lib", "exports": {".": "./src/index.ts"}}\n',
+        "packages/lib/src/index.ts": 'import { prisma } from "@acme/prisma";\nexport const users = () => prisma.user.findMany();\n',
+        "apps/web/page.ts": 'import { users } from "@acme/lib";\nimport { prisma } from "@acme/prisma/index";\n'
+                            'export const load = async () => [await users(), await prisma.team.count()];\n',
+    })
+    git(root, "init", "-q")
+    result = scan(root, ScanOptions(cache=False, legacy=("prisma",)))
+    sites = {(s.file, s.model, s.operation) for f in result.files for s in f.sites}
+    assert ("packages/lib/src/index.ts", "user", "findMany") in sites
+    assert ("apps/web/page.ts", "team", "count") in sites
+    assert [e.path for e in result.entry_modules] == ["packages/prisma/index.ts"]

@@ -450,6 +450,11 @@ class _File:
             return self.creation_layer(node.child_by_field_name("consequence"), depth + 1) or self.creation_layer(node.child_by_field_name("alternative"), depth + 1)
         if kind == "assignment_expression":  # `cached ??= …` is augmented; `(cached = new X())` is this
             return self.creation_layer(node.child_by_field_name("right"), depth + 1)
+        if kind == "identifier" and depth > 0:
+            # Inside a larger expression (`base.$extends(…)`, a callback's `return base`), a
+            # name already bound to a client of this file is that client.
+            known = self.clients.get(self.text(node))
+            return known.layer if known is not None else None
         if kind not in ("new_expression", "call_expression"):
             return None
         callee = _strip(node.child_by_field_name("constructor" if kind == "new_expression" else "function"))
@@ -458,9 +463,10 @@ class _File:
         if callee.type == "identifier":
             imp = self.import_by_local.get(self.text(callee))
             if imp is None:
-                return None
+                return self.created_by_callback(node, depth) if kind == "call_expression" else None
             name = "default" if imp.name == "*" else imp.name
-            return CLIENT_FACTORIES.get((package_key(imp.module), name))
+            return CLIENT_FACTORIES.get((package_key(imp.module), name)) or (
+                self.created_by_callback(node, depth) if kind == "call_expression" else None)
         if callee.type == "member_expression":
             obj = _strip(callee.child_by_field_name("object"))
             if obj is not None and obj.type == "identifier" and self.text(obj) in self.import_by_local:
@@ -469,6 +475,29 @@ class _File:
                     return CLIENT_FACTORIES.get((package_key(imp.module), self.text(callee.child_by_field_name("property"))))
             # `new PrismaClient().$extends(…)`: a method chained on a creation is still that client.
             return self.creation_layer(obj, depth + 1) if kind == "call_expression" else None
+        return None
+
+    def created_by_callback(self, call: Node, depth: int) -> str | None:
+        """`remember("prisma", () => new PrismaClient())`, `cache(() => drizzle(pool))`: a singleton
+        or memoizing helper returns what its callback creates (documenso's pattern)."""
+        args = call.child_by_field_name("arguments")
+        if args is None:
+            return None
+        for arg in args.named_children:
+            arg = _strip(arg)
+            if arg is None or arg.type not in ("arrow_function", "function_expression", "function"):
+                continue
+            body = _strip(arg.child_by_field_name("body"))
+            if body is None:
+                continue
+            if body.type != "statement_block":
+                layer = self.creation_layer(body, depth + 1)
+            else:
+                layer = next((found for ret in _returns(body)
+                              for found in [self.creation_layer(ret.named_children[0] if ret.named_children else None, depth + 1)]
+                              if found), None)
+            if layer is not None:
+                return layer
         return None
 
     def binding(self, local: str, value: Node | None) -> None:
@@ -678,6 +707,19 @@ class _File:
 def _may_be_file(spec: str, project: Project) -> bool:
     """Relative imports and tsconfig aliases can name project files; bare packages cannot."""
     return spec.startswith(".") or bool(project.ts_paths)
+
+
+def _returns(body: Node) -> list[Node]:
+    """The return statements of a function body, nested blocks included, nested functions not."""
+    out, stack = [], [body]
+    while stack:
+        node = stack.pop()
+        for child in node.named_children:
+            if child.type == "return_statement":
+                out.append(child)
+            elif child.type not in ("arrow_function", "function_expression", "function_declaration", "class_declaration", "method_definition"):
+                stack.append(child)
+    return out
 
 
 def _minified(text: str) -> bool:
