@@ -229,6 +229,6 @@ def main() -> None:
 
 
 # The comparison commands live in their own module; importing it registers them on `app`.
-from migrator import cli_scan, cli_verify  # noqa: E402,F401
+from migrator import cli_rewrite, cli_scan, cli_verify  # noqa: E402,F401
 
 __all__ = ["app", "main", "EXIT_BAD_INPUT"]

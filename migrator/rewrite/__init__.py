@@ -1,1 +1,1 @@
-"""Codemod engine and rules (arrives with the rewrite issue)."""
+"""`migrator rewrite`: a codemod engine (engine.py) and its rule sets (rules/)."""

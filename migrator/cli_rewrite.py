@@ -1,0 +1,80 @@
+"""`migrator rewrite`: a thin command over migrator.rewrite.engine.
+
+Dry run by default (a unified diff); exit 1 when a dry run would change something,
+like `black --check`, so CI can hold the line; 0 when nothing changes or --apply wrote
+cleanly; 2 for bad input (unknown set or code, refused dirty files); 3 when a rule failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from migrator.cli import _Guard, _write_or_print, app
+from migrator.errors import EXIT_FAILURE, EXIT_FINDINGS
+
+
+class RewriteFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def rewrite(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="files or folders (default: the working folder)")] = None,
+    rules: Annotated[str, typer.Option("--rules", help="the rule set")] = "sqlalchemy-2.0",
+    apply: Annotated[bool, typer.Option("--apply", help="write the changes (atomically)")] = False,
+    patch: Annotated[Optional[Path], typer.Option("--patch", help="write the unified diff to FILE")] = None,
+    list_rules: Annotated[bool, typer.Option("--list-rules", help="list the rules of the set and exit")] = False,
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="only these rule codes (repeatable or comma-separated)")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="leave these rule codes out")] = None,
+    unsafe: Annotated[bool, typer.Option("--unsafe", help="also apply rules that may change behaviour")] = False,
+    force: Annotated[bool, typer.Option("--force", help="--apply even to files with uncommitted git changes")] = False,
+    session_name: Annotated[Optional[list[str]], typer.Option("--session-name", help="a name that is always a Session (repeatable), e.g. session, db.session")] = None,
+    format: Annotated[RewriteFormat, typer.Option("--format", "-f", help="text (diff, findings, summary) or json (schemas/rewrite.v1.json)")] = RewriteFormat.text,
+    jobs: Annotated[Optional[int], typer.Option(help="worker processes (default: the machine's cores)")] = None,
+) -> None:
+    """Rewrite legacy database access code (SQLAlchemy 1.x Query API -> 2.0)."""
+    from migrator.rewrite.engine import Selection, apply as apply_changes, rewrite_paths, selected_rules, to_json
+
+    def codes(values: Optional[list[str]]) -> tuple[str, ...]:
+        return tuple(c.strip().upper() for v in values or () for c in v.split(",") if c.strip())
+
+    with _Guard():
+        selection = Selection(rules, codes(select), codes(ignore), unsafe, tuple(session_name or ()))
+        chosen = selected_rules(selection)
+        if list_rules:
+            for rule in selected_rules(Selection(rules, unsafe=True)):
+                print(f"{rule.code}  {rule.safety:<6}  {rule.description()}")
+            return
+        base = Path.cwd()
+        results = rewrite_paths(list(paths or [Path(".")]), selection, jobs=jobs, base=base)
+        diff = "".join(r.diff for r in results)
+        if patch is not None:
+            _write_or_print(diff, patch)
+        if apply:
+            apply_changes(results, base, force=force)
+        if format is RewriteFormat.json:
+            print(json.dumps(to_json(results, chosen), indent=2))
+        else:
+            if not apply and patch is None:
+                sys.stdout.write(diff)
+            for r in results:
+                if r.status in ("skipped", "failed"):
+                    print(f"{r.path}: {r.status}: {r.reason}")
+                for f in r.findings:
+                    print(f"{r.path}:{f.line}:{f.column}: {f.code} {f.reason}")
+            counts = {s: sum(1 for r in results if r.status == s) for s in ("changed", "unchanged", "skipped", "failed")}
+            verb = "changed" if apply else "would change"
+            findings = sum(len(r.findings) for r in results)
+            print(f"{counts['changed']} file(s) {verb}, {counts['unchanged']} unchanged, {counts['skipped']} skipped, "
+                  f"{counts['failed']} failed; {findings} finding(s)", file=sys.stderr)
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(EXIT_FAILURE)
+    if not apply and any(r.status == "changed" for r in results):
+        raise typer.Exit(EXIT_FINDINGS)

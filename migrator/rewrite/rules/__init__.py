@@ -1,0 +1,105 @@
+"""Rule sets for `migrator rewrite`, and the base class every rule builds on.
+
+A rule is a libcst codemod (VisitorBasedCodemodCommand) in its own module. Its class
+attributes say what it is: `code` (SA001…), `safety` (safe: applied by default; unsafe:
+only with --unsafe; report: never changes code, only produces findings) and `needles`,
+the substrings without which a file cannot match (the engine's text pre-filter). The
+first line of its docstring is its description in `--list-rules`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import ClassVar, Optional
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.metadata import PositionProvider
+
+from migrator.rewrite.sessions import SessionTracker
+
+SAFETIES = ("safe", "unsafe", "report")
+
+# Rule set name -> the module that lists its rules (imported lazily: workers import it once).
+RULE_SETS = {"sqlalchemy-2.0": "migrator.rewrite.rules.sqlalchemy_20"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A site that a rule recognised but did not (or must not) convert."""
+
+    line: int
+    column: int
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RuleOptions:
+    session_names: tuple[str, ...] = ()
+
+
+class Rule(VisitorBasedCodemodCommand, SessionTracker):
+    """Base of every rule: session evidence, findings with positions, a description."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+    code: ClassVar[str] = ""
+    safety: ClassVar[str] = "safe"
+    needles: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, context: CodemodContext, options: RuleOptions = RuleOptions()) -> None:
+        super().__init__(context)
+        self.init_tracker(options.session_names)
+        self.findings: list[Finding] = []
+
+    @classmethod
+    def description(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+    def report(self, node: cst.CSTNode, reason: str) -> None:
+        pos = self.get_metadata(PositionProvider, node).start
+        self.findings.append(Finding(pos.line, pos.column + 1, self.code, reason))
+
+    # Session evidence is collected in source order by every rule, so `is_session`
+    # answers for the scope the rule is visiting.
+    def visit_Import(self, node: cst.Import) -> None:
+        self.track_import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.track_import_from(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.push_scope(node.params)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        self.pop_scope()
+        return updated_node
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.push_scope(node.params)
+
+    def leave_Lambda(self, original_node: cst.Lambda, updated_node: cst.BaseExpression) -> cst.BaseExpression:
+        self.pop_scope()
+        return updated_node
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self.bind(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.bind(node.target, node.value, node.annotation.annotation)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None and isinstance(node.asname.name, cst.Name):
+            self.bind(node.asname.name, node.item)
+
+
+def rule_set(name: str) -> list[type[Rule]]:
+    """The rules of a set in code order; KeyError for an unknown set."""
+    module = importlib.import_module(RULE_SETS[name])
+    return sorted(module.RULES, key=lambda rule: rule.code)
+
+
+def find_rule(rules: list[type[Rule]], code: str) -> Optional[type[Rule]]:
+    return next((rule for rule in rules if rule.code == code.upper()), None)

@@ -1,0 +1,27 @@
+"""SA003: `.first()`, `.one()`, `.one_or_none()` of a Query become their 2.0 result forms."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from migrator.rewrite.rules.sqlalchemy_20._query import (
+    QueryChain, QueryRule, build_select, finish, has_joined_eager, is_entity_query, method)
+
+
+class QueryFirstOne(QueryRule):
+    """s.query(M)….first() -> s.scalars(select(M)….limit(1)).first(); .one()/.one_or_none() likewise"""
+
+    code = "SA003"
+    safety = "safe"
+    terminals = ("first", "one", "one_or_none")
+    needles = (".first(", ".one(", ".one_or_none(")
+
+    def convert(self, original_node: cst.Call, chain: QueryChain) -> cst.BaseExpression:
+        if not self.convertible(original_node, chain):
+            return original_node
+        stmt = build_select(self, chain)
+        if chain.terminal == "first":
+            # Query.first() applies LIMIT 1 itself; the statement has to say it now.
+            stmt = method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
+        runner = "scalars" if is_entity_query(chain) else "execute"
+        return finish(chain, runner, stmt, chain.terminal, unique=has_joined_eager(chain))

@@ -1,0 +1,182 @@
+"""Which names are SQLAlchemy sessions, as far as static evidence in one module goes.
+
+A rule converts `x.query(M)…` only when `x` is provably a session: imported `Session`
+(any alias) in an annotation, an assignment from `Session(…)`, a `sessionmaker`/
+`scoped_session` factory call, `SessionLocal()`, `with Session(…) as x`, Flask-SQLAlchemy's
+`db.session`, or a conventional name the user configured. Guessing would rewrite
+`client.query(…)` of an HTTP client, so everything else becomes a finding instead.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+SESSION_MODULES = ("sqlalchemy", "sqlalchemy.orm", "sqlalchemy.orm.session", "sqlalchemy.ext.asyncio", "sqlmodel")
+SESSION_TYPES = ("Session", "AsyncSession")
+FACTORY_MAKERS = ("sessionmaker", "async_sessionmaker")
+SCOPED_MAKERS = ("scoped_session", "async_scoped_session")
+# The factory name of every SQLAlchemy tutorial and of FastAPI's docs; a call to it is
+# the one conventional name accepted without configuration (the brief lists it as evidence).
+CONVENTIONAL_FACTORIES = ("SessionLocal",)
+
+
+def dotted(node: cst.BaseExpression) -> Optional[str]:
+    """`a.b.c` -> "a.b.c"; None for anything that is not a plain dotted name."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+class SessionTracker:
+    """Scoped evidence collected while a rule walks a module in source order.
+
+    Rules mix this in and call `track_*` from their visit methods; `is_session(expr)`
+    then answers for the receiver of a `.query(…)` call seen later in the walk.
+    """
+
+    def init_tracker(self, session_names: tuple[str, ...] = ()) -> None:
+        self.configured = set(session_names)
+        self.type_names: set[str] = set()       # local names of Session/AsyncSession
+        self.maker_names: dict[str, str] = {}   # local name -> "factory" | "scoped"
+        self.sa_module_aliases: set[str] = set()  # `import sqlalchemy as sa`, `from sqlalchemy import orm`
+        self.flask_sqlalchemy: set[str] = set()  # local names of flask_sqlalchemy.SQLAlchemy
+        self.imports_orm_layer = False
+        self.scopes: list[dict[str, str]] = [{}]  # name -> "session" | "factory" | "scoped" | "db"
+
+    # -- imports -------------------------------------------------------------------
+    def track_import_from(self, node: cst.ImportFrom) -> None:
+        module = dotted(node.module) if node.module is not None else None
+        if not module or isinstance(node.names, cst.ImportStar):
+            return
+        root = module.split(".")[0]
+        if root in ("sqlalchemy", "sqlmodel", "flask_sqlalchemy"):
+            self.imports_orm_layer = True
+        for alias in node.names:
+            name = dotted(alias.name) or ""
+            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            if module in SESSION_MODULES and name in SESSION_TYPES:
+                self.type_names.add(local)
+            elif module.startswith("sqlalchemy") and name in FACTORY_MAKERS:
+                self.maker_names[local] = "factory"
+            elif module.startswith("sqlalchemy") and name in SCOPED_MAKERS:
+                self.maker_names[local] = "scoped"
+            elif module == "flask_sqlalchemy" and name == "SQLAlchemy":
+                self.flask_sqlalchemy.add(local)
+            elif module == "sqlalchemy" and name in ("orm",):
+                self.sa_module_aliases.add(local)
+
+    def track_import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = dotted(alias.name) or ""
+            if name.split(".")[0] in ("sqlalchemy", "sqlmodel", "flask_sqlalchemy"):
+                self.imports_orm_layer = True
+                local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+                self.sa_module_aliases.add(local)
+
+    # -- scopes --------------------------------------------------------------------
+    def push_scope(self, params: Optional[cst.Parameters] = None) -> None:
+        scope: dict[str, str] = {}
+        if params is not None:
+            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+                if param.annotation is not None and self._is_session_type(param.annotation.annotation):
+                    scope[param.name.value] = "session"
+                else:
+                    scope[param.name.value] = "unknown"  # shadows an outer session of the same name
+        self.scopes.append(scope)
+
+    def pop_scope(self) -> None:
+        self.scopes.pop()
+
+    def _lookup(self, name: str) -> Optional[str]:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression], annotation: Optional[cst.BaseExpression] = None) -> None:
+        if not isinstance(target, cst.Name):
+            return
+        kind = "unknown"
+        if annotation is not None and self._is_session_type(annotation):
+            kind = "session"
+        elif value is not None:
+            kind = self._kind_of_value(value)
+        self.scopes[-1][target.value] = kind
+
+    # -- evidence ------------------------------------------------------------------
+    def _is_session_type(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Subscript) and dotted(node.value) in ("Annotated", "typing.Annotated", "Optional", "typing.Optional"):
+            first = node.slice[0].slice if node.slice else None
+            return isinstance(first, cst.Index) and self._is_session_type(first.value)
+        name = dotted(node)
+        if name is None:
+            return False
+        if name in self.type_names:
+            return True
+        head, _, last = name.rpartition(".")
+        return last in SESSION_TYPES and head.split(".")[0] in self.sa_module_aliases
+
+    def _is_maker_call(self, node: cst.BaseExpression, kinds: tuple[str, ...]) -> bool:
+        if not isinstance(node, cst.Call):
+            return False
+        name = dotted(node.func) or ""
+        if self.maker_names.get(name) in kinds:
+            return True
+        head, _, last = name.rpartition(".")
+        makers = (FACTORY_MAKERS if "factory" in kinds else ()) + (SCOPED_MAKERS if "scoped" in kinds else ())
+        return bool(head) and last in makers and head.split(".")[0] in self.sa_module_aliases
+
+    def _kind_of_value(self, value: cst.BaseExpression) -> str:
+        if self._is_maker_call(value, ("factory",)):
+            return "factory"
+        if self._is_maker_call(value, ("scoped",)):
+            return "scoped"  # a scoped_session proxies Session methods: `Session.query(…)`
+        if isinstance(value, cst.Call):
+            func = value.func
+            name = dotted(func)
+            if name is not None and name.split(".")[-1] in self.flask_sqlalchemy | {"SQLAlchemy"} and self.flask_sqlalchemy:
+                return "db"
+            if self._is_session_type(func):
+                return "session"  # Session(engine)
+            if self._is_maker_call(func, ("factory", "scoped")):
+                return "session"  # sessionmaker(…)()
+            if name is not None and (self._lookup(name) in ("factory", "scoped") or name in CONVENTIONAL_FACTORIES
+                                     or self.maker_names.get(name) == "factory"):
+                return "session"  # SessionLocal()
+            if isinstance(func, cst.Attribute) and func.attr.value == "begin" and self._is_factory_expr(func.value):
+                return "session"  # with SessionLocal.begin() as s
+        if self.is_session(value):
+            return "session"  # s2 = s
+        return "unknown"
+
+    def _is_factory_expr(self, node: cst.BaseExpression) -> bool:
+        name = dotted(node)
+        return name is not None and (self._lookup(name) in ("factory", "scoped") or name in CONVENTIONAL_FACTORIES)
+
+    def is_session(self, node: cst.BaseExpression) -> bool:
+        """True only when static evidence says `node` is a Session (or a scoped_session proxy)."""
+        if isinstance(node, cst.Name):
+            kind = self._lookup(node.value)
+            if kind in ("session", "scoped"):
+                return True
+            return kind is None and node.value in self.configured or (kind == "unknown" and node.value in self.configured)
+        if isinstance(node, cst.Attribute) and node.attr.value == "session":
+            base = dotted(node.value)
+            if base is not None and self._lookup(base) == "db":
+                return True
+            # `from app.extensions import db` in a Flask-SQLAlchemy project: `db.session`.
+            if base == "db" and self.flask_sqlalchemy_project:
+                return True
+        if isinstance(node, cst.Call) and (self._is_session_type(node.func) or self._is_factory_expr(node.func)):
+            return True  # Session(engine).query(…), SessionLocal().query(…)
+        name = dotted(node)
+        return name is not None and name in self.configured
+
+    @property
+    def flask_sqlalchemy_project(self) -> bool:
+        return bool(self.flask_sqlalchemy) or "db.session" in self.configured
