@@ -68,15 +68,17 @@ _COCKROACH_NATIVE = frozenset(
     "Decimal Timestamp Timestamptz Date Time Timetz JsonB Bytes".split()
 )
 
+_PG_SCALARS = {
+    "String": "TEXT", "Boolean": "BOOLEAN", "Int": "INTEGER", "BigInt": "BIGINT",
+    "Float": "DOUBLE PRECISION", "Decimal": "DECIMAL(65,30)", "DateTime": "TIMESTAMP(3)",
+    "Json": "JSONB", "Bytes": "BYTEA",
+}
+
 PROVIDERS: dict[str, Provider] = {
     "postgresql": Provider(
         dialect="postgresql",
         default_namespace="public",
-        scalar_types={
-            "String": "TEXT", "Boolean": "BOOLEAN", "Int": "INTEGER", "BigInt": "BIGINT",
-            "Float": "DOUBLE PRECISION", "Decimal": "DECIMAL(65,30)", "DateTime": "TIMESTAMP(3)",
-            "Json": "JSONB", "Bytes": "BYTEA",
-        },
+        scalar_types=_PG_SCALARS,
         native_types=_PG_NATIVE,
         name_limit=63,  # NAMEDATALEN - 1
         autoincrement="serial",
@@ -86,11 +88,7 @@ PROVIDERS: dict[str, Provider] = {
     "cockroachdb": Provider(
         dialect="postgresql",
         default_namespace="public",
-        scalar_types={
-            "String": "TEXT", "Boolean": "BOOLEAN", "Int": "INTEGER", "BigInt": "BIGINT",
-            "Float": "DOUBLE PRECISION", "Decimal": "DECIMAL(65,30)", "DateTime": "TIMESTAMP(3)",
-            "Json": "JSONB", "Bytes": "BYTEA",
-        },
+        scalar_types=_PG_SCALARS,
         native_types=_COCKROACH_NATIVE,
         name_limit=63,
         autoincrement="unique_rowid",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from migrator.scan import Layer, register_layer
 from migrator.scan.facts import Use
+from migrator.scan.layers._operations import by_operation
 
 # First chain member -> operation. Members that only prepare a query (`with`, `$with`)
 # are skipped; anything else (`db.$client`, `db.toString`) is not a query.
@@ -37,12 +38,7 @@ def interpret(use: Use) -> tuple[str, str] | None:
         if len(chain) > i + 2:
             return ("unknown" if chain[i + 1] == "[]" else chain[i + 1]), chain[i + 2]
         return None
-    operation = OPERATIONS.get(first)
-    if operation is None:
-        return None
-    if operation in NO_TABLE:
-        return "-", operation
-    return use.model or "unknown", operation
+    return by_operation(use, first, OPERATIONS, NO_TABLE)
 
 
 LAYER = register_layer(

@@ -13,6 +13,7 @@ import re
 
 from migrator.scan import Layer, register_layer
 from migrator.scan.facts import Use
+from migrator.scan.layers._operations import by_operation
 
 TAGGED = "``"  # the analyzer's chain element for a tagged template: sql`…`
 
@@ -41,12 +42,7 @@ def table_in_sql(text: str) -> str | None:
 def interpret(use: Use) -> tuple[str, str] | None:
     if not use.chain:
         return None
-    operation = OPERATIONS.get(use.chain[0])
-    if operation is None:
-        return None
-    if operation in NO_TABLE:
-        return "-", operation
-    return use.model or "unknown", operation
+    return by_operation(use, use.chain[0], OPERATIONS, NO_TABLE)
 
 
 LAYER = register_layer(
