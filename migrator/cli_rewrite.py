@@ -46,7 +46,16 @@ def rewrite(
         return tuple(c.strip().upper() for v in values or () for c in v.split(",") if c.strip())
 
     with _Guard():
-        selection = Selection(rules, codes(select), codes(ignore), unsafe, tuple(session_name or ()))
+        from migrator.config import load_config
+        from migrator.errors import BadInput
+
+        # Names the team always uses for sessions can live in migrator.toml: [rewrite] session_names.
+        cfg = load_config(Path.cwd())
+        configured = (cfg.rewrite or {}).get("session_names", []) if cfg is not None else []
+        if not isinstance(configured, list) or not all(isinstance(n, str) for n in configured):
+            raise BadInput(f"{cfg.where()}: [rewrite] session_names must be a list of names")
+        names = tuple(dict.fromkeys([*configured, *(session_name or ())]))
+        selection = Selection(rules, codes(select), codes(ignore), unsafe, names)
         chosen = selected_rules(selection)
         if list_rules:
             for rule in selected_rules(Selection(rules, unsafe=True)):

@@ -55,7 +55,7 @@ from migrator.verify.diff import CompareOptions
 CONFIG_NAME = "migrator.toml"
 PYPROJECT = "pyproject.toml"
 
-_TOP_KEYS = ("fail_on", "ignore", "sources", "check", "drift", "severity", "renames", "scan", "report")
+_TOP_KEYS = ("fail_on", "ignore", "sources", "check", "drift", "severity", "renames", "scan", "report", "rewrite")
 _SOURCE_KEYS = ("spec", "env", "project_path", "dialect", "schemas", "exclude_schemas")
 _CHECK_KEYS = ("name", "from", "to", "fail_on", "partial")
 _DRIFT_KEYS = ("live", "legacy", "target", "partial")
@@ -128,6 +128,7 @@ class Config:
     drift: DriftSpec | None = None
     scan: Mapping[str, Any] = field(default_factory=dict)  # read by later commands, kept raw
     report: Mapping[str, Any] = field(default_factory=dict)
+    rewrite: Mapping[str, Any] = field(default_factory=dict)  # [rewrite] session_names = ["session"]
 
     def where(self, line: int | None = None) -> str:
         """`file:line` for messages (the file relative to the working folder when it is below it)."""
@@ -247,6 +248,7 @@ class _Reader:
             drift=drift,
             scan=self.table(data, "scan"),
             report=self.table(data, "report"),
+            rewrite=self.table(data, "rewrite"),
         )
 
     # -- pieces
