@@ -13,8 +13,8 @@ import pytest
 
 from migrator.rewrite.engine import Selection, rewrite_paths, rewrite_text
 
-from .cli.test_inspect_cli import invoke, one_line_error
-from .conftest import EXAMPLES, REPO
+from ..cli.test_inspect_cli import invoke, one_line_error
+from ..conftest import EXAMPLES, REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "rewrite"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
