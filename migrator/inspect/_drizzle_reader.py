@@ -19,6 +19,7 @@ from typing import Any, Callable
 from migrator import schema as model
 from migrator.defaults import classify_default, jsonb_output
 from migrator.errors import BadInput
+from migrator.pgnames import make_object_name, truncate
 from migrator.inspect import InspectOptions, keep_namespace, keep_table
 from migrator.inspect._drizzle_js import (
     Builder,
@@ -46,7 +47,6 @@ SCHEME = "drizzle:"
 DIALECTS = {"pg": "postgresql", "sqlite": "sqlite", "mysql": "mysql"}
 # docs/sql-schema-declaration: tables without a schema live in the database's default one.
 DEFAULT_NAMESPACE = {"postgresql": "public", "sqlite": "main", "mysql": "main"}
-PG_NAME_BYTES = 63  # PostgreSQL truncates every identifier to NAMEDATALEN - 1 bytes
 _CONFIG_NAMES = tuple(f"drizzle.config.{s}" for s in ("ts", "mts", "cts", "js", "mjs", "cjs", "json"))
 
 
@@ -320,28 +320,9 @@ def _entry_files(target: Path, config: DrizzleConfig) -> list[Path]:
 # Names
 
 
-def pg_truncate(name: str) -> str:
-    """`name` as PostgreSQL stores it: cut to 63 bytes, never inside a UTF-8 character."""
-    raw = name.encode("utf-8")
-    if len(raw) <= PG_NAME_BYTES:
-        return name
-    return raw[:PG_NAME_BYTES].decode("utf-8", errors="ignore")
-
-
-def pg_object_name(name1: str, name2: str | None, label: str) -> str:
-    """PostgreSQL's makeObjectName: `name1_name2_label`, the longer of the names clipped until it fits."""
-    first, second = name1.encode(), (name2 or "").encode()
-    available = PG_NAME_BYTES - len(label.encode()) - 1 - (1 if name2 is not None else 0)
-    n1, n2 = len(first), len(second)
-    while n1 + n2 > available:
-        if n1 > n2:
-            n1 -= 1
-        else:
-            n2 -= 1
-    parts = [first[:n1].decode("utf-8", errors="ignore")]
-    if name2 is not None:
-        parts.append(second[:n2].decode("utf-8", errors="ignore"))
-    return "_".join(parts + [label])
+# PostgreSQL's name rules live in migrator.pgnames; the reader calls them by these names.
+pg_truncate = truncate
+pg_object_name = make_object_name
 
 
 def to_snake_case(name: str) -> str:

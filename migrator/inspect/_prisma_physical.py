@@ -25,7 +25,7 @@ from migrator.defaults import classify_default, jsonb_output
 from migrator.errors import BadInput
 from migrator.inspect import InspectOptions, keep_namespace, keep_table
 from migrator.inspect._prisma_syntax import Attribute, Block, Call, Field, Ident, Number, Position, Value
-from migrator.inspect._static import choose_name
+from migrator.pgnames import choose_name, truncate
 from migrator.sqltext import quote_literal
 from migrator.types import enum_type, parse_type
 
@@ -302,9 +302,7 @@ class Mapper:
         """A name as the database stores it: PostgreSQL cuts identifiers to 63 bytes, MySQL to 64."""
         if name is None or self.dialect == "sqlite":
             return name
-        encoded = name.encode()
-        limit = self.provider.name_limit
-        return name if len(encoded) <= limit else encoded[:limit].decode(errors="ignore")
+        return truncate(name, self.provider.name_limit)
 
     def _suffixed(self, stem: str, suffix: str) -> str:
         if self.dialect == "sqlite":

@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import TextClause, UnaryExpression
 from migrator import schema as model
 from migrator.defaults import classify_default
 from migrator.errors import BadInput
+from migrator.pgnames import choose_name
 from migrator.inspect import InspectOptions, keep_namespace, keep_table
 from migrator.sqltext import unwrap_parens
 from migrator.sa_bridge import (
@@ -41,7 +42,6 @@ SCHEME = "sqlalchemy:"
 SERIAL_TYPES = {"SMALLSERIAL": "smallint", "SERIAL": "integer", "BIGSERIAL": "bigint"}
 _SERIAL_RE = re.compile(r"\s(SMALLSERIAL|BIGSERIAL|SERIAL)\b")
 
-PG_NAME_LIMIT = 63  # NAMEDATALEN - 1
 _MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -313,14 +313,9 @@ class _Builder:
 
     def _pg_name(self, ns: _Namespace, name1: str, name2: str | None, label: str) -> str:
         """The name PostgreSQL chooses for an unnamed object (makeObjectName, numbered on collision)."""
-        attempt, suffix = 0, label
-        while True:
-            name = _pg_object_name(name1, name2, suffix)
-            if name not in ns.used_names:
-                ns.used_names.add(name)
-                return name
-            attempt += 1
-            suffix = f"{label}{attempt}"
+        name = choose_name(name1, name2, label, ns.used_names)
+        ns.used_names.add(name)
+        return name
 
     def _claim(self, ns: _Namespace, name: str | None) -> str | None:
         if name:
@@ -709,22 +704,6 @@ def _referenced_columns(clause: Any, text: str, table: sa.Table) -> list[str]:
             if name in names and name not in found:
                 found.append(name)
     return found
-
-
-def _pg_object_name(name1: str, name2: str | None, label: str) -> str:
-    """PostgreSQL's makeObjectName: name1[_name2]_label, the longer part clipped to fit 63 bytes."""
-    overhead = len(label) + 1 + (len(name2) + 1 if name2 else 0)
-    available = PG_NAME_LIMIT - overhead
-    n1, n2 = len(name1), len(name2 or "")
-    while n1 + n2 > available:
-        if n1 > n2:
-            n1 -= 1
-        else:
-            n2 -= 1
-    name = name1[:n1]
-    if name2:
-        name += "_" + name2[:n2]
-    return f"{name}_{label}"
 
 
 _TYPE_BOUNDS = {

@@ -42,8 +42,8 @@ from migrator import schema as model
 from migrator import types as types_mod
 from migrator.inspect import InspectOptions, keep_namespace, keep_table
 from migrator.sqltext import Statement, split_statements, strip_comments, unwrap_parens
+from migrator.pgnames import NAMEDATALEN, choose_name, join_column_names, make_object_name  # noqa: F401 (re-exported)
 
-NAMEDATALEN = 64  # PostgreSQL identifiers are at most NAMEDATALEN - 1 bytes
 
 # sqlglot's name for each dialect.
 SQLGLOT_DIALECT = {"postgresql": "postgres", "sqlite": "sqlite"}
@@ -119,43 +119,7 @@ def split_top_level(text: str, sep: str = ",") -> list[str]:
 # PostgreSQL's names for unnamed objects (makeObjectName / ChooseRelationName).
 
 
-def _clip(name: str, nbytes: int) -> str:
-    return name.encode()[:nbytes].decode(errors="ignore")
-
-
-def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
-    n1 = len(name1.encode())
-    n2 = len(name2.encode()) if name2 else 0
-    overhead = (1 if name2 else 0) + (len(label) + 1 if label else 0)
-    avail = NAMEDATALEN - 1 - overhead
-    while n1 + n2 > avail:
-        if n1 > n2:
-            n1 -= 1
-        else:
-            n2 -= 1
-    parts = [_clip(name1, n1)]
-    if name2:
-        parts.append(_clip(name2, n2))
-    if label:
-        parts.append(label)
-    return "_".join(parts)
-
-
-def choose_name(name1: str, name2: str | None, label: str, taken: set[str]) -> str:
-    attempt, suffix = make_object_name(name1, name2, label), 0
-    while attempt in taken:
-        suffix += 1
-        attempt = make_object_name(name1, name2, f"{label}{suffix}")
-    return attempt
-
-
-def join_column_names(names: Sequence[str]) -> str:
-    buf = ""
-    for name in names:
-        buf = f"{buf}_{name}" if buf else name
-        if len(buf.encode()) >= NAMEDATALEN:
-            break
-    return buf
+# (migrator.pgnames: make_object_name, choose_name, join_column_names)
 
 
 # ---------------------------------------------------------------------------
