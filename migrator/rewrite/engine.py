@@ -60,8 +60,6 @@ def selected_rules(selection: Selection):
             continue
         if rule.code in {c.upper() for c in selection.ignore}:
             continue
-        if rule.safety == "unsafe" and not selection.unsafe:
-            continue
         chosen.append(rule)
     return chosen
 
@@ -95,7 +93,7 @@ def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
     except cst.ParserSyntaxError as exc:
         return FileResult(path, "skipped", reason=f"syntax error at line {exc.raw_line}: {exc.message}")
     findings: list[Finding] = []
-    options = RuleOptions(session_names=selection.session_names)
+    options = RuleOptions(session_names=selection.session_names, unsafe=selection.unsafe)
     try:
         for rule_class in rules:
             if not any(needle in text for needle in rule_class.needles):
@@ -103,7 +101,8 @@ def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
             rule = rule_class(CodemodContext(filename=path), options)
             new_module = rule.transform_module(module)
             findings.extend(rule.findings)
-            if rule.safety != "report":
+            # Without --unsafe an unsafe rule runs like a report rule: its sites become findings.
+            if rule.safety == "safe" or (rule.safety == "unsafe" and selection.unsafe):
                 module = new_module
     except Exception as exc:  # a rule bug must not take the other files down
         return FileResult(path, "failed", reason=f"{type(exc).__name__}: {exc}")

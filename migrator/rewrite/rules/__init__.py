@@ -2,7 +2,8 @@
 
 A rule is a libcst codemod (VisitorBasedCodemodCommand) in its own module. Its class
 attributes say what it is: `code` (SA001…), `safety` (safe: applied by default; unsafe:
-only with --unsafe; report: never changes code, only produces findings) and `needles`,
+applied only with --unsafe, otherwise each site it would change is a finding; report: never
+changes code, only produces findings) and `needles`,
 the substrings without which a file cannot match (the engine's text pre-filter). The
 first line of its docstring is its description in `--list-rules`.
 """
@@ -10,6 +11,7 @@ first line of its docstring is its description in `--list-rules`.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from dataclasses import dataclass
 from typing import ClassVar, Optional
 
@@ -38,6 +40,7 @@ class Finding:
 @dataclass(frozen=True)
 class RuleOptions:
     session_names: tuple[str, ...] = ()
+    unsafe: bool = False  # --unsafe: unsafe rules change code instead of reporting
 
 
 class Rule(VisitorBasedCodemodCommand, SessionTracker):
@@ -51,6 +54,7 @@ class Rule(VisitorBasedCodemodCommand, SessionTracker):
     def __init__(self, context: CodemodContext, options: RuleOptions = RuleOptions()) -> None:
         super().__init__(context)
         self.init_tracker(options.session_names)
+        self.options = options
         self.findings: list[Finding] = []
 
     @classmethod
@@ -93,6 +97,23 @@ class Rule(VisitorBasedCodemodCommand, SessionTracker):
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None and isinstance(node.asname.name, cst.Name):
             self.bind(node.asname.name, node.item)
+
+
+def discover(package: str) -> list[type[Rule]]:
+    """Every rule class defined in the modules of `package` (modules named `_…` are helpers)."""
+    found: list[type[Rule]] = []
+    root = importlib.import_module(package)
+    for info in pkgutil.iter_modules(root.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        found.extend(obj for obj in vars(module).values()
+                     if isinstance(obj, type) and issubclass(obj, Rule) and obj.__module__ == module.__name__ and obj.code)
+    codes = [rule.code for rule in found]
+    duplicated = sorted({code for code in codes if codes.count(code) > 1})
+    if duplicated:
+        raise RuntimeError(f"{package}: rule codes used twice: {', '.join(duplicated)}")
+    return sorted(found, key=lambda rule: rule.code)
 
 
 def rule_set(name: str) -> list[type[Rule]]:
