@@ -9,6 +9,7 @@ results always come back sorted by path, so output is stable.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import os
 import subprocess
@@ -83,6 +84,7 @@ def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
     """Apply the selected rules to one file's text."""
     import libcst as cst
     from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
     rules = selected_rules(selection)
     needles = {needle for rule in rules for needle in rule.needles}
@@ -94,16 +96,25 @@ def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
         return FileResult(path, "skipped", reason=f"syntax error at line {exc.raw_line}: {exc.message}")
     findings: list[Finding] = []
     options = RuleOptions(session_names=selection.session_names, unsafe=selection.unsafe)
+    context = CodemodContext(filename=path)  # shared: the rules' import requests pile up here
     try:
         for rule_class in rules:
             if not any(needle in text for needle in rule_class.needles):
                 continue
-            rule = rule_class(CodemodContext(filename=path), options)
+            before = copy.deepcopy(context.scratch)
+            rule = rule_class(context, options)
             new_module = rule.transform_module(module)
             findings.extend(rule.findings)
             # Without --unsafe an unsafe rule runs like a report rule: its sites become findings.
             if rule.safety == "safe" or (rule.safety == "unsafe" and selection.unsafe):
                 module = new_module
+            else:
+                context.scratch.clear()
+                context.scratch.update(before)
+        for key, visitor in ((AddImportsVisitor.CONTEXT_KEY, AddImportsVisitor),
+                             (RemoveImportsVisitor.CONTEXT_KEY, RemoveImportsVisitor)):
+            if context.scratch.get(key):
+                module = visitor(context).transform_module(module)
     except Exception as exc:  # a rule bug must not take the other files down
         return FileResult(path, "failed", reason=f"{type(exc).__name__}: {exc}")
     findings.sort(key=lambda f: (f.line, f.column, f.code))

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import ClassVar, Optional
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import PositionProvider
 
-from migrator.rewrite.sessions import SessionTracker
+from migrator.rewrite.sessions import SessionTracker, dotted
 
 SAFETIES = ("safe", "unsafe", "report")
 
@@ -57,9 +57,29 @@ class Rule(VisitorBasedCodemodCommand, SessionTracker):
         self.options = options
         self.findings: list[Finding] = []
 
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        # Imports requested through AddImportsVisitor/RemoveImportsVisitor are applied once by
+        # the engine after the last rule: inserting them here would shift the lines every later
+        # rule reports its findings on.
+        return Codemod.transform_module(self, tree)
+
     @classmethod
     def description(cls) -> str:
         return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.module_bindings = module_bindings(node)
+
+    def free_name(self, name: str, module: str = "sqlalchemy") -> bool:
+        """True when `from <module> import <name>` can be added here without a clash.
+
+        A rule that introduces `select`, `func`, `update`… must not capture a module-level
+        function of that name nor be shadowed by a parameter (`def search(session, text)`).
+        """
+        bound = self.module_bindings.get(name)
+        if bound is not None and bound != module:
+            return False
+        return not any(name in scope for scope in self.scopes[1:])
 
     def report(self, node: cst.CSTNode, reason: str) -> None:
         pos = self.get_metadata(PositionProvider, node).start
@@ -97,6 +117,58 @@ class Rule(VisitorBasedCodemodCommand, SessionTracker):
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None and isinstance(node.asname.name, cst.Name):
             self.bind(node.asname.name, node.item)
+
+
+def module_bindings(module: cst.Module) -> dict[str, str]:
+    """Top-level names -> where they come from ("sqlalchemy" for its imports, else "other")."""
+    found: dict[str, str] = {}
+
+    def walk(statements) -> None:
+        for stmt in statements:
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                found[stmt.name.value] = "other"
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    _bind_small(small, found)
+            elif isinstance(stmt, cst.If):
+                walk(_block(stmt.body))
+                if stmt.orelse is not None:
+                    walk([stmt.orelse] if isinstance(stmt.orelse, cst.If) else _block(stmt.orelse.body))
+            elif isinstance(stmt, cst.Try):
+                for suite in (stmt.body, *(h.body for h in stmt.handlers), *(x.body for x in (stmt.orelse, stmt.finalbody) if x)):
+                    walk(_block(suite))
+            elif isinstance(stmt, cst.With):
+                walk(_block(stmt.body))
+
+    walk(module.body)
+    return found
+
+
+def _block(suite: cst.BaseSuite) -> list:
+    if isinstance(suite, cst.IndentedBlock):
+        return list(suite.body)
+    return [cst.SimpleStatementLine(body=suite.body)]  # `if x: import y` on one line
+
+
+def _bind_small(small: cst.BaseSmallStatement, found: dict[str, str]) -> None:
+    if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+        source = "sqlalchemy" if small.module is not None and (dotted(small.module) or "").split(".")[0] == "sqlalchemy" else "other"
+        for alias in small.names:
+            local = alias.asname.name if alias.asname else alias.name
+            name = dotted(local) if isinstance(local, (cst.Name, cst.Attribute)) else None
+            if name:
+                found[name] = source if alias.asname is None else "other"
+    elif isinstance(small, cst.Import):
+        for alias in small.names:
+            local = alias.asname.name if alias.asname else alias.name
+            name = dotted(local) if isinstance(local, (cst.Name, cst.Attribute)) else None
+            if name:
+                found[name.split(".")[0]] = "other"
+    elif isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+        for target in targets:
+            if isinstance(target, cst.Name):
+                found[target.value] = "other"
 
 
 def discover(package: str) -> list[type[Rule]]:

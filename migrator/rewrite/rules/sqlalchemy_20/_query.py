@@ -50,6 +50,20 @@ def decompose(call: cst.Call) -> Optional[QueryChain]:
     return None
 
 
+def unfinished(expr: cst.BaseExpression) -> Optional[QueryChain]:
+    """`s.query(M).filter(x)` (not finished by a terminal) -> its parts; terminal "", terminal_call the whole."""
+    steps: list[cst.Call] = []
+    node = expr
+    while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        if node.func.attr.value == "query":
+            return QueryChain(node.func.value, node, steps[::-1], "", expr)  # type: ignore[arg-type]
+        if node.func.attr.value not in CARRIED:
+            return None
+        steps.append(node)
+        node = node.func.value
+    return None
+
+
 def is_entity_query(chain: QueryChain) -> bool:
     """One mapped class (a bare name) -> rows are objects (`scalars`); columns -> Rows (`execute`)."""
     args = chain.query_call.args
@@ -94,7 +108,12 @@ def _calls(node: cst.CSTNode):
 def build_select(rule: Rule, chain: QueryChain) -> cst.BaseExpression:
     """select(<query args>) with the builder steps applied, importing `select`."""
     AddImportsVisitor.add_needed_import(rule.context, "sqlalchemy", "select")
-    stmt: cst.BaseExpression = cst.Call(func=cst.Name("select"), args=_strip_last_comma(chain.query_call.args))
+    return select_with_steps(cst.Name("select"), chain)
+
+
+def select_with_steps(select_func: cst.BaseExpression, chain: QueryChain) -> cst.BaseExpression:
+    """`<select_func>(<query args>)` with the builder steps applied (e.g. `db.select` for Flask-SQLAlchemy)."""
+    stmt: cst.BaseExpression = cst.Call(func=select_func, args=_strip_last_comma(chain.query_call.args))
     for step in chain.steps:
         assert isinstance(step.func, cst.Attribute)
         stmt = step.with_changes(func=step.func.with_changes(value=stmt, attr=cst.Name(CARRIED[chain.step_name(step)])))
@@ -113,6 +132,13 @@ def method(value: cst.BaseExpression, name: str, args=(), dot: Optional[cst.Dot]
     return cst.Call(func=attr, args=list(args))
 
 
+def run_statement(rule: Rule, chain: QueryChain, stmt: Optional[cst.BaseExpression] = None) -> cst.BaseExpression:
+    """`s.scalars(stmt)` for entity queries, `s.execute(stmt)` for column queries; `.unique()` after joinedload."""
+    runner = "scalars" if is_entity_query(chain) else "execute"
+    result: cst.BaseExpression = method(chain.receiver, runner, [cst.Arg(stmt if stmt is not None else build_select(rule, chain))])
+    return method(result, "unique") if has_joined_eager(chain) else result
+
+
 def finish(chain: QueryChain, runner: str, stmt: cst.BaseExpression, terminal: str, unique: bool = False) -> cst.Call:
     """`<receiver>.<runner>(stmt)[.unique()].<terminal>()`, keeping the terminal's dot and arguments."""
     result: cst.BaseExpression = method(chain.receiver, runner, [cst.Arg(stmt)])
@@ -128,6 +154,7 @@ class QueryRule(Rule):
 
     terminals: tuple[str, ...] = ()
     needles = (".query(",)
+    imports_needed: tuple[str, ...] = ("select",)  # names the converted code imports from sqlalchemy
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         chain = decompose(updated_node)
@@ -145,11 +172,15 @@ class QueryRule(Rule):
         """False (with a finding when it is worth one) for chains select() cannot express."""
         if chain.terminal_call.args:
             return False
-        why = unsupported_step(chain)
+        why = unsupported_step(chain) or self.name_clash()
         if why:
             self.report(original_node, why)
             return False
         return True
+
+    def name_clash(self) -> Optional[str]:
+        clash = next((name for name in self.imports_needed if not self.free_name(name)), None)
+        return f"`{clash}` already means something else here; convert by hand" if clash else None
 
     def convert(self, original_node: cst.Call, chain: QueryChain) -> cst.BaseExpression:  # pragma: no cover
         raise NotImplementedError

@@ -15,6 +15,7 @@ class QueryCount(QueryRule):
     safety = "safe"
     terminals = ("count",)
     needles = (".count(",)
+    imports_needed = ("select", "func")
 
     def convert(self, original_node: cst.Call, chain: QueryChain) -> cst.BaseExpression:
         if not self.convertible(original_node, chain):
