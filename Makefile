@@ -27,6 +27,8 @@ demo: $(STAMP)
 	$(BIN)/migrator report examples/tutorme --out reports/tutorme --no-checks
 	$(BIN)/migrator scan examples/learnhub
 	$(BIN)/migrator report examples/learnhub --out reports/learnhub --no-checks
+	# The SQLAlchemy 1.x -> 2.0 codemod as a dry run: the patch it would apply (exit 1: it would change files).
+	$(BIN)/migrator rewrite --rules sqlalchemy-2.0 examples/learnhub --patch reports/learnhub-sqlalchemy-2.0.patch || test $$? -eq 1
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -49,8 +49,10 @@ def rewrite(
         from migrator.config import load_config
         from migrator.errors import BadInput
 
-        # Names the team always uses for sessions can live in migrator.toml: [rewrite] session_names.
-        cfg = load_config(Path.cwd())
+        # Names the team always uses for sessions can live in migrator.toml: [rewrite] session_names,
+        # found from the rewritten project's folder upward (like `scan`), not only from the cwd.
+        first = (paths or [Path(".")])[0]
+        cfg = load_config(first if first.is_dir() else first.parent)
         configured = (cfg.rewrite or {}).get("session_names", []) if cfg is not None else []
         if not isinstance(configured, list) or not all(isinstance(n, str) for n in configured):
             raise BadInput(f"{cfg.where()}: [rewrite] session_names must be a list of names")
