@@ -25,12 +25,14 @@ SCHEMA = json.loads((REPO / "schemas" / "rewrite.v1.json").read_text())
 def test_fixture(case: str) -> None:
     before = (FIXTURES / case / "before.py").read_text()
     after = (FIXTURES / case / "after.py").read_text()
-    result = rewrite_text(before, "before.py", Selection())
+    # A marker file `unsafe` in the case folder: the case runs with --unsafe.
+    selection = Selection(unsafe=(FIXTURES / case / "unsafe").exists())
+    result = rewrite_text(before, "before.py", selection)
     assert (result.new_text or before) == after
     expected = FIXTURES / case / "findings.txt"
     got = [f"{f.line}:{f.column} {f.code}" for f in result.findings]
     assert got == (expected.read_text().split("\n")[:-1] if expected.exists() else [])
-    again = rewrite_text(after, "after.py", Selection())
+    again = rewrite_text(after, "after.py", selection)
     assert again.status == "unchanged", "a second run must change nothing"
 
 
