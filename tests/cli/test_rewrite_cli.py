@@ -13,6 +13,7 @@ def test_session_names_from_the_config(tmp_path: Path, monkeypatch) -> None:
     root = tmp_path / "learnhub"
     shutil.copytree(EXAMPLES / "learnhub", root, ignore=shutil.ignore_patterns("*.db", ".migrator"))
     (root / ".git").mkdir()
+    (root / "migrator.toml").unlink()  # the example ships one naming `session`; start without
     monkeypatch.chdir(root)
     without = invoke("rewrite", "learnhub")
     (root / "migrator.toml").write_text('[rewrite]\nsession_names = ["session"]\n')
