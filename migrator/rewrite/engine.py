@@ -1,15 +1,15 @@
-"""Run a rule set over files: pre-filter, parse once, apply rules in code order, diff or write.
+"""Run a rule set over files: pre-filter, parse once, apply every rule in one walk, diff or write.
 
-Files that contain none of the selected rules' needles are never parsed. Each file is
-parsed once; the rules then transform the same tree one after another (libcst keeps
-formatting and comments). Files with syntax errors are skipped and listed; a rule that
-crashes marks its file `failed` without touching it. Many files go to a process pool;
-results always come back sorted by path, so output is stable.
+Files that no selected rule's pre-filter (`Rule.matches`) accepts are never parsed. Each
+file is parsed once and walked once: migrator.rewrite.batch forwards every node to the
+rules in code order (libcst keeps formatting and comments); the imports they ask for are
+added at the end. Files with syntax errors are skipped and listed; a rule that crashes
+marks its file `failed` without touching it. Many files go to a process pool; results
+always come back sorted by path, so output is stable.
 """
 
 from __future__ import annotations
 
-import copy
 import difflib
 import os
 import subprocess
@@ -20,6 +20,7 @@ from typing import Iterable, Optional
 
 from migrator.errors import BadInput
 from migrator.files import atomic_write
+from migrator.rewrite.batch import run_rules
 from migrator.rewrite.rules import Finding, RuleOptions, rule_set
 
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".migrator", ".tox", "build", "dist"}
@@ -87,8 +88,7 @@ def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
     from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
     rules = selected_rules(selection)
-    needles = {needle for rule in rules for needle in rule.needles}
-    if not any(needle in text for needle in needles):
+    if not any(rule.matches(text) for rule in rules):
         return FileResult(path, "unchanged")
     try:
         module = cst.parse_module(text)
@@ -96,21 +96,17 @@ def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
         return FileResult(path, "skipped", reason=f"syntax error at line {exc.raw_line}: {exc.message}")
     findings: list[Finding] = []
     options = RuleOptions(session_names=selection.session_names, unsafe=selection.unsafe)
-    context = CodemodContext(filename=path)  # shared: the rules' import requests pile up here
-    try:
-        for rule_class in rules:
-            if not any(needle in text for needle in rule_class.needles):
-                continue
-            before = copy.deepcopy(context.scratch)
-            rule = rule_class(context, options)
-            new_module = rule.transform_module(module)
-            findings.extend(rule.findings)
+    context = CodemodContext(filename=path)  # shared: the kept rules' import requests pile up here
+    batch = []
+    for rule_class in rules:
+        if rule_class.matches(text):
             # Without --unsafe an unsafe rule runs like a report rule: its sites become findings.
-            if rule.safety == "safe" or (rule.safety == "unsafe" and selection.unsafe):
-                module = new_module
-            else:
-                context.scratch.clear()
-                context.scratch.update(before)
+            keep = rule_class.safety == "safe" or (rule_class.safety == "unsafe" and selection.unsafe)
+            batch.append((rule_class(context if keep else CodemodContext(filename=path), options), keep))
+    try:
+        module = run_rules(module, batch)
+        for rule, _ in batch:
+            findings.extend(rule.findings)
         for key, visitor in ((AddImportsVisitor.CONTEXT_KEY, AddImportsVisitor),
                              (RemoveImportsVisitor.CONTEXT_KEY, RemoveImportsVisitor)):
             if context.scratch.get(key):

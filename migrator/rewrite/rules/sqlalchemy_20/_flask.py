@@ -22,6 +22,7 @@ from typing import Optional
 
 import libcst as cst
 
+from migrator.rewrite.rules import per_module
 from migrator.rewrite.rules.sqlalchemy_20._query import QueryChain, QueryRule, select_with_steps
 from migrator.rewrite.sessions import dotted
 
@@ -47,6 +48,7 @@ class _References(cst.CSTVisitor):
             self.found.add((node.value.value, node.attr.value))
 
 
+@per_module
 def scan(module: cst.Module) -> FlaskEvidence:
     """The module's db name and models (see the module docstring for the rule)."""
     evidence = FlaskEvidence()
@@ -156,6 +158,7 @@ class FlaskQueryRule(QueryRule):
     """Base of SA010–SA016: `M.query…<terminal>()` of a provable model, converted with the module's db."""
 
     needles = (".query.",)
+    required = ()
     imports_needed: tuple[str, ...] = ()  # everything comes from `db.`
 
     def visit_Module(self, node: cst.Module) -> None:

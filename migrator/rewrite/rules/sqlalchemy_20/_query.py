@@ -154,6 +154,7 @@ class QueryRule(Rule):
 
     terminals: tuple[str, ...] = ()
     needles = (".query(",)
+    required = (".query(",)
     imports_needed: tuple[str, ...] = ("select",)  # names the converted code imports from sqlalchemy
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:

@@ -14,7 +14,7 @@ class QueryAll(QueryRule):
     code = "SA002"
     safety = "safe"
     terminals = ("all",)
-    needles = (".all(", ".query(")
+    needles = (".all(",)
 
     def convert(self, original_node: cst.Call, chain: QueryChain) -> cst.BaseExpression:
         if not self.convertible(original_node, chain):

@@ -13,6 +13,7 @@ class RowStringKey(CoreRule):
     code = "SA009"
     safety = "safe"
     needles = ('["', "['", ".c.")
+    required = (".execute(",)  # rows come from an execute() in the same module
 
     def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
         if len(updated_node.slice) != 1 or not isinstance(updated_node.slice[0].slice, cst.Index):

@@ -53,7 +53,6 @@ class QueryVariable(QueryRule):
     safety = "safe"
     needles = (".query(",)
     imports_needed = ("select", "func")
-    METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider, ParentNodeProvider)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -68,7 +67,7 @@ class QueryVariable(QueryRule):
         top = self._chain_top(node)
         if top is None:
             return  # finished by a terminal in the same expression: the other rules' business
-        parent = self.get_metadata(ParentNodeProvider, top)
+        parent = self.lazy_metadata(ParentNodeProvider, top)
         if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is top:
             return  # SA006
         if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
@@ -82,10 +81,10 @@ class QueryVariable(QueryRule):
         """The outermost builder call above `node`, or None when a non-builder method finishes it."""
         top = node
         while True:
-            parent = self.get_metadata(ParentNodeProvider, top)
+            parent = self.lazy_metadata(ParentNodeProvider, top)
             if not (isinstance(parent, cst.Attribute) and parent.value is top):
                 return top
-            call = self.get_metadata(ParentNodeProvider, parent)
+            call = self.lazy_metadata(ParentNodeProvider, parent)
             if not (isinstance(call, cst.Call) and call.func is parent):
                 return top  # `q.statement`, `q.session`: an attribute, not a finisher
             if parent.attr.value not in _QUERY_BUILDERS:
@@ -104,7 +103,7 @@ class QueryVariable(QueryRule):
             return "its session is an expression, which the finishing calls would evaluate again"
         target = origin.targets[0].target
         assert isinstance(target, cst.Name)
-        scope = self.get_metadata(ScopeProvider, target)
+        scope = self.lazy_metadata(ScopeProvider, target)
         if not isinstance(scope, FunctionScope):
             return f"`{target.value}` is not a function's local variable"
         start = self._pos(origin)
@@ -133,8 +132,8 @@ class QueryVariable(QueryRule):
         return None
 
     def _reassignment(self, node: cst.CSTNode, name: str, start: tuple[int, int], plan: _Plan) -> Optional[str]:
-        assign_target = self.get_metadata(ParentNodeProvider, node)
-        assign = self.get_metadata(ParentNodeProvider, assign_target) if isinstance(assign_target, cst.AssignTarget) else None
+        assign_target = self.lazy_metadata(ParentNodeProvider, node)
+        assign = self.lazy_metadata(ParentNodeProvider, assign_target) if isinstance(assign_target, cst.AssignTarget) else None
         if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or self._pos(assign) <= start:
             return f"`{name}` is bound another way (loop target, unpacking, with, annotation or a second query)"
         steps = _steps_on(assign.value, name)
@@ -153,8 +152,8 @@ class QueryVariable(QueryRule):
             return f"`{name}` is used before the query is built"
         top = node
         while True:  # climb through builder steps: q.filter(…).limit(…)
-            parent = self.get_metadata(ParentNodeProvider, top)
-            call = self.get_metadata(ParentNodeProvider, parent) if isinstance(parent, cst.Attribute) else None
+            parent = self.lazy_metadata(ParentNodeProvider, top)
+            call = self.lazy_metadata(ParentNodeProvider, parent) if isinstance(parent, cst.Attribute) else None
             if not (isinstance(parent, cst.Attribute) and parent.value is top and isinstance(call, cst.Call) and call.func is parent):
                 break
             if parent.attr.value in _FINISHERS and not call.args:
@@ -165,7 +164,7 @@ class QueryVariable(QueryRule):
             if parent.attr.value not in CARRIED:
                 return f"`{name}.{parent.attr.value}()` has no conversion this rule can prove"
             top = call
-        parent = self.get_metadata(ParentNodeProvider, top)
+        parent = self.lazy_metadata(ParentNodeProvider, top)
         if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is top:
             plan.finishers[id(top)] = "iterate"
             return None
@@ -174,7 +173,7 @@ class QueryVariable(QueryRule):
         return f"`{name}` is used in another way (returned, passed, stored or indexed)"
 
     def _pos(self, node: cst.CSTNode) -> tuple[int, int]:
-        start = self.get_metadata(PositionProvider, node).start
+        start = self.lazy_metadata(PositionProvider, node).start
         return (start.line, start.column)
 
     # -- rewriting -------------------------------------------------------------------

@@ -26,6 +26,7 @@ class QueryScalar(Rule):
     code = "SA102"
     safety = "report"
     needles = (".scalar(",)
+    required = (".query(",)
 
     def visit_Call(self, node: cst.Call) -> None:
         chain = decompose(node)

@@ -14,7 +14,7 @@ class LazyDynamic(Rule):
 
     code = "SA106"
     safety = "report"
-    needles = ("dynamic",)
+    needles = ("\"dynamic\"", "'dynamic'")
 
     def visit_Call(self, node: cst.Call) -> None:
         last = (dotted(node.func) or "").split(".")[-1]
