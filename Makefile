@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_inspect_prisma.py $(if $(PRISMA_WASM),--node-modules $(PRISMA_WASM))
 	$(BIN)/python bench/bench_inspect_drizzle.py
 	$(BIN)/python bench/bench_diff.py
+	$(BIN)/python bench/bench_rewrite.py
 
 golden: $(STAMP)
 	$(BIN)/python tests/render/regen_golden.py
