@@ -36,6 +36,7 @@ def rewrite(
     unsafe: Annotated[bool, typer.Option("--unsafe", help="also apply rules that may change behaviour")] = False,
     force: Annotated[bool, typer.Option("--force", help="--apply even to files with uncommitted git changes")] = False,
     session_name: Annotated[Optional[list[str]], typer.Option("--session-name", help="a name that is always a Session (repeatable), e.g. session, db.session")] = None,
+    entity_name: Annotated[Optional[list[str]], typer.Option("--entity-name", help="an expression that always holds a mapped class (repeatable), e.g. self.model")] = None,
     format: Annotated[RewriteFormat, typer.Option("--format", "-f", help="text (diff, findings, summary) or json (schemas/rewrite.v1.json)")] = RewriteFormat.text,
     jobs: Annotated[Optional[int], typer.Option(help="worker processes (default: the machine's cores)")] = None,
 ) -> None:
@@ -53,11 +54,15 @@ def rewrite(
         # found from the rewritten project's folder upward (like `scan`), not only from the cwd.
         first = (paths or [Path(".")])[0]
         cfg = load_config(first if first.is_dir() else first.parent)
-        configured = (cfg.rewrite or {}).get("session_names", []) if cfg is not None else []
-        if not isinstance(configured, list) or not all(isinstance(n, str) for n in configured):
-            raise BadInput(f"{cfg.where()}: [rewrite] session_names must be a list of names")
-        names = tuple(dict.fromkeys([*configured, *(session_name or ())]))
-        selection = Selection(rules, codes(select), codes(ignore), unsafe, names)
+
+        def configured(key: str, given: Optional[list[str]]) -> tuple[str, ...]:
+            listed = (cfg.rewrite or {}).get(key, []) if cfg is not None else []
+            if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
+                raise BadInput(f"{cfg.where()}: [rewrite] {key} must be a list of names")
+            return tuple(dict.fromkeys([*listed, *(given or ())]))
+
+        selection = Selection(rules, codes(select), codes(ignore), unsafe, configured("session_names", session_name),
+                              configured("entity_names", entity_name))
         chosen = selected_rules(selection)
         if list_rules:
             for rule in selected_rules(Selection(rules, unsafe=True)):

@@ -44,6 +44,7 @@ class Selection:
     ignore: tuple[str, ...] = ()
     unsafe: bool = False
     session_names: tuple[str, ...] = ()
+    entity_names: tuple[str, ...] = ()  # expressions that hold a mapped class, e.g. `self.model`
 
 
 def selected_rules(selection: Selection):
@@ -95,7 +96,8 @@ def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
     except cst.ParserSyntaxError as exc:
         return FileResult(path, "skipped", reason=f"syntax error at line {exc.raw_line}: {exc.message}")
     findings: list[Finding] = []
-    options = RuleOptions(session_names=selection.session_names, unsafe=selection.unsafe)
+    options = RuleOptions(session_names=selection.session_names, unsafe=selection.unsafe,
+                          entity_names=selection.entity_names)
     context = CodemodContext(filename=path)  # shared: the kept rules' import requests pile up here
     batch = []
     for rule_class in rules:

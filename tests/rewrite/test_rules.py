@@ -111,3 +111,25 @@ def test_cli_bad_input() -> None:
     assert invoke("rewrite", "--select", "SA999", ".").exit_code == 2
     listed = invoke("rewrite", "--list-rules")
     assert listed.exit_code == 0 and "SA001  safe" in listed.stdout
+
+
+def test_entity_names_resolve_query_of_an_attribute() -> None:
+    """`query(self.model)` is ambiguous (objects or rows) until the team says it holds a class."""
+    text = ("from sqlalchemy.orm import Session\n\nclass CRUD:\n    def all(self, db: Session):\n"
+            "        return db.query(self.model).all()\n")
+    unknown = rewrite_text(text, "x.py", Selection())
+    assert unknown.status == "unchanged" and [f.code for f in unknown.findings] == ["SA002"]
+    assert "--entity-name 'self.model'" in unknown.findings[0].reason
+    named = rewrite_text(text, "x.py", Selection(entity_names=("self.model",)))
+    assert "db.scalars(select(self.model)).all()" in (named.new_text or "")
+
+
+def test_entity_names_from_the_config(tmp_path: Path) -> None:
+    (tmp_path / "crud.py").write_text("from sqlalchemy.orm import Session\n\ndef f(db: Session, model):\n"
+                                      "    return db.query(model).all()\n")
+    assert invoke("rewrite", str(tmp_path)).exit_code == 0  # ambiguous: a finding, no change
+    (tmp_path / "migrator.toml").write_text('[rewrite]\nentity_names = ["model"]\n')
+    result = invoke("rewrite", str(tmp_path))
+    assert result.exit_code == 1 and "+    return db.scalars(select(model)).all()" in result.stdout
+    (tmp_path / "migrator.toml").write_text('[rewrite]\nentity_names = "model"\n')
+    assert "entity_names must be a list" in one_line_error(invoke("rewrite", str(tmp_path)))

@@ -42,6 +42,7 @@ class Finding:
 class RuleOptions:
     session_names: tuple[str, ...] = ()
     unsafe: bool = False  # --unsafe: unsafe rules change code instead of reporting
+    entity_names: tuple[str, ...] = ()  # expressions that always hold a mapped class (`self.model`)
 
 
 class Rule(VisitorBasedCodemodCommand, SessionTracker):

@@ -64,10 +64,48 @@ def unfinished(expr: cst.BaseExpression) -> Optional[QueryChain]:
     return None
 
 
-def is_entity_query(chain: QueryChain) -> bool:
-    """One mapped class (a bare name) -> rows are objects (`scalars`); columns -> Rows (`execute`)."""
+# Calls that produce an entity (objects come back) and calls that produce column expressions.
+_ENTITY_CALLS = {"aliased", "with_polymorphic"}
+_COLUMN_CALLS = {"cast", "literal", "literal_column", "case", "label", "distinct", "coalesce", "type_coerce",
+                 "null", "true", "false", "column", "desc", "asc"}
+
+
+def runner_for(chain: QueryChain, entity_names: tuple[str, ...] = ()) -> Optional[str]:
+    """"scalars" when the query selects one entity (objects), "execute" for rows, None when unknowable.
+
+    `query(User)` returns objects and `query(User.email)` Rows; `query(self.model)` or
+    `query(model)` could be either, and guessing wrong changes what the caller gets.
+    Capitalised names are classes by Python convention; `cls` is a class; `entity_names`
+    are the expressions the team declared ([rewrite] entity_names, --entity-name).
+    """
     args = chain.query_call.args
-    return len(args) == 1 and args[0].keyword is None and args[0].star == "" and isinstance(args[0].value, cst.Name)
+    if len(args) != 1:
+        return "execute"
+    value = args[0].value
+    if isinstance(value, cst.Call):
+        name = dotted(value.func) or ""
+        last = name.split(".")[-1]
+        if last in _ENTITY_CALLS:
+            return "scalars"
+        if name.startswith(("func.", "sa.func.", "sqlalchemy.func.")) or last in _COLUMN_CALLS:
+            return "execute"
+        return None
+    name = dotted(value)
+    if name is None:
+        return "execute" if isinstance(value, (cst.BinaryOperation, cst.Comparison, cst.UnaryOperation)) else None
+    parts = name.split(".")
+    if parts[-1][:1].isupper() or parts[-1] == "cls" or name in entity_names:
+        return "scalars"
+    if len(parts) >= 2 and parts[-2][:1].isupper():
+        return "execute"  # User.email: a column of a class
+    return None
+
+
+def unknown_entity(chain: QueryChain) -> str:
+    arg = chain.query_call.args[0].value
+    shown = cst.Module([]).code_for_node(arg)
+    return (f"cannot tell whether `{shown}` is a mapped class (objects) or a column (rows); "
+            f"if it always holds a class, name it with --entity-name {shown!r}")
 
 
 def unsupported_step(chain: QueryChain) -> Optional[str]:
@@ -134,7 +172,7 @@ def method(value: cst.BaseExpression, name: str, args=(), dot: Optional[cst.Dot]
 
 def run_statement(rule: Rule, chain: QueryChain, stmt: Optional[cst.BaseExpression] = None) -> cst.BaseExpression:
     """`s.scalars(stmt)` for entity queries, `s.execute(stmt)` for column queries; `.unique()` after joinedload."""
-    runner = "scalars" if is_entity_query(chain) else "execute"
+    runner = runner_for(chain, rule.options.entity_names) or "execute"
     result: cst.BaseExpression = method(chain.receiver, runner, [cst.Arg(stmt if stmt is not None else build_select(rule, chain))])
     return method(result, "unique") if has_joined_eager(chain) else result
 
@@ -169,11 +207,13 @@ class QueryRule(Rule):
             return updated_node
         return self.convert(original_node, chain)
 
-    def convertible(self, original_node: cst.Call, chain: QueryChain) -> bool:
+    def convertible(self, original_node: cst.Call, chain: QueryChain, needs_runner: bool = True) -> bool:
         """False (with a finding when it is worth one) for chains select() cannot express."""
         if chain.terminal_call.args:
             return False
         why = unsupported_step(chain) or self.name_clash()
+        if why is None and needs_runner and runner_for(chain, self.options.entity_names) is None:
+            why = unknown_entity(chain)
         if why:
             self.report(original_node, why)
             return False

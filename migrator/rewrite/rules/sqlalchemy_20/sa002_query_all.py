@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from migrator.rewrite.rules.sqlalchemy_20._query import (
-    QueryChain, QueryRule, build_select, finish, has_joined_eager, is_entity_query)
+    QueryChain, QueryRule, build_select, finish, has_joined_eager, runner_for)
 
 
 class QueryAll(QueryRule):
@@ -19,5 +19,5 @@ class QueryAll(QueryRule):
     def convert(self, original_node: cst.Call, chain: QueryChain) -> cst.BaseExpression:
         if not self.convertible(original_node, chain):
             return original_node
-        runner = "scalars" if is_entity_query(chain) else "execute"
+        runner = runner_for(chain, self.options.entity_names)
         return finish(chain, runner, build_select(self, chain), "all", unique=has_joined_eager(chain))

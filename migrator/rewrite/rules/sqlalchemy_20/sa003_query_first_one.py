@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from migrator.rewrite.rules.sqlalchemy_20._query import (
-    QueryChain, QueryRule, build_select, finish, has_joined_eager, is_entity_query, method)
+    QueryChain, QueryRule, build_select, finish, has_joined_eager, runner_for, method)
 
 
 class QueryFirstOne(QueryRule):
@@ -23,5 +23,5 @@ class QueryFirstOne(QueryRule):
         if chain.terminal == "first":
             # Query.first() applies LIMIT 1 itself; the statement has to say it now.
             stmt = method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
-        runner = "scalars" if is_entity_query(chain) else "execute"
+        runner = runner_for(chain, self.options.entity_names)
         return finish(chain, runner, stmt, chain.terminal, unique=has_joined_eager(chain))

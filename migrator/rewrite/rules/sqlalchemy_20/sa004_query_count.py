@@ -18,7 +18,7 @@ class QueryCount(QueryRule):
     imports_needed = ("select", "func")
 
     def convert(self, original_node: cst.Call, chain: QueryChain) -> cst.BaseExpression:
-        if not self.convertible(original_node, chain):
+        if not self.convertible(original_node, chain, needs_runner=False):
             return original_node
         AddImportsVisitor.add_needed_import(self.context, "sqlalchemy", "func")
         # Query.count() is SELECT count(*) FROM (<query>): the same statement, spelled out.

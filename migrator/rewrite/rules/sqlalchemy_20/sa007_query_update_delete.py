@@ -11,7 +11,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
-from migrator.rewrite.rules.sqlalchemy_20._query import QueryChain, QueryRule, is_entity_query, method
+from migrator.rewrite.rules.sqlalchemy_20._query import QueryChain, QueryRule, method
 
 _FILTERS = {"filter": "where", "where": "where", "filter_by": "filter_by"}
 
@@ -62,7 +62,8 @@ class QueryUpdateDelete(QueryRule):
         return cst.Attribute(result, cst.Name("rowcount"))
 
     def _unsupported(self, chain: QueryChain) -> str | None:
-        if not is_entity_query(chain):
+        args = chain.query_call.args
+        if len(args) != 1 or args[0].keyword is not None or args[0].star:
             return f"bulk .{chain.terminal}() on other than one mapped class; convert by hand"
         for step in chain.steps:
             if chain.step_name(step) not in _FILTERS:

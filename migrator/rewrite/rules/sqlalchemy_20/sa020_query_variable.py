@@ -27,7 +27,8 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider, ScopeProvider
 
 from migrator.rewrite.rules.sqlalchemy_20._query import (
-    CARRIED, QueryChain, QueryRule, build_select, has_joined_eager, is_entity_query, method, unfinished, unsupported_step)
+    CARRIED, QueryChain, QueryRule, build_select, has_joined_eager, method, runner_for, unfinished,
+    unknown_entity, unsupported_step)
 from migrator.rewrite.sessions import dotted
 
 _FINISHERS = ("all", "first", "one", "one_or_none", "count")
@@ -95,7 +96,7 @@ class QueryVariable(QueryRule):
         chain = unfinished(top)
         if chain is None:
             return "it uses a builder without a select() equivalent"
-        why = unsupported_step(chain) or self.name_clash()
+        why = unsupported_step(chain) or self.name_clash() or (unknown_entity(chain) if runner_for(chain, self.options.entity_names) is None else None)
         if why:
             return why
         receiver = dotted(chain.receiver)
@@ -205,7 +206,7 @@ class QueryVariable(QueryRule):
             return method(receiver, "scalar", [cst.Arg(counter)])
         if kind == "first":
             stmt = method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
-        result: cst.BaseExpression = method(receiver, "scalars" if is_entity_query(plan.chain) else "execute", [cst.Arg(stmt)])
+        result: cst.BaseExpression = method(receiver, runner_for(plan.chain, self.options.entity_names) or "execute", [cst.Arg(stmt)])
         if plan.unique:
             result = method(result, "unique")
         if kind == "iterate":
