@@ -29,57 +29,64 @@ def _handled(cls: type, prefix: str) -> set[str]:
         if klass.__module__.split(".")[0] == "libcst":
             continue
         names.update(attr[len(prefix):] for attr in vars(klass) if attr.startswith(prefix))
+    attribute_handlers = sorted(n for n in names if "_" in n)
+    if attribute_handlers:
+        raise TypeError(f"{cls.__name__}: attribute visitors are not supported by RuleBatch: {attribute_handlers}")
     return names
 
 
 class RuleBatch(cst.CSTTransformer):
     def __init__(self, rules: list[tuple[Rule, bool]]) -> None:
         super().__init__()
-        self.rules = rules  # (rule, keep its changes) in code order
-        self.visitors: dict[str, list[int]] = defaultdict(list)
-        self.leavers: dict[str, list[int]] = defaultdict(list)
+        self.keep = [keep for _, keep in rules]
+        # Node type name -> [(rule index, bound handler)], in code order; built once per file.
+        self.visitors: dict[str, list] = defaultdict(list)
+        self.leavers: dict[str, list] = defaultdict(list)
+        self.ancestors: list[cst.CSTNode] = []  # the path from the module to the node being visited
         for index, (rule, _) in enumerate(rules):
             for name in _handled(type(rule), "visit_"):
-                self.visitors[name].append(index)
+                self.visitors[name].append((index, getattr(rule, f"visit_{name}")))
             for name in _handled(type(rule), "leave_"):
-                self.leavers[name].append(index)
+                self.leavers[name].append((index, getattr(rule, f"leave_{name}")))
+            rule.ancestors = self.ancestors
         self.skipping: dict[int, cst.CSTNode] = {}  # rule index -> node whose children it declined
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        name = type(node).__name__
-        for index in self.visitors.get(name, ()):
-            if index not in self.skipping and getattr(self.rules[index][0], f"visit_{name}")(node) is False:
-                self.skipping[index] = node
+        self.ancestors.append(node)
+        handlers = self.visitors.get(type(node).__name__)
+        if handlers:
+            for index, handler in handlers:
+                if index not in self.skipping and handler(node) is False:
+                    self.skipping[index] = node
         return True
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel]:
-        name = type(original_node).__name__
+        self.ancestors.pop()
+        handlers = self.leavers.get(type(original_node).__name__)
+        if not handlers:
+            return updated_node
         result: Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel] = updated_node
-        for index in self.leavers.get(name, ()):
+        kind = type(original_node)
+        for index, handler in handlers:
             declined = self.skipping.get(index)
             if declined is not None and declined is not original_node:
                 continue
-            if type(result) is not type(original_node):
+            if type(result) is not kind:
                 break  # an earlier rule replaced the node with another kind: nothing left for the rest
-            rule, keep = self.rules[index]
-            changed = getattr(rule, f"leave_{name}")(original_node, result)
-            if keep:
+            changed = handler(original_node, result)
+            if self.keep[index]:
                 result = changed
-        for index in [i for i, node in self.skipping.items() if node is original_node]:
-            del self.skipping[index]
+        if self.skipping:
+            for index in [i for i, node in self.skipping.items() if node is original_node]:
+                del self.skipping[index]
         return result
 
+    # Rules define no attribute visitors (visit_Call_func…): skip libcst's per-attribute dispatch.
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        name = f"{type(node).__name__}_{attribute}"
-        for index in self.visitors.get(name, ()):
-            if index not in self.skipping:
-                getattr(self.rules[index][0], f"visit_{name}")(node)
+        return None
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        name = f"{type(original_node).__name__}_{attribute}"
-        for index in self.leavers.get(name, ()):
-            if index not in self.skipping:
-                getattr(self.rules[index][0], f"leave_{name}")(original_node)
+        return None
 
 
 def run_rules(module: cst.Module, rules: list[tuple[Rule, bool]]) -> cst.Module:

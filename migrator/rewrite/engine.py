@@ -86,10 +86,9 @@ def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
     """Apply the selected rules to one file's text."""
     import libcst as cst
     from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
     rules = selected_rules(selection)
-    if not any(rule.matches(text) for rule in rules):
+    if not any(rule.matches(text, selection.session_names) for rule in rules):
         return FileResult(path, "unchanged")
     try:
         module = cst.parse_module(text)
@@ -101,7 +100,7 @@ def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
     context = CodemodContext(filename=path)  # shared: the kept rules' import requests pile up here
     batch = []
     for rule_class in rules:
-        if rule_class.matches(text):
+        if rule_class.matches(text, selection.session_names):
             # Without --unsafe an unsafe rule runs like a report rule: its sites become findings.
             keep = rule_class.safety == "safe" or (rule_class.safety == "unsafe" and selection.unsafe)
             batch.append((rule_class(context if keep else CodemodContext(filename=path), options), keep))
@@ -109,10 +108,7 @@ def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
         module = run_rules(module, batch)
         for rule, _ in batch:
             findings.extend(rule.findings)
-        for key, visitor in ((AddImportsVisitor.CONTEXT_KEY, AddImportsVisitor),
-                             (RemoveImportsVisitor.CONTEXT_KEY, RemoveImportsVisitor)):
-            if context.scratch.get(key):
-                module = visitor(context).transform_module(module)
+        module = _apply_import_requests(module, context)
     except Exception as exc:  # a rule bug must not take the other files down
         return FileResult(path, "failed", reason=f"{type(exc).__name__}: {exc}")
     findings.sort(key=lambda f: (f.line, f.column, f.code))
@@ -121,6 +117,31 @@ def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
         return FileResult(path, "unchanged", findings=findings)
     diff = "".join(difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{path}", f"b/{path}"))
     return FileResult(path, "changed", findings=findings, diff=diff, new_text=new_text)
+
+
+def _apply_import_requests(module, context):
+    """Run libcst's AddImportsVisitor/RemoveImportsVisitor for what the rules asked.
+
+    Both only edit module-level imports, yet walk (and deep-copy) the whole tree: on a
+    changed file that cost more than all the rules together. AddImportsVisitor runs on the
+    module's leading statements up to its last top-level import, where it places new
+    imports and finds existing ones, and the rest of the body is put back unchanged.
+    """
+    from libcst import Import, ImportFrom, SimpleStatementLine
+    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+    if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
+        last_import = max((i for i, stmt in enumerate(module.body) if isinstance(stmt, SimpleStatementLine)
+                           and any(isinstance(small, (Import, ImportFrom)) for small in stmt.body)), default=None)
+        if last_import is None or context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
+            module = AddImportsVisitor(context).transform_module(module)
+        else:
+            head = module.with_changes(body=module.body[:last_import + 1])
+            added = AddImportsVisitor(context).transform_module(head)
+            module = module.with_changes(body=[*added.body, *module.body[last_import + 1:]])
+    if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
+        module = RemoveImportsVisitor(context).transform_module(module)
+    return module
 
 
 def _rewrite_file(args: tuple[str, str, Selection]) -> FileResult:

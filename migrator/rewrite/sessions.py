@@ -47,6 +47,7 @@ class SessionTracker:
         self.flask_sqlalchemy: set[str] = set()  # local names of flask_sqlalchemy.SQLAlchemy
         self.imports_orm_layer = False
         self.scopes: list[dict[str, str]] = [{}]  # name -> "session" | "factory" | "scoped" | "db"
+        self.classes: list[dict[str, str]] = []  # per enclosing class: `self.<attr>` -> "session" | "unknown"
 
     # -- imports -------------------------------------------------------------------
     def track_import_from(self, node: cst.ImportFrom) -> None:
@@ -108,6 +109,32 @@ class SessionTracker:
             kind = self._kind_of_value(value)
         self.scopes[-1][target.value] = kind
 
+    # -- classes: the repository pattern, `self.session = session` in __init__ ------------
+    def push_class(self, node: cst.ClassDef) -> None:
+        """Decide, before any method is visited, which `self.<attr>` are sessions in this class.
+
+        An attribute is a session when every assignment to it in the class's methods is one
+        (a parameter annotated Session, `SessionLocal()`, `Session(engine)`…) or when the class
+        body annotates it (`session: Session`, for dataclasses, attrs, pydantic); one other
+        assignment anywhere makes it unknown, whatever the order of the methods.
+        """
+        attrs: dict[str, str] = {}
+        for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
+            for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    attrs[small.target.value] = "session" if self._is_session_type(small.annotation.annotation) else "unknown"
+            if isinstance(stmt, cst.FunctionDef):
+                self.push_scope(stmt.params)
+                for target, value, annotation in _self_assignments(stmt):
+                    ok = (annotation is not None and self._is_session_type(annotation)) or (
+                        value is not None and self._kind_of_value(value) == "session")
+                    attrs[target] = "session" if ok and attrs.get(target, "session") == "session" else "unknown"
+                self.pop_scope()
+        self.classes.append(attrs)
+
+    def pop_class(self) -> None:
+        self.classes.pop()
+
     # -- evidence ------------------------------------------------------------------
     def _is_session_type(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Subscript) and dotted(node.value) in ("Annotated", "typing.Annotated", "Optional", "typing.Optional"):
@@ -165,6 +192,9 @@ class SessionTracker:
             if kind in ("session", "scoped"):
                 return True
             return kind is None and node.value in self.configured or (kind == "unknown" and node.value in self.configured)
+        if (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"
+                and self.classes and self.classes[-1].get(node.attr.value) == "session"):
+            return True  # self.session, bound from a Session in a method or annotated in the class body
         if isinstance(node, cst.Attribute) and node.attr.value == "session":
             base = dotted(node.value)
             if base is not None and self._lookup(base) == "db":
@@ -180,3 +210,42 @@ class SessionTracker:
     @property
     def flask_sqlalchemy_project(self) -> bool:
         return bool(self.flask_sqlalchemy) or "db.session" in self.configured
+
+
+class _SelfAssignments(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[tuple[str, Optional[cst.BaseExpression], Optional[cst.BaseExpression]]] = []
+
+    def _target(self, target: cst.BaseExpression, value, annotation=None) -> None:
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+            self.found.append((target.attr.value, value, annotation))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._target(element.value, None)  # unpacking: not provably anything
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._target(node.target, node.value, node.annotation.annotation)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._target(node.target, None)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._target(node.asname.name, node.item)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._target(node.target, None)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function's `self` is another object
+
+
+def _self_assignments(method: cst.FunctionDef):
+    """(attr, value, annotation) of every `self.<attr> = …` in a method's body."""
+    visitor = _SelfAssignments()
+    method.body.visit(visitor)
+    return visitor.found

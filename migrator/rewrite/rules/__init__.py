@@ -18,7 +18,7 @@ from typing import ClassVar, Mapping, Optional
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from migrator.rewrite.sessions import SessionTracker, dotted
 
@@ -56,10 +56,16 @@ class Rule(VisitorBasedCodemodCommand, SessionTracker):
     needles: ClassVar[tuple[str, ...]] = ()   # the file must contain one of these…
     required: ClassVar[tuple[str, ...]] = ()  # …and all of these, or the rule cannot match
 
+    evidence: ClassVar[tuple[str, ...]] = ()  # …and, when set, one of these or a configured name
+
     @classmethod
-    def matches(cls, text: str) -> bool:
-        """The text pre-filter: False means no site of this rule can be in `text`."""
-        return all(r in text for r in cls.required) and any(n in text for n in cls.needles)
+    def matches(cls, text: str, names: tuple[str, ...] = ()) -> bool:
+        """The text pre-filter: False means no site of this rule can be in `text`.
+
+        `names` are the configured session names, which count as evidence on their own.
+        """
+        return (all(r in text for r in cls.required) and any(n in text for n in cls.needles)
+                and (not cls.evidence or any(e in text for e in cls.evidence) or any(n in text for n in names)))
 
     _init_templates: ClassVar[dict[type, dict]] = {}
 
@@ -93,6 +99,16 @@ class Rule(VisitorBasedCodemodCommand, SessionTracker):
     def visit_Module(self, node: cst.Module) -> None:
         self.module_node = node
         self.module_bindings = module_bindings(node)
+
+    ancestors: list = []  # set by the batch: the path from the module to the node being visited
+
+    def parent(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+        """`node`'s parent: from the walk's own path when `node` is on it (free), else metadata."""
+        path = self.ancestors
+        for index in range(len(path) - 1, 0, -1):
+            if path[index] is node:
+                return path[index - 1]
+        return self.lazy_metadata(ParentNodeProvider, node)
 
     def lazy_metadata(self, provider, node: cst.CSTNode):
         """`provider`'s value for `node`, resolved once per module and shared by every rule."""
@@ -133,6 +149,13 @@ class Rule(VisitorBasedCodemodCommand, SessionTracker):
 
     def leave_Lambda(self, original_node: cst.Lambda, updated_node: cst.BaseExpression) -> cst.BaseExpression:
         self.pop_scope()
+        return updated_node
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.push_class(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+        self.pop_class()
         return updated_node
 
     def visit_Assign(self, node: cst.Assign) -> None:

@@ -86,6 +86,10 @@ def parameters_problem(sql: str, params: Sequence[cst.Arg]) -> Optional[str]:
 class CoreRule(Rule):
     """Base of the Core rules: engine/connection/result/row evidence and the text() helper."""
 
+    # Every kind of evidence below names one of these: sqlite3/psycopg code (`cursor.execute(`)
+    # without them is never parsed.
+    evidence = ("sqlalchemy", "engine", "Engine", "Connection", "connection(", "session", "Session", "sqlmodel")
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.core_types: dict[str, str] = {}  # local name of Connection/Engine -> kind

@@ -154,16 +154,24 @@ def looks_like_model(receiver: cst.BaseExpression) -> bool:
     return last[:1].isupper() or name == "cls"
 
 
-class FlaskQueryRule(QueryRule):
+class UsesFlaskEvidence:
+    """Mixin: the module's Flask-SQLAlchemy evidence, and the words without which there is none."""
+
+    # Every Flask evidence rule (see scan) needs one of these words in the text.
+    evidence = ("flask_sqlalchemy", "SQLAlchemy(", ".Model", ".session")
+
+    @property
+    def flask(self) -> FlaskEvidence:
+        return scan(self.module_node)  # computed once per module, on the first `.query` site
+
+
+class FlaskQueryRule(UsesFlaskEvidence, QueryRule):
     """Base of SA010–SA016: `M.query…<terminal>()` of a provable model, converted with the module's db."""
 
     needles = (".query.",)
     required = ()
     imports_needed: tuple[str, ...] = ()  # everything comes from `db.`
 
-    def visit_Module(self, node: cst.Module) -> None:
-        super().visit_Module(node)
-        self.flask = scan(node)
 
     def shadowed(self, name: str) -> bool:
         return any(name in scope for scope in self.scopes[1:])

@@ -20,7 +20,7 @@ import libcst as cst
 
 from migrator.rewrite.rules import Rule
 from migrator.rewrite.rules.sqlalchemy_20._flask import (
-    TERMINALS, FlaskQueryRule, model_query, scan)
+    TERMINALS, FlaskQueryRule, UsesFlaskEvidence, model_query)
 from migrator.rewrite.rules.sqlalchemy_20._query import (
     QueryChain, finish, has_joined_eager, method, unsupported_step)
 from migrator.rewrite.rules.sqlalchemy_20.sa001_query_get import QueryGet
@@ -143,7 +143,7 @@ class FlaskPaginate(FlaskQueryRule):
         return _call_with_statement(self, chain, self.select(chain), _named(args, _PAGINATE))
 
 
-class FlaskQueryLeft(Rule):
+class FlaskQueryLeft(UsesFlaskEvidence, Rule):
     """Flask-SQLAlchemy Model.query left as it is (kept in a variable, iterated, other methods): convert by hand"""
 
     code = "SA019"
@@ -153,10 +153,6 @@ class FlaskQueryLeft(Rule):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._finished: set[int] = set()
-
-    def visit_Module(self, node: cst.Module) -> None:
-        super().visit_Module(node)
-        self.flask = scan(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         # Parents are visited first: mark the `M.query` of every chain a conversion rule handles.

@@ -68,7 +68,7 @@ class QueryVariable(QueryRule):
         top = self._chain_top(node)
         if top is None:
             return  # finished by a terminal in the same expression: the other rules' business
-        parent = self.lazy_metadata(ParentNodeProvider, top)
+        parent = self.parent(top)
         if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is top:
             return  # SA006
         if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
@@ -82,10 +82,10 @@ class QueryVariable(QueryRule):
         """The outermost builder call above `node`, or None when a non-builder method finishes it."""
         top = node
         while True:
-            parent = self.lazy_metadata(ParentNodeProvider, top)
+            parent = self.parent(top)
             if not (isinstance(parent, cst.Attribute) and parent.value is top):
                 return top
-            call = self.lazy_metadata(ParentNodeProvider, parent)
+            call = self.parent(parent)
             if not (isinstance(call, cst.Call) and call.func is parent):
                 return top  # `q.statement`, `q.session`: an attribute, not a finisher
             if parent.attr.value not in _QUERY_BUILDERS:
@@ -133,8 +133,8 @@ class QueryVariable(QueryRule):
         return None
 
     def _reassignment(self, node: cst.CSTNode, name: str, start: tuple[int, int], plan: _Plan) -> Optional[str]:
-        assign_target = self.lazy_metadata(ParentNodeProvider, node)
-        assign = self.lazy_metadata(ParentNodeProvider, assign_target) if isinstance(assign_target, cst.AssignTarget) else None
+        assign_target = self.parent(node)
+        assign = self.parent(assign_target) if isinstance(assign_target, cst.AssignTarget) else None
         if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or self._pos(assign) <= start:
             return f"`{name}` is bound another way (loop target, unpacking, with, annotation or a second query)"
         steps = _steps_on(assign.value, name)
@@ -153,8 +153,8 @@ class QueryVariable(QueryRule):
             return f"`{name}` is used before the query is built"
         top = node
         while True:  # climb through builder steps: q.filter(…).limit(…)
-            parent = self.lazy_metadata(ParentNodeProvider, top)
-            call = self.lazy_metadata(ParentNodeProvider, parent) if isinstance(parent, cst.Attribute) else None
+            parent = self.parent(top)
+            call = self.parent(parent) if isinstance(parent, cst.Attribute) else None
             if not (isinstance(parent, cst.Attribute) and parent.value is top and isinstance(call, cst.Call) and call.func is parent):
                 break
             if parent.attr.value in _FINISHERS and not call.args:
@@ -165,7 +165,7 @@ class QueryVariable(QueryRule):
             if parent.attr.value not in CARRIED:
                 return f"`{name}.{parent.attr.value}()` has no conversion this rule can prove"
             top = call
-        parent = self.lazy_metadata(ParentNodeProvider, top)
+        parent = self.parent(top)
         if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is top:
             plan.finishers[id(top)] = "iterate"
             return None
