@@ -105,7 +105,7 @@ def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
             keep = rule_class.safety == "safe" or (rule_class.safety == "unsafe" and selection.unsafe)
             batch.append((rule_class(context if keep else CodemodContext(filename=path), options), keep))
     try:
-        module = run_rules(module, batch)
+        module = run_rules(module, batch, text)
         for rule, _ in batch:
             findings.extend(rule.findings)
         module = _apply_import_requests(module, context)

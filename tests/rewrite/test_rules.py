@@ -133,3 +133,28 @@ def test_entity_names_from_the_config(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "+    return db.scalars(select(model)).all()" in result.stdout
     (tmp_path / "migrator.toml").write_text('[rewrite]\nentity_names = "model"\n')
     assert "entity_names must be a list" in one_line_error(invoke("rewrite", str(tmp_path)))
+
+
+def test_definitions_without_a_site_are_not_walked_but_evidence_is() -> None:
+    """quiet_definitions skips defs/classes no rule can match in; imports under `if` still count."""
+    import libcst as cst
+
+    from migrator.rewrite.batch import quiet_definitions
+    from migrator.rewrite.engine import selected_rules
+
+    text = ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sqlalchemy.orm import Session\n\n"
+            "def plain(d):\n    return d.get('x')\n\n"
+            "class Repo:\n    def idle(self):\n        return 1\n\n"
+            "    def users(self, s: 'Session'):\n        return s.query(User).all()\n\n"
+            "def users(s: Session):\n    return s.query(User).all()\n")
+    module = cst.parse_module(text)
+    quiet = quiet_definitions(module, text, selected_rules(Selection()))
+    names = {stmt.name.value for stmt in module.body if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) and id(stmt) in quiet}
+    assert names == {"plain"}
+    repo = next(s for s in module.body if isinstance(s, cst.ClassDef))
+    assert [m.name.value for m in repo.body.body if id(m) in quiet] == ["idle"]
+    result = rewrite_text(text, "x.py", Selection())
+    assert "return s.scalars(select(User)).all()" in (result.new_text or "")  # evidence from the `if` block
+    # `a; b` is one libcst line and two ast statements: matched, not a reason to give up.
+    assert quiet_definitions(cst.parse_module("x = 1; y = 2\ndef f():\n    pass\n"), "x = 1; y = 2\ndef f():\n    pass\n",
+                             selected_rules(Selection()))
