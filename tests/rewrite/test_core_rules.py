@@ -79,6 +79,8 @@ def test_sa103_without_unsafe_reports_every_site_and_changes_nothing() -> None:
     assert result.status == "unchanged"
     assert [(f.line, f.code) for f in result.findings] == [(6, "SA103"), (7, "SA103"), (14, "SA103"), (15, "SA103"),
                                                              (16, "SA103"), (17, "SA103")]
+    # Every site of SOURCE is one --unsafe converts, and the finding says so.
+    assert all(f.reason.endswith("`--unsafe` rewrites this site") for f in result.findings)
 
 
 def test_connection_evidence_for_sa008_and_sa009() -> None:

@@ -69,18 +69,19 @@ class EngineExecute(CoreRule):
 
     def visit_Call(self, node: cst.Call) -> None:
         receiver = self._receiver(node)
-        if receiver is None or id(node) in self._planned:
+        if receiver is None or (id(node) in self._planned and self.options.unsafe):
             return
         reason = (f"`{receiver}.execute()` (connectionless execution) was removed in 2.0; "
                   "use `with engine.begin() as conn: conn.execute(text(…))`")
-        if self.options.unsafe:
-            reason += f"; not converted: {self._why.get(id(node), 'not a statement of its own')}"
+        # Plans are made with or without --unsafe, so the finding says whether --unsafe would help.
+        if id(node) in self._planned:
+            reason += "; `--unsafe` rewrites this site"
+        else:
+            reason += f"; not converted, even with --unsafe: {self._why.get(id(node), 'not a statement of its own')}"
         self.report(node, reason)
 
     # -- --unsafe: plan in visit (before the calls are reported), rewrite in leave ----------------
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        if not self.options.unsafe:
-            return
         calls = [c for c in m.findall(node, m.Call(func=m.Attribute(attr=m.Name("execute")))) if self._receiver(c)]
         if len(calls) != 1:
             for call in calls:
