@@ -211,13 +211,18 @@ class QueryRule(Rule):
         """False (with a finding when it is worth one) for chains select() cannot express."""
         if chain.terminal_call.args:
             return False
-        why = unsupported_step(chain) or self.name_clash()
-        if why is None and needs_runner and runner_for(chain, self.options.entity_names) is None:
-            why = unknown_entity(chain)
+        why = self.why_not_select(chain, needs_runner)
         if why:
             self.report(original_node, why)
             return False
         return True
+
+    def why_not_select(self, chain: QueryChain, needs_runner: bool = True) -> Optional[str]:
+        """Why the chain cannot become a select() run on its session here, or None."""
+        why = unsupported_step(chain) or self.name_clash()
+        if why is None and needs_runner and runner_for(chain, self.options.entity_names) is None:
+            why = unknown_entity(chain)
+        return why
 
     def name_clash(self) -> Optional[str]:
         clash = next((name for name in self.imports_needed if not self.free_name(name)), None)

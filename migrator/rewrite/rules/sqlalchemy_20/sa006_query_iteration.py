@@ -6,8 +6,7 @@ from typing import Union
 
 import libcst as cst
 
-from migrator.rewrite.rules.sqlalchemy_20._query import (
-    QueryRule, run_statement, runner_for, unfinished, unknown_entity, unsupported_step)
+from migrator.rewrite.rules.sqlalchemy_20._query import QueryRule, run_statement, unfinished
 
 
 class QueryIteration(QueryRule):
@@ -37,7 +36,7 @@ class QueryIteration(QueryRule):
             return updated
         chain = unfinished(updated.iter)
         assert chain is not None
-        why = unsupported_step(chain) or self.name_clash() or (unknown_entity(chain) if runner_for(chain, self.options.entity_names) is None else None)
+        why = self.why_not_select(chain)
         if why:
             self.report(original.iter, why)
             return updated

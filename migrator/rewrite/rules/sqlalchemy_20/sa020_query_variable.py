@@ -24,11 +24,10 @@ from typing import Optional
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider, ScopeProvider
+from libcst.metadata import FunctionScope, PositionProvider, ScopeProvider
 
 from migrator.rewrite.rules.sqlalchemy_20._query import (
-    CARRIED, QueryChain, QueryRule, build_select, has_joined_eager, method, runner_for, unfinished,
-    unknown_entity, unsupported_step)
+    CARRIED, QueryChain, QueryRule, build_select, has_joined_eager, method, runner_for, unfinished)
 from migrator.rewrite.sessions import dotted
 
 _FINISHERS = ("all", "first", "one", "one_or_none", "count")
@@ -96,7 +95,7 @@ class QueryVariable(QueryRule):
         chain = unfinished(top)
         if chain is None:
             return "it uses a builder without a select() equivalent"
-        why = unsupported_step(chain) or self.name_clash() or (unknown_entity(chain) if runner_for(chain, self.options.entity_names) is None else None)
+        why = self.why_not_select(chain)
         if why:
             return why
         receiver = dotted(chain.receiver)
