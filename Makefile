@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean golden
+.PHONY: demo test bench clean golden accuracy
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_inspect_drizzle.py
 	$(BIN)/python bench/bench_diff.py
 	$(BIN)/python bench/bench_rewrite.py
+
+# Real-world accuracy: migrator against hand-checked figures of pinned public repositories
+# (bench/realworld/manifest.toml), checkouts in $$MIGRATOR_REALWORLD/<entry>; see docs/accuracy.md.
+accuracy: $(STAMP)
+	@test -n "$$MIGRATOR_REALWORLD" || { echo "accuracy: MIGRATOR_REALWORLD is not set (the folder holding the checkouts; see docs/accuracy.md)" >&2; exit 2; }
+	$(BIN)/python bench/realworld/run.py
 
 golden: $(STAMP)
 	$(BIN)/python tests/render/regen_golden.py

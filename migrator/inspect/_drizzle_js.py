@@ -320,6 +320,14 @@ class Module(Scope):
                     self.exports[local] = (local, None)
         elif kind == "expression_statement":
             self.calls.append(node)
+        elif kind == "ERROR":
+            # tree-sitter wraps what it could not place in an ERROR node, good statements
+            # included: read those (an `export` token before one exports it).
+            previous = None
+            for child in node.children:
+                if child.is_named and child.type != "ERROR":
+                    self._statement(child, exported=previous is not None and previous.type == "export")
+                previous = child
 
     def _import(self, node: Node) -> None:
         source = node.child_by_field_name("source")
@@ -344,6 +352,8 @@ class Module(Scope):
                     self.bindings[self.text(alias)] = _Binding(import_from=spec, import_name=_name_text(self, name))
 
     def _export(self, node: Node) -> None:
+        if is_type_only_export(node):
+            return  # `export type * from`: types only, nothing a schema is made of
         source = node.child_by_field_name("source")
         spec = _string_value(self, source) if source is not None else None
         declaration = node.child_by_field_name("declaration")
@@ -451,6 +461,7 @@ class Project:
         self.warn = warn  # warn(loc, message)
         self.modules: dict[Path, Module | None] = {}
         self._aliases = _TsconfigPaths(root)
+        self.syntax_errors: list[SyntaxProblem] = []
 
     def label(self, path: Path) -> str:
         try:
@@ -469,10 +480,14 @@ class Project:
         except OSError as exc:
             raise BadInput(f"{self.label(path)}: cannot read: {exc.strerror or exc}") from None
         tree = _parser(path).parse(source)
-        if tree.root_node.has_error:
-            raise _syntax_error(self.label(path), source, tree.root_node)
         module = Module(self, path, source, tree)
         self.modules[path] = module
+        if tree.root_node.has_error:
+            # One bad statement must not cost the whole schema: tree-sitter recovers around
+            # it, the evaluator turns the damaged expressions into Opaque values, and each
+            # error is a note (the first one is BadInput only if nothing at all can be read).
+            for bad in syntax_errors(tree.root_node):
+                self.syntax_errors.append(_syntax_error(module, bad))
         return module
 
     def resolve(self, importer: Module, spec: str) -> Module | None:
@@ -567,24 +582,103 @@ def _strip_json_comments(text: str) -> str:
     return re.sub(r",(\s*[}\]])", r"\1", out)
 
 
-def _syntax_error(label: str, source: bytes, root: Node) -> BadInput:
-    """BadInput `file:line:col: message` with the offending line and a caret under the column."""
-    bad = first_error(root) or root
-    line, column = bad.start_point[0], bad.start_point[1]
-    lines = source.decode("utf-8", errors="replace").splitlines()
-    text = lines[line] if line < len(lines) else ""
-    col_chars = len(source.split(b"\n")[line][:column].decode("utf-8", errors="replace")) if line < len(lines) else column
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """A part of a file tree-sitter could not parse: where, what, and the top-level definition it is in."""
+
+    loc: Loc
+    message: str
+    line_text: str
+    definition: str | None  # the top-level name whose declaration holds the error, if any
+
+    def note(self) -> str:
+        where = f"{self.loc.file}:{self.loc.line}:{self.loc.column}"
+        if self.definition is not None:
+            return f"{where}: {self.message} (not valid TypeScript) in the definition of '{self.definition}'; what it spoils is left out"
+        return f"{where}: {self.message} (not valid TypeScript); this statement is not read"
+
+    def bad_input(self) -> BadInput:
+        """`file:line:col: message` with the offending line and a caret under the column."""
+        caret = " " * (self.loc.column - 1) + "^"
+        return BadInput(f"{self.loc.file}:{self.loc.line}:{self.loc.column}: {self.message} (not valid TypeScript)\n  {self.line_text}\n  {caret}")
+
+
+def is_type_only_export(node: Node) -> bool:
+    """`export type * from "./x"` / `export type * as ns from` (TypeScript 5.0), which the grammar cannot parse.
+
+    They re-export types only, so they add nothing to a schema; tree-sitter parses them as an
+    export_statement whose `type` keyword is an ERROR node.
+    """
+    if node.type != "export_statement" or node.child_by_field_name("source") is None:
+        return False
+    errors = [c for c in node.children if c.type == "ERROR"]
+    return len(errors) == 1 and errors[0].text is not None and errors[0].text.strip() == b"type"
+
+
+def syntax_errors(root: Node) -> list[Node]:
+    """The outermost ERROR and MISSING nodes of a tree, in document order (type-only exports excepted)."""
+    found: list[Node] = []
+
+    def walk(node: Node) -> None:
+        if is_type_only_export(node):
+            return
+        if node.type == "ERROR" or node.is_missing:
+            found.append(first_error(node) or node)
+            return
+        for child in node.children:
+            if child.has_error or child.is_missing:
+                walk(child)
+
+    walk(root)
+    return found
+
+
+def _syntax_error(module: Module, bad: Node) -> SyntaxProblem:
+    source = module.source
+    line, byte_col = bad.start_point[0], bad.start_point[1]
+    lines = source.split(b"\n")
+    raw = lines[line] if line < len(lines) else b""
+    column = len(raw[:byte_col].decode("utf-8", errors="replace")) + 1
     if bad.is_missing:
         message = f"syntax error: missing '{bad.type}'"
     else:
         snippet = " ".join(source[bad.start_byte : bad.end_byte].decode("utf-8", errors="replace").split())[:40]
         message = f"syntax error near '{snippet}'" if snippet else "syntax error"
-    caret = " " * col_chars + "^"
-    return BadInput(f"{label}:{line + 1}:{col_chars + 1}: {message} (not valid TypeScript)\n  {text}\n  {caret}")
+    top = bad
+    while top.parent is not None and top.parent.parent is not None:
+        top = top.parent
+    definition = None
+    declaration = top.child_by_field_name("declaration") if top.type == "export_statement" else top
+    if declaration is not None and declaration.type in ("lexical_declaration", "variable_declaration"):
+        names = [d.child_by_field_name("name") for d in declaration.named_children if d.type == "variable_declarator"]
+        definition = ", ".join(module.text(n) for n in names if n is not None) or None
+    elif declaration is not None and declaration.type == "function_declaration" and declaration.child_by_field_name("name"):
+        definition = module.text(declaration.child_by_field_name("name"))
+    text = raw.decode("utf-8", errors="replace").rstrip("\r")
+    return SyntaxProblem(Loc(module.label, line + 1, column), message, text, definition)
 
 
 # ---------------------------------------------------------------------------
 # Expressions
+
+
+def _broken(node: Node) -> Node | None:
+    """The syntax error that spoils `node` itself: it is one, or one is among its direct children.
+
+    Objects and arrays are spoilt only entry by entry, so they are never broken as a whole.
+    """
+    if node.type == "ERROR" or node.is_missing:
+        return node
+    if node.type in ("object", "array", "program", "statement_block"):
+        return None
+    for child in node.children:
+        if child.type == "ERROR" or child.is_missing:
+            return child
+        if child.type == "arguments" and (child.has_error or child.is_missing):
+            inner = next((c for c in child.children if c.type == "ERROR" or c.is_missing), None)
+            if inner is not None:
+                return inner
+    return None
 
 
 def _name_text(module: Module, node: Node | None) -> str:
@@ -617,6 +711,12 @@ class Evaluator:
         try:
             if self.depth > self.MAX_DEPTH:
                 return self.opaque(node, "expression nested too deeply to evaluate")
+            if node.has_error or node.is_missing:
+                # Whatever a syntax error touches directly is unknown; objects and arrays
+                # keep their good entries (see _object, _array).
+                bad = _broken(node)
+                if bad is not None:
+                    return self.opaque(bad, "not valid TypeScript (syntax error)")
             return self._eval(node, scope)
         finally:
             self.depth -= 1
@@ -764,12 +864,16 @@ class Evaluator:
         out: dict[str, Any] = {}
         for child in node.named_children:
             kind = child.type
-            if kind == "pair":
-                key = self._key(child.child_by_field_name("key"), scope)
+            if kind == "ERROR":
+                out[f"<error {len(out)}>"] = self.opaque(child, "not valid TypeScript (syntax error)")
+            elif kind == "pair":
+                key_node, value_node = child.child_by_field_name("key"), child.child_by_field_name("value")
+                key = self._key(key_node, scope) if key_node is not None else self.opaque(child, "not valid TypeScript (syntax error)")
                 if isinstance(key, Opaque):
                     out[f"<opaque {len(out)}>"] = key
                     continue
-                out[key] = self.eval(child.child_by_field_name("value"), scope)
+                bad = _broken(child) or (child if value_node is None else None)
+                out[key] = self.opaque(bad, "not valid TypeScript (syntax error)") if bad is not None else self.eval(value_node, scope)
             elif kind == "shorthand_property_identifier":
                 name = self.m.text(child)
                 value = scope.lookup(name)
@@ -800,7 +904,9 @@ class Evaluator:
     def _array(self, node: Node, scope: Scope) -> list[Any]:
         out: list[Any] = []
         for child in node.named_children:
-            if child.type == "spread_element":
+            if child.type == "ERROR":
+                out.append(self.opaque(child, "not valid TypeScript (syntax error)"))
+            elif child.type == "spread_element":
                 value = self.eval(child.named_children[0], scope)
                 if isinstance(value, list):
                     out.extend(value)

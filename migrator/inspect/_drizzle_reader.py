@@ -133,13 +133,18 @@ SQLITE_TYPES: dict[str, Callable[[dict], str]] = {
     "numeric": lambda c: "numeric",
 }
 
+def _unsigned(base: str) -> Callable[[dict], str]:
+    # docs/column-types/mysql#integer: { unsigned: true } is part of the type drizzle-kit writes.
+    return lambda c: f"{base} unsigned" if c.get("unsigned") else base
+
+
 MYSQL_TYPES: dict[str, Callable[[dict], str]] = {
-    "int": lambda c: "int",
-    "tinyint": lambda c: "tinyint",
-    "smallint": lambda c: "smallint",
-    "mediumint": lambda c: "mediumint",
-    "bigint": lambda c: "bigint",
-    "serial": lambda c: "bigint",  # docs/column-types/mysql#serial: bigint unsigned auto_increment
+    "int": _unsigned("int"),
+    "tinyint": _unsigned("tinyint"),
+    "smallint": _unsigned("smallint"),
+    "mediumint": _unsigned("mediumint"),
+    "bigint": _unsigned("bigint"),
+    "serial": lambda c: "bigint unsigned",  # docs/column-types/mysql#serial: bigint unsigned auto_increment
     "boolean": lambda c: "boolean",
     "text": lambda c: "text",
     "tinytext": lambda c: "tinytext",
@@ -184,20 +189,64 @@ COLUMN_METHODS = frozenset({
 })
 _NUMERIC_KINDS = frozenset({"smallint", "integer", "bigint", "numeric", "real", "double"})
 _TEXT_KINDS = frozenset({"text", "varchar", "char", "enum", "uuid"})
-# The operator class PostgreSQL uses when an index key names none, per method and canonical
-# type: `.op("text_ops")` (drizzle-kit introspect writes these) equals no opclass, and the
-# live reader reports only non-default ones.
-_BTREE_DEFAULT_OPCLASS = {
+# Operator classes. PostgreSQL's catalog marks one opclass per (access method, type) as the
+# default (pg_opclass.opcdefault); an index key naming it is the same index as one naming
+# none, and the live reader reports only non-default ones. drizzle-kit pull writes an opclass
+# on every key, and (its query joins pg_opclass on ANY(indclass)) often one belonging to
+# another key of the same index: `.op("timestamptz_ops")` on a uuid column. PostgreSQL would
+# refuse such an index, so the database must hold the column's default: a default opclass is
+# no opclass whatever column it is written on. The names are PostgreSQL 15's
+# (`SELECT amname, opcname FROM pg_opclass JOIN pg_am ... WHERE opcdefault`), with the
+# defaults of pgvector (ivfflat) and PostGIS (gist) that drizzle-kit projects use.
+_BTREE_HASH_DEFAULTS = {
+    "array_ops", "bool_ops", "bpchar_ops", "bytea_ops", "char_ops", "date_ops", "enum_ops", "float4_ops",
+    "float8_ops", "inet_ops", "int2_ops", "int4_ops", "int8_ops", "interval_ops", "jsonb_ops", "macaddr8_ops",
+    "macaddr_ops", "multirange_ops", "name_ops", "numeric_ops", "oid_ops", "oidvector_ops", "pg_lsn_ops",
+    "range_ops", "record_ops", "text_ops", "tid_ops", "time_ops", "timestamp_ops", "timestamptz_ops",
+    "timetz_ops", "uuid_ops", "xid8_ops",
+}
+DEFAULT_OPCLASSES: dict[str, frozenset[str]] = {
+    "btree": frozenset(_BTREE_HASH_DEFAULTS | {"bit_ops", "money_ops", "tsquery_ops", "tsvector_ops", "varbit_ops", "vector_ops"}),
+    "hash": frozenset(_BTREE_HASH_DEFAULTS | {"aclitem_ops", "cid_ops", "xid_ops"}),
+    "gin": frozenset({"array_ops", "jsonb_ops", "tsvector_ops"}),
+    "gist": frozenset({"box_ops", "circle_ops", "multirange_ops", "point_ops", "poly_ops", "range_ops", "tsquery_ops",
+                       "tsvector_ops", "gist_geometry_ops_2d", "gist_geography_ops"}),
+    "spgist": frozenset({"box_ops", "inet_ops", "poly_ops", "quad_point_ops", "range_ops", "text_ops"}),
+    "brin": frozenset({"bit_minmax_ops", "box_inclusion_ops", "bpchar_minmax_ops", "bytea_minmax_ops", "char_minmax_ops",
+                       "date_minmax_ops", "float4_minmax_ops", "float8_minmax_ops", "inet_inclusion_ops", "int2_minmax_ops",
+                       "int4_minmax_ops", "int8_minmax_ops", "interval_minmax_ops", "macaddr8_minmax_ops",
+                       "macaddr_minmax_ops", "name_minmax_ops", "numeric_minmax_ops", "oid_minmax_ops", "pg_lsn_minmax_ops",
+                       "range_inclusion_ops", "text_minmax_ops", "tid_minmax_ops", "time_minmax_ops",
+                       "timestamp_minmax_ops", "timestamptz_minmax_ops", "timetz_minmax_ops", "uuid_minmax_ops",
+                       "varbit_minmax_ops"}),
+    "ivfflat": frozenset({"vector_l2_ops"}),
+}
+# The btree/hash default of each canonical type, to say when a default opclass is written on
+# a column of another type (the pull mix-up above).
+_OWN_DEFAULT = {
     "smallint": "int2_ops", "integer": "int4_ops", "bigint": "int8_ops", "text": "text_ops", "varchar": "text_ops",
     "char": "bpchar_ops", "numeric": "numeric_ops", "real": "float4_ops", "double": "float8_ops", "boolean": "bool_ops",
-    "date": "date_ops", "interval": "interval_ops", "uuid": "uuid_ops", "jsonb": "jsonb_ops", "bytes": "bytea_ops",
-    "enum": "enum_ops", "inet": "network_ops", "cidr": "network_ops", "macaddr": "macaddr_ops",
+    "date": "date_ops", "interval": "interval_ops", "uuid": "uuid_ops", "jsonb": "jsonb_ops", "bytea": "bytea_ops",
+    "enum": "enum_ops", "inet": "inet_ops", "cidr": "inet_ops", "macaddr": "macaddr_ops", "macaddr8": "macaddr8_ops",
 }
-DEFAULT_OPCLASSES: dict[str, dict[str, str]] = {
-    "btree": _BTREE_DEFAULT_OPCLASS,
-    "hash": {**_BTREE_DEFAULT_OPCLASS, "inet": "inet_ops", "cidr": "inet_ops"},
-    "gin": {"jsonb": "jsonb_ops", "tsvector": "tsvector_ops"},
-}
+
+
+def canonical_opclass(method: str, opclass: str | None) -> str | None:
+    """The opclass as the live PostgreSQL reader reports it: None for none or a default one."""
+    if opclass is None or opclass in DEFAULT_OPCLASSES.get(method, frozenset()):
+        return None
+    return opclass
+
+
+def own_default_opclass(sql_type: model.SqlType) -> str | None:
+    """The btree/hash default opclass of a column type, when migrator knows it."""
+    if sql_type.array:
+        return "array_ops"
+    if sql_type.name in ("time", "timestamp"):
+        return f"{sql_type.name}{'tz' if sql_type.timezone else ''}_ops"
+    return _OWN_DEFAULT.get(sql_type.name)
+
+
 _REFERENTIAL = {"cascade": "CASCADE", "restrict": "RESTRICT", "no action": "NO ACTION", "set null": "SET NULL", "set default": "SET DEFAULT"}
 
 
@@ -485,6 +534,11 @@ class _Reader:
                     self.warn(value.loc, f"view '{name}' is not read: views are not modelled from Drizzle schemas")
                 elif isinstance(value, Builder) and value.fn.name in ("pgSequence", "sequence"):
                     sequences.append(value)
+        problems = self.project.syntax_errors
+        if problems and not tables and not enums:
+            # Nothing could be read: an empty schema would pass for a database without tables.
+            raise problems[0].bad_input()
+        self.notes.extend(p.note() for p in problems)
         kinds = sorted({t.kind for t in tables})
         if len(kinds) > 1:
             self.warn(None, f"tables of several dialects ({', '.join(kinds)}); reading them as {DIALECTS[tables[0].kind]}")
@@ -814,7 +868,8 @@ class _Reader:
             text = self._custom_type(b, config)
             return parse_type(text, self.dialect) if text else model.SqlType("unknown")
         if b.fn.name == "mysqlEnum":
-            values = b.args[1] if len(b.args) > 1 and isinstance(b.args[1], list) else []
+            # mysqlEnum("role", [...]) or, named by its key, mysqlEnum([...]).
+            values = next((a for a in b.args if isinstance(a, list)), [])
             return parse_type("enum(" + ",".join(_quote(str(v)) for v in values) + ")", "mysql")
         text = COLUMN_TYPES[self.dialect][b.fn.name](config)
         sql_type = parse_type(text, self.dialect)
@@ -930,7 +985,8 @@ class _Reader:
 
         PostgreSQL deparses expressions, so column references come back bare (quoted only
         when needed); SQLite keeps the text drizzle-kit wrote, which qualifies columns with
-        their table ("posts"."title") except in index keys.
+        their table ("posts"."title") except in index keys, defaults and generated columns
+        (checked against drizzle-kit's snapshots: tests/inspect/test_drizzle_snapshot_oracle.py).
         """
         parts = [sql.strings[0]]
         for value, text in zip(sql.values, sql.strings[1:]):
@@ -939,7 +995,7 @@ class _Reader:
                 if found is None:
                     return None
                 table, col = found
-                if self.pg or context in ("index", "default"):
+                if self.pg or context in ("index", "default", "generated"):
                     parts.append(quote_ident(col.name) if self.pg else f'"{col.name}"')
                 else:
                     parts.append(f'"{table.name}"."{col.name}"')
@@ -960,7 +1016,8 @@ class _Reader:
                 self.warn(getattr(value, "loc", None) or sql.loc, f"SQL in '{t.name}' cannot be read: {reason}")
                 return None
             parts.append(text)
-        return unwrap_parens(" ".join("".join(parts).split()))
+        out = unwrap_parens(" ".join("".join(parts).split()))
+        return _pretty_casts(out) if self.pg else out
 
     # -- keys and indexes -----------------------------------------------------------
 
@@ -1086,7 +1143,14 @@ class _Reader:
                     # drizzle-kit writes it: `.desc()` alone is DESC NULLS LAST (not PostgreSQL's default).
                     first = key.nulls == "first"
                     nulls_first = None if first == descending else first
-                opclass = key.opclass if self.pg and not self._default_opclass(method, col, key.opclass) else None
+                opclass = canonical_opclass(method, key.opclass) if self.pg else None
+                if self.pg and key.opclass is not None and opclass is None and method in ("btree", "hash"):
+                    own = own_default_opclass(self._type_of(col))
+                    if own is not None and own != key.opclass:
+                        self.notes.append(
+                            f"{key.loc.file}:{key.loc.line}: index '{given or '?'}' on '{t.name}': {key.opclass} is not the "
+                            f"operator class of '{col.name}' ({own}); read as its default (drizzle-kit pull mixes them up)"
+                        )
                 elements.append(model.IndexElement(column=col.name, descending=descending, nulls_first=nulls_first, opclass=opclass))
             elif isinstance(key, SqlTemplate):
                 text = self.render_sql(t, key, "index")
@@ -1115,16 +1179,6 @@ class _Reader:
             where=where,
             origin=self.origin(item.loc),
         )
-
-    def _default_opclass(self, method: str, col: _Col, opclass: str | None) -> bool:
-        if opclass is None:
-            return True
-        sql_type = self._type_of(col)
-        if sql_type.array:
-            return opclass == "array_ops" and method in ("btree", "hash", "gin")
-        if sql_type.name in ("time", "timestamp"):
-            return opclass == f"{sql_type.name}{'tz' if sql_type.timezone else ''}_ops" and method in ("btree", "hash")
-        return DEFAULT_OPCLASSES.get(method, {}).get(sql_type.name) == opclass
 
     def _type_of(self, col: _Col) -> model.SqlType:
         config = next((a for a in col.builder.args if isinstance(a, dict)), {})
@@ -1202,6 +1256,17 @@ _NUMBER_TEXT = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*$")
 
 def _is_number_text(value: Any) -> bool:
     return isinstance(value, str) and bool(_NUMBER_TEXT.match(value))
+
+
+_PAREN_CAST = re.compile(r'\((\w+|"[^"]+")\)(?=::)')
+_QUOTED = re.compile(r"('(?:[^']|'')*')")
+
+
+def _pretty_casts(text: str) -> str:
+    """`(email)::text` as `email::text`: drizzle-kit pull copies PostgreSQL's plain deparse
+    (pg_get_expr without pretty), which parenthesises a cast column; the live reader's pretty
+    one does not. String literals are left alone."""
+    return "".join(part if i % 2 else _PAREN_CAST.sub(r"\1", part) for i, part in enumerate(_QUOTED.split(text)))
 
 
 def _literal_text(value: Any) -> str:

@@ -32,12 +32,28 @@ reader of the dialect (postgresql, sqlite; mysql is mapped but has no live reade
 - sql`` expressions (checks, index predicates and keys, generated columns) render column
   references bare on PostgreSQL and as drizzle-kit writes them on SQLite; the rest of the
   text is kept as written, whereas PostgreSQL deparses it (`'a' || x` reads back as
-  `'a'::text || x`), so only simple expressions compare equal to a live database.
+  `'a'::text || x`), so only simple expressions compare equal to a live database; pull's
+  plain deparse `(col)::type` is written as the pretty one, `col::type`.
+- Indexes as drizzle-kit pull writes them: `.using(method, ...)` keys with `.asc()`/`.desc()`,
+  `.nullsFirst()`/`.nullsLast()` (only a placement that is not PostgreSQL's default for the
+  direction is kept) and `.op(opclass)`; a default operator class (pg_opclass.opcdefault:
+  uuid_ops, int4_ops, text_ops, timestamptz_ops, jsonb_ops for gin, ...) is no opclass, as
+  the live reader reports it, even when pull wrote another key's default on a column (a
+  note says so); sql`` keys, `.where(sql``)`, `.concurrently()`.
 
 Not read: views, policies, NULLS NOT DISTINCT (notes say so). Whatever cannot be
 evaluated statically is a note "file:line: message" on Schema.notes, never dropped
-silently. A file tree-sitter cannot parse is BadInput "file:line:col: message" with the
+silently. What tree-sitter cannot parse is a note "file:line:col: syntax error ..." and
+only that statement (or, inside a table, that column or constraint) is left out; the
+rest of the file and the other files are read. `export type * from "./x"` (TypeScript 5,
+which the grammar lacks) re-exports types only and is skipped. Only when syntax errors
+leave no table or enum at all is the source BadInput "file:line:col: message" with the
 offending line.
+
+drizzle-kit's own record of the schema, meta/NNNN_snapshot.json, is read by the
+`drizzle-snapshot:` source (migrator.inspect.drizzle_snapshot) with the same conventions;
+tests/inspect/test_drizzle_snapshot_oracle.py holds the two readings equal on projects
+whose snapshots drizzle-kit itself wrote.
 
 `read_project(path)` returns a DrizzleProject(schema, relations, warnings): relations()
 declarations (table, name, one/many, target, fields, references) are kept for codemods.

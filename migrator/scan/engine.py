@@ -540,6 +540,7 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
     for path, f in facts.items():
         if f.skipped and path not in resolved:
             skipped.append((path, f.skipped))
+    notes = tuple(note for path in sorted(facts) for note in facts[path].notes)
     result = ScanResult(
         root=str(root),
         legacy=tuple(legacy),
@@ -549,6 +550,7 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
         total_files=len(files),
         skipped=tuple(sorted(set(skipped))),
         commit=_head(root) if contents is None else None,
+        notes=notes,
     )
     if tree_key is not None:
         _store_result(root, tree_key, result)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-FACTS_VERSION = 1  # bump when the analyzers change what they produce: old cache entries are ignored
+FACTS_VERSION = 2  # bump when the analyzers change what they produce: old cache entries are ignored
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,31 @@ class Getter:
 
 
 @dataclass(frozen=True)
+class Binding:
+    """A symbol of the file and the expressions whose values flow into it: the input of the
+    value-flow analysis in pass 2 (migrator.scan.resolve).
+
+    name: a module-level name ("db"); a local one made unique by the analyzer
+    ("d@1234", scoped to its function); an instance member of a class ("PrismaService#prisma");
+    an object property ("ctx.db").
+    kind: "value" (the union of its sources), "type" (a type alias: not a value itself, an
+    annotation with it is an instance of its sources), "function" (its sources are what it returns:
+    calling it yields them), "class" (its sources are its bases: instances have the bases'
+    members, and a class that extends a client's class makes clients), "object" (an
+    object literal: its members are the bindings "name.member").
+    sources: expressions, each a tuple (root, *steps). root: a symbol of the file (a Binding
+    or an Import's local), "@layer" (a client created right here), "@@layer" (a factory:
+    a constructor or function of the layer's package, or a type naming its client).
+    steps: "()" called or constructed, "#" an instance of (a type annotation), ".name" a
+    member.
+    """
+
+    name: str
+    kind: str = "value"
+    sources: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
 class Use:
     """A name used as a client: `db.user.findMany(…)` -> root "db", chain ("user", "findMany").
 
@@ -89,6 +114,7 @@ class Use:
     call: bool = False
     model: str | None = None
     operation: str | None = None
+    calls: tuple[int, ...] = ()  # indexes of chain members that were called (`services.getDb().select()`: 0)
 
 
 @dataclass(frozen=True)
@@ -112,6 +138,7 @@ class FileFacts:
     exports: tuple[Export, ...] = ()
     clients: tuple[Client, ...] = ()
     getters: tuple[Getter, ...] = ()
+    bindings: tuple[Binding, ...] = ()
     uses: tuple[Use, ...] = ()
     sites: tuple[Site, ...] = ()  # proven by this file alone
     layers_imported: tuple[str, ...] = ()  # layer packages imported even without a site
@@ -128,7 +155,8 @@ class FileFacts:
             "exports": [dict(vars(e)) for e in self.exports],
             "clients": [{**vars(c), "env": list(c.env)} for c in self.clients],
             "getters": [dict(vars(g)) for g in self.getters],
-            "uses": [{**vars(u), "chain": list(u.chain)} for u in self.uses],
+            "bindings": [{"name": b.name, "kind": b.kind, "sources": [list(x) for x in b.sources]} for b in self.bindings],
+            "uses": [{**vars(u), "chain": list(u.chain), "calls": list(u.calls)} for u in self.uses],
             "sites": [dict(vars(x)) for x in self.sites],
             "layers_imported": list(self.layers_imported),
             "skipped": self.skipped,
@@ -144,7 +172,8 @@ class FileFacts:
             exports=tuple(Export(**e) for e in data["exports"]),
             clients=tuple(Client(**{**c, "env": tuple(c["env"])}) for c in data["clients"]),
             getters=tuple(Getter(**g) for g in data["getters"]),
-            uses=tuple(Use(**{**u, "chain": tuple(u["chain"])}) for u in data["uses"]),
+            bindings=tuple(Binding(b["name"], b["kind"], tuple(tuple(x) for x in b["sources"])) for b in data.get("bindings", ())),
+            uses=tuple(Use(**{**u, "chain": tuple(u["chain"]), "calls": tuple(u.get("calls", ()))}) for u in data["uses"]),
             sites=tuple(Site(**s) for s in data["sites"]),
             layers_imported=tuple(data["layers_imported"]),
             skipped=data["skipped"],

@@ -1,51 +1,60 @@
-"""Pass 2 of a scan: link every file's FileFacts and turn uses of clients into call sites.
+"""Pass 2 of a scan: link every file's FileFacts, follow values to clients, turn uses into call sites.
 
 Language-neutral: it reads only FileFacts (migrator.scan.facts) and the Layer registry,
-so the TypeScript and the Python analyzers share it. The contract an analyzer relies on:
+so the TypeScript and the Python analyzers share it.
 
-- Import(local, module, name, resolved): `resolved` is the repository path of the module
-  (None for packages, which are never followed). name "*" binds the whole module (a
-  namespace import, `import pkg.mod as m`, a plain `require`): a use `m.x.…` looks up
-  the export `x` of that module, and failing that its "default" export (CommonJS
-  `module.exports = client`).
-- Export(name, local, module, resolved): `local` names a binding of the file (a Client's
-  local, a Getter's name, an Import's local, another export's local); with `resolved`
-  it is a re-export of that module's export `local` ("*" re-exports the module as a
-  namespace). name "*" (`export * from`) forwards every name but "default".
-- Client(local, layer): a client created here. Getter(name, returns): calling `name`
-  yields the binding `returns`; "other()" means the result of calling getter `other`.
-- Use(root, chain, call): root is a binding name of the file; call=True when the root
-  is called before the chain (`getDb().user…`). A use becomes a Site when its root is a
-  client: a local Client (call or not), a local or imported Getter (only when called),
-  or an Import of a module export that is one — followed through re-exports, `export
-  *`, barrels and getters across any number of files, with cycle protection. Its model
-  and operation come from the Use when the analyzer set both, else from the layer's
-  interpret(use) (which may read Use.model as a hint); interpret returning None means
-  "not a database call" and drops the use.
-- Project.entry_modules (path, layer): everything such a configured module exports is a
-  client of that layer (its creation may be out of migrator's sight).
+**Value flow.** Every symbol an analyzer reports (a Binding, an Import, and the older
+Client/Getter facts, which are Bindings in disguise) gets a set of abstract values,
+computed by iterating to a fixed point over the whole project:
+
+- Client(layer, origin): a database client, made in file `origin`;
+- Function(result): something that yields `result` when called or instantiated: a getter,
+  a memoizer, a class that extends a client's class, a package's factory (drizzle,
+  PrismaClient, create_engine; its client's origin is where it is called);
+- Namespace(path): a module (`import * as m`, a CommonJS `require`);
+- Object(path, name): an object literal; its members are the bindings "name.member";
+- Class(path, name) and Instance(path, name): a project class and its instances; an
+  instance's member "m" is the binding "name#m" of the class, else of its bases.
+
+A binding's sources are expressions (root, *steps), see facts.Binding: "()" calls,
+"#" takes an instance of a type, ".m" a member. A value flows from wherever it is
+assigned: a module-level cache assigned inside a function, a getter's returns, a default
+parameter, a transaction callback's parameter, a class field — the analyzer says where,
+this module says what. Imports are followed through re-exports, `export *`, barrels and
+namespaces across any number of files; cycles reach a fixed point rather than recursing.
+
+Import(local, module, name, resolved): `resolved` is the repository path of the module
+(None for packages, which are never followed); name "*" binds the whole module. Uses
+(root, chain, call) become Sites when the root's value, after a call when `call` and
+after following members of namespaces, objects and instances, holds a Client. Its model
+and operation come from the Use when the analyzer set both, else from the layer's
+interpret(use); interpret returning None means "not a database call" and drops it.
+Project.entry_modules (path, layer): everything such a configured module exports is a
+client of that layer (its creation may be out of migrator's sight).
 
 resolve() returns one ResolvedFile per input file: its sites (the file's own pass-1
-sites plus the linked uses; `via` is the entry module the client was created in, None
-when created in the same file) and the layers it imports (the analyzer's package-level
-layers_imported plus the layer of every imported binding that is a client or a getter
-of one, whether or not it is used). entry_modules() lists the files that create a
-client and export it, or a getter of it, plus the configured ones.
+sites plus the linked uses; `via` is the file the client was created in, None when
+created in the same file) and the layers it imports (the analyzer's package-level
+layers_imported plus the layer of every imported binding that holds a client or yields
+one, whether or not it is used). entry_modules() lists the files that create a client
+and export it (or something that yields it), plus the configured ones.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Mapping
 
 from migrator.scan import Layer, Project, all_layers
-from migrator.scan.facts import FileFacts, Getter, Import, Site, Use
+from migrator.scan.facts import Binding, FileFacts, Site, Use
 from migrator.scan.result import EntryModule
 
 __all__ = ["ResolvedFile", "entry_modules", "resolve"]
 
+LAYER_SEPARATOR = "|"  # Client facts may join the layers of a name that is a client of several
+MAX_PREFIX = 3  # `const users = db.user`; deeper member paths of a client are query results, not clients
+MAX_ROUNDS = 64  # a fixed point needs as many rounds as the longest chain of assignments; this bounds a pathological one
 
-LAYER_SEPARATOR = "|"  # joins the layers of a name that is a client of several
 
 @dataclass(frozen=True)
 class ResolvedFile:
@@ -54,16 +63,19 @@ class ResolvedFile:
     layers_imported: tuple[str, ...] = ()
 
 
-# What a name is bound to, once followed: a client, a getter of one, or a module namespace.
+# -- abstract values --------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class _Client:
     layer: str
-    origin: str  # the file that creates the client (or the configured entry module)
+    origin: str | None  # the file that creates the client; None: wherever the factory is called
+    prefix: tuple[str, ...] = ()  # members already taken: `const users = db.user` holds db with ("user",)
 
 
 @dataclass(frozen=True)
-class _Getter:
-    result: _Client
+class _Function:
+    result: "_Value"
 
 
 @dataclass(frozen=True)
@@ -71,19 +83,89 @@ class _Namespace:
     path: str
 
 
-_Binding = _Client | _Getter | _Namespace | None
+@dataclass(frozen=True)
+class _Object:
+    path: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _Class:
+    path: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _Instance:
+    path: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _Type:
+    """A type alias (`type Db = typeof db`): not a value, but an annotation with it is an instance of `of`."""
+
+    of: "_Value"
+
+
+_Value = _Type | _Client | _Function | _Namespace | _Object | _Class | _Instance
+_Values = dict  # insertion-ordered set: {value: None}
+_EMPTY: dict = {}
+
+
+def _clients(values: Iterable[_Value]) -> list[_Client]:
+    return [v for v in values if isinstance(v, _Client)]
+
+
+def _yielded_clients(values: Iterable[_Value]) -> list[_Client]:
+    """Clients held, or yielded by calling what is held (a getter)."""
+    out = []
+    for v in values:
+        if isinstance(v, _Client):
+            out.append(v)
+        elif isinstance(v, _Function) and isinstance(v.result, _Client):
+            out.append(v.result)
+    return out
+
+
+class _Index:
+    """A file's symbols: its Bindings (Client and Getter facts included) and Imports by name."""
+
+    def __init__(self, facts: FileFacts) -> None:
+        self.bindings: dict[str, list[Binding]] = {}
+        for b in facts.bindings:
+            self.bindings.setdefault(b.name, []).append(b)
+        for c in facts.clients:
+            sources = tuple((f"@{layer}",) for layer in c.layer.split(LAYER_SEPARATOR))
+            self.bindings.setdefault(c.local, []).append(Binding(c.local, "value", sources))
+        for g in facts.getters:
+            returns = g.returns
+            source = (returns[:-2], "()") if returns.endswith("()") else (returns,)
+            self.bindings.setdefault(g.name, []).append(Binding(g.name, "function", (source,)))
+        self.imports = {i.local: i for i in facts.imports}
+        self.exports = {e.name: e for e in facts.exports if e.name != "*"}
+        self.stars = [e.resolved for e in facts.exports if e.name == "*" and e.resolved is not None]
+        # Members of objects and classes, for "does this value hold a client somewhere".
+        self.members: dict[str, list[str]] = {}
+        for name in self.bindings:
+            for sep in (".", "#"):
+                owner, found, _ = name.partition(sep)
+                if found and owner:
+                    self.members.setdefault(owner, []).append(name)
+                    break
 
 
 class _Linker:
-    """Memoized lookups of what a file's names and exports are bound to."""
+    """The project's values, solved once (see the module docstring), and lookups over them."""
 
     def __init__(self, facts: Mapping[str, FileFacts], project: Project | None) -> None:
         self.facts = facts
         self.configured = dict(project.entry_modules) if project is not None else {}
-        self._exports: dict[tuple[str, str], _Binding] = {}
-        self._locals: dict[tuple[str, str], _Binding] = {}
-        self._active: set[tuple[int, str, str]] = set()
         self._indexes: dict[str, _Index] = {}
+        self.values: dict[tuple[str, str], _Values] = {}
+        self._exports: dict[tuple[str, str], _Values] = {}
+        self._active: set[tuple[str, str]] = set()
+        self._solve()
 
     def index(self, path: str) -> _Index:
         found = self._indexes.get(path)
@@ -91,126 +173,227 @@ class _Linker:
             found = self._indexes[path] = _Index(self.facts[path])
         return found
 
-    def export(self, path: str, name: str) -> _Binding:
+    # -- the fixed point -------------------------------------------------------
+
+    def _solve(self) -> None:
+        items = [(path, name, bindings) for path, f in self.facts.items() if not f.skipped
+                 for name, bindings in self.index(path).bindings.items()]
+        for _ in range(MAX_ROUNDS):
+            changed = False
+            self._exports.clear()  # export lookups read values that may have grown since
+            for path, name, bindings in items:
+                new = self._evaluate(path, name, bindings)
+                if not new:
+                    continue
+                key = (path, name)
+                current = self.values.get(key)
+                if current is None:
+                    self.values[key] = new
+                    changed = True
+                elif not new.keys() <= current.keys():
+                    current.update(new)
+                    changed = True
+            if not changed:
+                break
+        self._exports.clear()
+
+    def _evaluate(self, path: str, name: str, bindings: list[Binding]) -> _Values:
+        out: _Values = {}
+        for binding in bindings:
+            values: _Values = {}
+            for source in binding.sources:
+                values.update(self.expression(path, source))
+            kind = binding.kind
+            if kind == "value":
+                out.update(values)
+            elif kind == "function":
+                for v in values:
+                    # Depth 2 at most: a factory of getters is rare, and a function returning
+                    # itself must not grow a value forever.
+                    if not (isinstance(v, _Function) and isinstance(v.result, _Function)):
+                        out[_Function(v)] = None
+            elif kind == "class":
+                out[_Class(path, name)] = None
+                for v in values:
+                    # `class PrismaService extends PrismaClient`: constructing it makes a client, here.
+                    if isinstance(v, _Function) and isinstance(v.result, _Client):
+                        out[_Function(_Client(v.result.layer, v.result.origin or path))] = None
+            elif kind == "object":
+                out[_Object(path, name)] = None
+                out.update(values)
+            elif kind == "type":
+                for v in values:
+                    if not isinstance(v, _Type):
+                        out[_Type(v)] = None
+                    else:
+                        out[v] = None
+        return out
+
+    def expression(self, path: str, source: tuple[str, ...]) -> _Values:
+        root = source[0]
+        if root.startswith("@@"):
+            values: _Values = {_Function(_Client(root[2:], None)): None}
+        elif root.startswith("@"):
+            values = {_Client(root[1:], path): None}
+        else:
+            values = self.symbol(path, root)
+        for step in source[1:]:
+            if not values:
+                break
+            values = self.step(path, values, step)
+        return values
+
+    # -- lookups -----------------------------------------------------------------
+
+    def symbol(self, path: str, name: str) -> _Values:
+        """What the name `name` holds inside file `path`."""
+        if path not in self.facts:
+            return _EMPTY
+        values = self.values.get((path, name), _EMPTY)
+        imp = self.index(path).imports.get(name)
+        if imp is not None and imp.resolved is not None:
+            imported = {_Namespace(imp.resolved): None} if imp.name == "*" else self.export(imp.resolved, imp.name)
+            if imported:
+                values = {**values, **imported}
+        return values
+
+    def step(self, path: str, values: _Values, step: str) -> _Values:
+        out: _Values = {}
+        if step == "()" or step == "#":
+            for v in values:
+                if isinstance(v, _Type):
+                    if step == "#":
+                        out.update(self.step(path, {v.of: None}, "#"))
+                elif isinstance(v, _Function):
+                    result = v.result
+                    if isinstance(result, _Client) and result.origin is None:
+                        result = _Client(result.layer, path, result.prefix)
+                    out[result] = None
+                elif isinstance(v, _Class):
+                    out[_Instance(v.path, v.name)] = None
+                elif isinstance(v, _Instance) or isinstance(v, _Client) and not v.prefix:
+                    # `typeof db`; Python's `SessionLocal()` of a sessionmaker is a session of the same layers.
+                    out[v] = None
+            return out
+        member = step[1:]
+        for v in values:
+            if isinstance(v, _Client):
+                if len(v.prefix) < MAX_PREFIX:
+                    out[_Client(v.layer, v.origin, v.prefix + (member,))] = None
+            elif isinstance(v, _Namespace):
+                out.update(self.export(v.path, member))
+            elif isinstance(v, (_Object, _Class)):
+                out.update(self.symbol(v.path, f"{v.name}.{member}"))
+            elif isinstance(v, _Instance):
+                out.update(self.instance_member(v.path, v.name, member, set()))
+        return out
+
+    def instance_member(self, path: str, cls: str, member: str, seen: set[tuple[str, str]]) -> _Values:
+        """`obj.member` for an instance of class `cls`: its own member, else its bases'."""
+        if (path, cls) in seen or path not in self.facts:
+            return _EMPTY
+        seen.add((path, cls))
+        found = self.symbol(path, f"{cls}#{member}")
+        if found:
+            return found
+        for binding in self.index(path).bindings.get(cls, ()):
+            if binding.kind != "class":
+                continue
+            for source in binding.sources:
+                for base in self.expression(path, source):
+                    if isinstance(base, _Class):
+                        found = self.instance_member(base.path, base.name, member, seen)
+                        if found:
+                            return found
+        return _EMPTY
+
+    def export(self, path: str, name: str) -> _Values:
         """What module `path` exports as `name`."""
         if path not in self.facts and path not in self.configured:
-            return None
-        return self._memo(self._exports, path, name, self._export)
-
-    def _memo(self, cache: dict, path: str, name: str, compute) -> _Binding:
-        """compute(path, name), once; a lookup that reaches itself again (an import cycle) finds nothing."""
+            return _EMPTY
         key = (path, name)
-        if key in cache:
-            return cache[key]
-        marker = (id(cache), path, name)
-        if marker in self._active:
-            return None
-        self._active.add(marker)
+        found = self._exports.get(key)
+        if found is not None:
+            return found
+        if key in self._active:
+            return _EMPTY  # an import cycle: the fixed point's next round sees the rest
+        self._active.add(key)
         try:
-            result = compute(path, name)
+            found = self._export(path, name)
         finally:
-            self._active.discard(marker)
-        cache[key] = result
-        return result
+            self._active.discard(key)
+        self._exports[key] = found
+        return found
 
-    def _export(self, path: str, name: str) -> _Binding:
+    def _export(self, path: str, name: str) -> _Values:
         layer = self.configured.get(path)
         if layer is not None:
-            return _Client(layer, path)
+            return {_Client(layer, path): None}
         index = self.index(path)
         export = index.exports.get(name)
         if export is not None:
             if export.resolved is not None:
                 if export.local == "*":
-                    return _Namespace(export.resolved)
+                    return {_Namespace(export.resolved): None}
                 return self.export(export.resolved, export.local or name)
             if export.module is not None:
-                return None  # a re-export from a package
-            return self.local(path, export.local or name)
+                return _EMPTY  # a re-export from a package
+            return self.symbol(path, export.local or name)
         if name == "default":
-            return None
+            return _EMPTY
         for star in index.stars:
             found = self.export(star, name)
-            if found is not None:
+            if found:
                 return found
-        return None
+        return _EMPTY
 
-    def local(self, path: str, name: str) -> _Binding:
-        """What the name `name` is bound to inside file `path`."""
-        return self._memo(self._locals, path, name, self._local)
-
-    def _local(self, path: str, name: str) -> _Binding:
-        if path not in self.facts:
+    def client_of(self, path: str, use: Use) -> tuple[list[_Client], Use] | None:
+        """The clients a use's root stands for, and the use rebased on them (members of
+        namespaces, objects and instances consumed from the chain)."""
+        values = self.symbol(path, use.root)
+        if not values:
             return None
-        index = self.index(path)
-        client = index.clients.get(name)
-        if client is not None:
-            return _Client(client.layer, path)
-        getter = index.getters.get(name)
-        if getter is not None:
-            result = self.returned(path, getter)
-            return _Getter(result) if result is not None else None
-        imp = index.imports.get(name)
-        if imp is not None and imp.resolved is not None:
-            if imp.name == "*":
-                return _Namespace(imp.resolved)
-            return self.export(imp.resolved, imp.name)
-        return None
-
-    def returned(self, path: str, getter: Getter) -> _Client | None:
-        returns = getter.returns
-        called = returns.endswith("()")
-        bound = self.local(path, returns[:-2] if called else returns)
-        if called:
-            return bound.result if isinstance(bound, _Getter) else None
-        return bound if isinstance(bound, _Client) else None
-
-    def member(self, namespace: _Namespace, name: str) -> _Binding:
-        """`m.name` for a namespace import; CommonJS `module.exports = client` makes m itself the client."""
-        found = self.export(namespace.path, name)
-        if found is None:
-            default = self.export(namespace.path, "default")
-            if isinstance(default, _Client):
-                return _NamespaceIsClient(default)
-        return found
-
-    def client_of(self, path: str, use: Use) -> tuple[_Client, Use] | None:
-        """The client a use's root stands for, and the use rebased on that client."""
-        bound = self.local(path, use.root)
         chain = use.chain
-        call = use.call
-        if isinstance(bound, _Namespace):
-            if not chain or call:
-                return None
-            bound = self.member(bound, chain[0])
-            if isinstance(bound, _NamespaceIsClient):
-                bound = bound.client
-            else:
-                chain = chain[1:]
-        if isinstance(bound, _Getter):
-            if not call:
-                return None  # the function itself, not what it returns
-            bound, call = bound.result, False
-        if not isinstance(bound, _Client) or not chain:
+        if use.call:
+            values = self.step(path, values, "()")
+        taken = 0
+        while chain and values and not _clients(values):
+            following = self.step(path, values, "." + chain[0])
+            if not following:
+                # CommonJS `module.exports = client`: the namespace is the client itself.
+                following = {v: None for ns in values if isinstance(ns, _Namespace)
+                             for v in _clients(self.export(ns.path, "default"))}
+                values = following
+                break
+            values, chain = following, chain[1:]
+            if taken in use.calls:
+                values = self.step(path, values, "()")
+            taken += 1
+        clients = _clients(values)
+        if not clients:
             return None
-        if chain != use.chain or call != use.call:
-            use = Use(use.root, chain, use.line, use.column, call, use.model, use.operation)
-        return bound, use
+        prefix = clients[0].prefix
+        if prefix:
+            chain = prefix + chain
+        if not chain:
+            return None
+        if chain != use.chain or use.call:
+            use = Use(use.root, chain, use.line, use.column, False, use.model, use.operation)
+        return clients, use
+
+    def layers_of(self, values: _Values) -> set[str]:
+        return {c.layer for c in _yielded_clients(values)}
 
     def imported_layers(self, path: str) -> set[str]:
-        """Layers of imported bindings that are clients or getters of one (namespaces: any client export)."""
-        layers = set()
+        """Layers of imported bindings that hold a client or yield one (namespaces: any such export)."""
+        layers: set[str] = set()
         for imp in self.facts[path].imports:
             if imp.resolved is None:
                 continue
             if imp.name == "*":
                 layers |= self.namespace_layers(imp.resolved)
-                continue
-            bound = self.export(imp.resolved, imp.name)
-            if isinstance(bound, _Client):
-                layers.update(bound.layer.split(LAYER_SEPARATOR))
-            elif isinstance(bound, _Getter):
-                layers.update(bound.result.layer.split(LAYER_SEPARATOR))
+            else:
+                layers |= self.layers_of(self.export(imp.resolved, imp.name))
         return layers
 
     def namespace_layers(self, path: str) -> set[str]:
@@ -218,42 +401,27 @@ class _Linker:
             return {self.configured[path]}
         if path not in self.facts:
             return set()
-        layers = set()
+        layers: set[str] = set()
         for name in self.index(path).exports:
-            if name == "*":
-                continue
-            bound = self.export(path, name)
-            if isinstance(bound, _Client):
-                layers.update(bound.layer.split(LAYER_SEPARATOR))
-            elif isinstance(bound, _Getter):
-                layers.update(bound.result.layer.split(LAYER_SEPARATOR))
+            layers |= self.layers_of(self.export(path, name))
         return layers
 
-
-@dataclass(frozen=True)
-class _NamespaceIsClient:
-    client: _Client
-
-
-class _Index:
-    """A file's facts keyed by name (built once per file, on first need)."""
-
-    def __init__(self, facts: FileFacts) -> None:
-        # One name can be a client of several layers (a SQLAlchemy session serves the legacy
-        # Query API and 2.0's select()): the layers are joined, and each use picks the first
-        # layer whose interpret() accepts it.
-        grouped: dict[str, list] = {}
-        for c in facts.clients:
-            grouped.setdefault(c.local, []).append(c)
-        self.clients = {
-            name: cs[0] if len(cs) == 1 else replace(cs[0], layer=LAYER_SEPARATOR.join(dict.fromkeys(c.layer for c in cs)),
-                                                     env=tuple(dict.fromkeys(e for c in cs for e in c.env)))
-            for name, cs in grouped.items()
-        }
-        self.getters = {g.name: g for g in facts.getters}
-        self.imports: dict[str, Import] = {i.local: i for i in facts.imports}
-        self.exports = {e.name: e for e in facts.exports if e.name != "*"}
-        self.stars = [e.resolved for e in facts.exports if e.name == "*" and e.resolved is not None]
+    def holds_client(self, values: _Values, depth: int = 0) -> bool:
+        """Whether a value is, yields, or has a member that holds a client (an object of clients, a repository class)."""
+        if depth > 3:
+            return False
+        for v in values:
+            if isinstance(v, _Type):
+                v = v.of
+            if isinstance(v, (_Client, _Function)) and _yielded_clients((v,)):
+                return True
+            if isinstance(v, _Namespace) and self.namespace_layers(v.path):
+                return True
+            if isinstance(v, (_Object, _Class, _Instance)) and v.path in self.facts:
+                for member in self.index(v.path).members.get(v.name, ()):
+                    if self.holds_client(self.symbol(v.path, member), depth + 1):
+                        return True
+        return False
 
 
 def _interpret(layer: Layer, use: Use) -> tuple[str, str] | None:
@@ -276,8 +444,9 @@ def resolve(facts: Mapping[str, FileFacts], project: Project | None = None) -> d
             found = linker.client_of(path, use)
             if found is None:
                 continue
-            client, rebased = found
-            names = client.layer.split(LAYER_SEPARATOR)
+            clients, rebased = found
+            names = list(dict.fromkeys(c.layer for c in clients))
+            origin = clients[0].origin
             for name in names:
                 layer = layers.get(name)
                 if layer is None:
@@ -287,7 +456,7 @@ def resolve(facts: Mapping[str, FileFacts], project: Project | None = None) -> d
                 meaning = _interpret(layer, rebased) if len(names) == 1 else layer.interpret(rebased)
                 if meaning is not None:
                     model, operation = meaning
-                    via = None if client.origin == path else client.origin
+                    via = None if origin is None or origin == path else origin
                     sites.append(Site(path, use.line, use.column, name, model, operation, via))
                     break
         imported = set(f.layers_imported) | linker.imported_layers(path)
@@ -295,27 +464,33 @@ def resolve(facts: Mapping[str, FileFacts], project: Project | None = None) -> d
     return out
 
 
+# A driver client that a file hands to an ORM client it also creates is plumbing, not an
+# entry point of its own: `drizzle(pool)` over `new Pool()`.
+PLUMBING = {"sql-js": "drizzle"}
+
+
 def entry_modules(facts: Mapping[str, FileFacts], project: Project | None = None) -> list[EntryModule]:
-    """Files that create a client and export it (or a getter of it), one per (file, layer); then the configured ones."""
+    """Files that create a client and export it (or what yields it), one per (file, layer); then the configured ones."""
     linker = _Linker(facts, None)
     found: list[EntryModule] = []
     for path in sorted(facts):
         f = facts[path]
-        if f.skipped or not f.clients:
+        if f.skipped or not f.exports:
             continue
         exported: dict[str, list[str]] = {}
         for export in f.exports:
             if export.name == "*" or export.resolved is not None or export.module is not None:
                 continue
-            bound = linker.local(path, export.local or export.name)
-            client = bound.result if isinstance(bound, _Getter) else bound
-            if isinstance(client, _Client) and client.origin == path:
-                for layer in client.layer.split(LAYER_SEPARATOR):
-                    exported.setdefault(layer, []).append(export.name)
+            for client in _yielded_clients(linker.symbol(path, export.local or export.name)):
+                if client.origin == path and export.name not in exported.get(client.layer, ()):
+                    exported.setdefault(client.layer, []).append(export.name)
+        for layer, plumbing_for in PLUMBING.items():
+            if layer in exported and plumbing_for in exported:
+                del exported[layer]
         for layer, names in sorted(exported.items()):
             env: list[str] = []
             for client in f.clients:
-                if client.layer == layer:
+                if layer in client.layer.split(LAYER_SEPARATOR):
                     env += [e for e in client.env if e not in env]
             found.append(EntryModule(path, layer, tuple(sorted(set(names))), tuple(env)))
     if project is not None:
@@ -326,8 +501,8 @@ def entry_modules(facts: Mapping[str, FileFacts], project: Project | None = None
 
 
 def client_exporters(facts: Mapping[str, FileFacts], paths: Iterable[str], project: Project | None = None) -> set[str]:
-    """Which of `paths` export a client or a getter of one (created there or re-exported):
-    the modules whose importers can reach a layer without naming its package."""
+    """Which of `paths` export something that holds or yields a client (created there or
+    re-exported): the modules whose importers can reach a layer without naming its package."""
     linker = _Linker(facts, project)
     found: set[str] = set()
     for path in paths:
@@ -346,8 +521,7 @@ def client_exporters(facts: Mapping[str, FileFacts], paths: Iterable[str], proje
                 # on purpose; counting each importer of SessionLocal as a wrapper would make
                 # the whole tree a candidate.
                 continue
-            bound = linker.export(path, export.name)
-            if isinstance(bound, (_Client, _Getter)):
+            if linker.holds_client(linker.export(path, export.name)):
                 found.add(path)
                 break
     return found

@@ -278,12 +278,37 @@ def test_what_cannot_be_evaluated_is_a_warning_with_file_and_line() -> None:
     assert accounts.column("label").default is None
 
 
-def test_malformed_typescript_is_bad_input_with_position_and_line() -> None:
+def test_a_syntax_error_in_a_table_is_a_note_and_the_rest_of_the_table_is_read() -> None:
+    project = read_project(DRIZZLE / "broken")
+    # `name: text("name".notNull(),` lacks a ')': that column is unknown, `id` is not.
+    assert [c.name for c in project.schema.table("users").columns] == ["id"]
+    notes = project.schema.notes
+    assert notes[0] == (
+        "tests/fixtures/drizzle/broken/schema.ts:5:31: syntax error: missing ')' (not valid TypeScript)"
+        " in the definition of 'users'; what it spoils is left out"
+    )
+    assert "tests/fixtures/drizzle/broken/schema.ts:5: table 'users': a column was left out: not valid TypeScript (syntax error)" in notes
+
+
+def test_syntax_errors_that_leave_nothing_to_read_are_bad_input_with_position_and_line() -> None:
     with pytest.raises(BadInput) as err:
-        read_project(DRIZZLE / "broken")
+        read_project(DRIZZLE / "unreadable")
     first, *context = str(err.value).splitlines()
-    assert first.startswith("tests/fixtures/drizzle/broken/schema.ts:5:") and "syntax error" in first
-    assert context[0].strip() == 'name: text("name".notNull(),' and context[1].strip() == "^"
+    assert first.startswith("tests/fixtures/drizzle/unreadable/schema.ts:4:30: syntax error")
+    assert context[0].strip() == 'export const users = pgTable("users" {' and context[1] == "  " + " " * 29 + "^"
+
+
+def test_a_statement_tree_sitter_cannot_parse_is_a_note_and_other_statements_are_read(tmp_path: Path) -> None:
+    (tmp_path / "schema.ts").write_text(
+        'import { pgTable, text } from "drizzle-orm/pg-core";\n'
+        'export const a = pgTable("a", { id: text("id") });\n'
+        "let = = 3;\n"
+        'export const b = pgTable("b", { id: text("id") });\n'
+    )
+    schema = read_project(tmp_path).schema
+    assert sorted(t.name for _, t in schema.tables()) == ["a", "b"]
+    assert len(schema.notes) == 1 and schema.notes[0].endswith("(not valid TypeScript); this statement is not read")
+    assert schema.notes[0].startswith(f"{tmp_path / 'schema.ts'}:3:") or ":3:" in schema.notes[0]
 
 
 def test_missing_path_is_bad_input() -> None:
@@ -307,16 +332,26 @@ def test_cli_reads_drizzle_in_every_format(fmt: str) -> None:
         assert "public.tutor_profiles" in result.stdout and "8 tables" in result.stdout
 
 
-def test_cli_exits_2_on_malformed_typescript() -> None:
+def test_cli_exits_2_when_syntax_errors_leave_nothing_to_read() -> None:
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "migrator"), "inspect", f"drizzle:{DRIZZLE / 'broken'}"],
+        [str(Path(sys.executable).parent / "migrator"), "inspect", f"drizzle:{DRIZZLE / 'unreadable'}"],
         capture_output=True,
         text=True,
     )
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
-    assert lines[0].startswith("error: ") and "broken/schema.ts:5:" in lines[0] and "Traceback" not in result.stderr
+    assert lines[0].startswith("error: ") and "unreadable/schema.ts:4:30:" in lines[0] and "Traceback" not in result.stderr
     assert lines[-1].strip() == "^"
+
+
+def test_cli_reads_a_schema_with_a_syntax_error_in_one_table() -> None:
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "migrator"), "inspect", f"drizzle:{DRIZZLE / 'broken'}"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "public.users" in result.stdout and "Traceback" not in result.stderr
 
 
 def test_default_operator_classes_are_not_recorded(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
@@ -18,6 +17,7 @@ import pytest
 from migrator import inspect as sources
 from migrator.schema import Schema, to_dict, without_client_defaults
 
+from ._differences import differences
 from ..conftest import EXAMPLES, FIXTURES
 
 DRIZZLE = FIXTURES / "drizzle"
@@ -27,27 +27,6 @@ TUTORME = EXAMPLES / "tutorme"
 def statements(sql_file: Path) -> list[str]:
     """drizzle-kit's migration split on its statement breakpoints."""
     return [s for s in sql_file.read_text().split("--> statement-breakpoint") if s.strip()]
-
-
-def differences(ours: Any, theirs: Any, path: str = "schema") -> list[str]:
-    """Readable lines naming where two snapshots differ (origins ignored)."""
-    if isinstance(ours, dict) and isinstance(theirs, dict):
-        out = []
-        for key in sorted(set(ours) | set(theirs)):
-            if key not in ("origin", "notes", "source"):
-                out += differences(ours.get(key), theirs.get(key), f"{path}.{key}")
-        return out
-    if isinstance(ours, list) and isinstance(theirs, list):
-        named = all(isinstance(x, dict) and "name" in x for x in ours + theirs)
-        if named:
-            a, b = {x["name"]: x for x in ours}, {x["name"]: x for x in theirs}
-            out = [f"{path}: only in drizzle: {n}" for n in sorted(set(a) - set(b))]
-            out += [f"{path}: only in the database: {n}" for n in sorted(set(b) - set(a))]
-            return out + [line for n in sorted(set(a) & set(b)) for line in differences(a[n], b[n], f"{path}[{n}]")]
-        if len(ours) != len(theirs):
-            return [f"{path}: {ours!r} != {theirs!r}"]
-        return [line for i, (x, y) in enumerate(zip(ours, theirs)) for line in differences(x, y, f"{path}[{i}]")]
-    return [] if ours == theirs else [f"{path}: drizzle {ours!r}, database {theirs!r}"]
 
 
 def assert_same(drizzle: Schema, live: Schema) -> None:

@@ -75,12 +75,12 @@ def test_gitignore_is_respected_and_dependencies_skipped(tmp_path: Path) -> None
 
 
 def test_broken_binary_and_minified_files_are_counted_not_fatal(tmp_path: Path) -> None:
-    root = write(tmp_path, {**TREE, "src/bad.ts": 'import { db } from "@/lib/db";\nconst x = (;\n',
+    root = write(tmp_path, {**TREE, "src/bad.ts": '(((\nimport { db } from "@/lib/db";\nconst x = (;\n',
                             "src/bundle.js": "import '@prisma/client';" + "var a=1;" * 5000 + "\n"})
     (root / "src" / "blob.py").write_bytes(b"import sqlalchemy\x00\x01\x02")
     result = scan(root, ScanOptions(cache=False))
     reasons = dict(result.skipped)
-    assert reasons["src/bad.ts"].startswith("syntax error at 2:")
+    assert reasons["src/bad.ts"].startswith("syntax error at ")
     assert reasons["src/bundle.js"] == "minified"
     assert reasons["src/blob.py"] in ("binary", "null bytes")
 
@@ -196,3 +196,17 @@ def test_workspace_packages_and_memoized_clients(tmp_path: Path) -> None:
     assert ("packages/lib/src/index.ts", "user", "findMany") in sites
     assert ("apps/web/page.ts", "team", "count") in sites
     assert [e.path for e in result.entry_modules] == ["packages/prisma/index.ts"]
+
+
+def test_a_local_syntax_error_is_read_around_and_named(tmp_path: Path) -> None:
+    """The grammar lags TypeScript (`export type * from`): the barrel is still followed, and the
+    unreadable statement is a note with file:line:col."""
+    root = write(tmp_path, {**TREE,
+                            "src/lib/index.ts": 'export type * from "./types";\nexport { db } from "./db";\n',
+                            "src/lib/types.ts": "export type Id = string;\n",
+                            "src/api/via_barrel.ts": 'import { db } from "../lib";\n\nexport const n = () => db.user.count();\n'})
+    result = scan(root, ScanOptions(cache=False))
+    assert "src/lib/index.ts" not in dict(result.skipped)
+    assert any(n.startswith("src/lib/index.ts:1:") for n in result.notes), result.notes
+    (via,) = [f for f in result.files if f.path == "src/api/via_barrel.ts"]
+    assert [(s.line, s.layer, s.model, s.operation) for s in via.sites] == [(3, "prisma", "user", "count")]

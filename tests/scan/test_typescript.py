@@ -91,19 +91,27 @@ def test_singleton_client_and_env() -> None:
     assert entry.exports == ("default", "prisma")
 
 
-def test_getters_are_recorded() -> None:
+def test_getters_are_function_bindings_of_what_they_return() -> None:
     facts, _ = analyze_tree(FIXTURES / "ts" / "getters")
-    getters = {(g.name, g.returns) for g in facts["src/db.ts"].getters}
-    assert getters == {("getPrisma", "client"), ("getDb", "drizzleDb"), ("getDbAsync", "getDb()")}
+    bindings = {b.name: b for b in facts["src/db.ts"].bindings}
+    for name in ("getPrisma", "getDb", "getDbAsync"):
+        (source,) = bindings[name].sources
+        function = bindings[source[0]]
+        assert function.kind == "function" and function.sources, name
+    # The module-level cache assigned inside getPrisma holds what PrismaClient makes.
+    assert ("PrismaClient", "()") in bindings["client"].sources
 
 
-def test_a_function_with_other_returns_is_not_a_getter() -> None:
-    facts = _analyze(
+def test_a_function_that_may_return_a_client_yields_one() -> None:
+    """May-analysis: `if (x) return db; return null` hands out the client on one path, so calls count."""
+    root_facts = _analyze(
         "import { db } from './db';\n"
-        "export function f(x: number) { if (x) return db; return null; }\n",
+        "export function f(x: number) { if (x) return db; return null; }\n"
+        "f(1).user.findMany();\n",
         files=frozenset({"src/db.ts"}),
     )
-    assert facts.getters == ()
+    (use,) = root_facts.uses
+    assert (use.root, use.chain, use.call) == ("f", ("user", "findMany"), True)
 
 
 def test_uses_record_chain_call_and_position() -> None:
@@ -131,7 +139,8 @@ def test_jsx_files_use_the_tsx_grammar() -> None:
         path="src/page.tsx", files=frozenset({"src/db.ts"}),
     )
     assert facts.skipped is None
-    assert [u.chain for u in facts.uses] == [("user", "findMany")]
+    # `users` holds what the query returned: a use for the resolver, which finds no client in it.
+    assert [u.chain for u in facts.uses if u.root == "db"] == [("user", "findMany")]
 
 
 def test_strings_and_comments_produce_nothing() -> None:
@@ -206,5 +215,19 @@ def test_a_large_file_analyzes_quickly() -> None:
     started = time.perf_counter()
     facts = _analyze(text, files=frozenset({"src/db.ts"}))
     elapsed = time.perf_counter() - started
-    assert len(facts.uses) == 4000
+    assert len([u for u in facts.uses if u.root == "db"]) == 4000
     assert elapsed < 2.0, elapsed
+
+
+def test_memoized_getter_module_is_the_drizzle_entry_module() -> None:
+    """The drizzle client made inside `db()` and cached in a module variable; the pg Pool it
+    is built on is plumbing, not an entry module of its own."""
+    facts, project = analyze_tree(FIXTURES / "ts" / "memoized_getter")
+    (entry,) = entry_modules(facts, project)
+    assert (entry.path, entry.layer, entry.exports, entry.env) == ("src/db/index.ts", "drizzle", ("db",), ("DATABASE_URL",))
+
+
+def test_a_class_extending_the_client_is_the_entry_module() -> None:
+    facts, project = analyze_tree(FIXTURES / "ts" / "nest_injection")
+    (entry,) = entry_modules(facts, project)
+    assert (entry.path, entry.layer, entry.exports) == ("src/prisma/prisma.service.ts", "prisma", ("PrismaService",))

@@ -44,7 +44,8 @@ from typing import Iterable
 from tree_sitter import Node, Query, QueryCursor
 
 from migrator.scan import Project, all_layers, register_analyzer
-from migrator.scan.facts import Client, Export, FileFacts, Getter, Import, Site, Use
+from migrator.scan.analyzers._ts_flow import TRANSACTION, Flow
+from migrator.scan.facts import Binding, Client, Export, FileFacts, Import, Site, Use
 from migrator.scan.layers.sql_js import table_in_sql
 from migrator.tsparse import SOURCE_SUFFIXES, char_column, first_error, language_for, name_text, node_text, parser_for, string_value
 
@@ -72,6 +73,32 @@ CLIENT_FACTORIES: dict[tuple[str, str], str] = {
     ("@neondatabase/serverless", "Pool"): "sql-js",
 }
 
+# Types whose values are clients (annotations: `db: NodePgDatabase<typeof schema>`), as
+# factories: an instance of one is a client. Dotted names are members of an import
+# (`Prisma.TransactionClient`).
+CLIENT_TYPES: dict[tuple[str, str], str] = {
+    ("@prisma/client", "Prisma.TransactionClient"): "prisma",
+    **{("drizzle-orm/*", name): "drizzle" for name in (
+        "NodePgDatabase", "PostgresJsDatabase", "NeonHttpDatabase", "NeonDatabase", "VercelPgDatabase",
+        "PgDatabase", "PgTransaction", "LibSQLDatabase", "BetterSQLite3Database", "BunSQLiteDatabase",
+        "DrizzleD1Database", "SQLiteDatabase", "BaseSQLiteDatabase", "SQLiteTransaction", "MySql2Database",
+        "MySqlDatabase", "MySqlTransaction", "PlanetScaleDatabase", "ExpoSQLiteDatabase", "PgliteDatabase",
+        "NodePgTransaction", "PostgresJsTransaction", "AnyPgColumn")
+       if name != "AnyPgColumn"},
+    ("pg", "PoolClient"): "sql-js",
+    ("@libsql/client", "Client"): "sql-js",
+    # @nestjs-cls/transactional's adapters: the type argument of TransactionHost names the client.
+    ("@nestjs-cls/transactional-adapter-prisma", "TransactionalAdapterPrisma"): "prisma",
+    ("@nestjs-cls/transactional-adapter-drizzle-orm", "TransactionalAdapterDrizzleOrm"): "drizzle",
+}
+# Library types that hold a client in a member: (package, type) -> the member.
+CLIENT_HOLDERS: dict[tuple[str, str], str] = {
+    ("@nestjs-cls/transactional", "TransactionHost"): "tx",
+}
+for (_package, _name), _layer in list(CLIENT_TYPES.items()):
+    if "." not in _name:
+        CLIENT_FACTORIES.setdefault((_package, _name), _layer)
+
 # (package, imported name) whose own uses are call sites: (layer, operation, chain heads that count).
 PACKAGE_SITES: dict[tuple[str, str], tuple[str, str, frozenset[str]]] = {
     ("drizzle-orm", "sql"): ("drizzle", "sql", frozenset({TAGGED, "raw"})),
@@ -82,8 +109,6 @@ _GENERATED_PRISMA = re.compile(r"(?:^|/)(?:\.prisma/client|generated/prisma|pris
 
 # Methods whose first argument is the table (drizzle's builders) -> the Use's model hint.
 TABLE_ARGUMENT = frozenset({"from", "insert", "update", "delete", "into", "$count"})
-# Methods whose callback receives a client bound to the same connection.
-TRANSACTION = frozenset({"$transaction", "transaction", "begin"})
 # Wrappers that change nothing about the value inside them.
 TRANSPARENT = frozenset(
     {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression",
@@ -98,15 +123,29 @@ _QUERY = """
 (export_statement) @export
 (call_expression function: (identifier) @require.fn arguments: (arguments . (string))) @require
 (call_expression function: (import) arguments: (arguments . (string))) @dynamic
-(variable_declarator name: (identifier) value: (_)) @decl
+(variable_declarator name: (_) value: (_)) @decl
+(variable_declarator name: (_)) @declname
 (assignment_expression) @assign
-(return_statement (_) @return)
-(arrow_function body: (_) @return)
+(augmented_assignment_expression) @assign
+(function_declaration) @function
+(generator_function_declaration) @function
+(function_expression) @function
+(arrow_function) @function
+(method_definition) @function
+(required_parameter) @param
+(optional_parameter) @param
+(class_declaration) @class
+(abstract_class_declaration) @class
+(class) @class
+(object) @object
+(type_alias_declaration) @typealias
+(interface_declaration) @interface
+(call_expression function: (member_expression property: (property_identifier) @tx.method) arguments: (arguments)) @tx
 (member_expression object: (identifier) @root)
+(member_expression object: (this) @root)
 (subscript_expression object: (identifier) @root)
 (call_expression function: (identifier) @root)
 (binary_expression left: (identifier) @root operator: "<")
-(variable_declarator name: (identifier) value: (identifier) @root)
 """
 
 _ENV_QUERY = """
@@ -290,15 +329,49 @@ class _File:
         self.import_by_local: dict[str, Import] = {}
         self.exports: list[Export] = []
         self.clients: dict[str, Client] = {}
-        self.getters: dict[str, Getter] = {}
         self.uses: list[Use] = []
         self.sites: list[Site] = []
         self.toplevel: dict[str, Node] = {}  # top-level const name -> its value (for env)
-        # name -> [(start, end, (root, call, prefix))]: aliases valid within a byte range
-        self.aliases: dict[str, list[tuple[int, int, tuple[str, bool, tuple[str, ...]]]]] = {}
+        self.flow: Flow | None = None
 
     def text(self, node: Node) -> str:
         return node_text(self.src, node)
+
+    def package_bindings(self) -> None:
+        """Imports of a client package's factories and client types hold a factory of that layer
+        (`drizzle`, `PrismaClient`, `Pool`, `NodePgDatabase`, `Prisma.TransactionClient`)."""
+        for imp in self.imports:
+            if imp.resolved is not None:
+                continue
+            key = package_key(imp.module)
+            if imp.name in ("*", "default"):
+                members = [(name, layer) for (package, name), layer in CLIENT_FACTORIES.items() if package == key and name != "default"]
+                if members:
+                    self.flow.bind(imp.local, "object", [])
+                    for name, layer in members:
+                        self.flow.bind(f"{imp.local}.{name}", "value", [(f"@@{layer}",)])
+            layer = CLIENT_FACTORIES.get((key, "default" if imp.name == "*" else imp.name))
+            if layer is not None:
+                self.flow.bind(imp.local, "value", [(f"@@{layer}",)])
+            for (package, dotted), layer in CLIENT_TYPES.items():
+                head, _, rest = dotted.partition(".")
+                if package == key and rest and head == imp.name:
+                    self.flow.bind(imp.local, "object", [])
+                    self.flow.bind(f"{imp.local}.{rest}", "value", [(f"@@{layer}",)])
+
+    def holder_member(self, name: Node | None) -> str | None:
+        """The client-holding member of a library type named by `name` (CLIENT_HOLDERS), if it is one."""
+        if name is None or name.type != "type_identifier":
+            return None
+        imp = self.import_by_local.get(self.text(name))
+        return CLIENT_HOLDERS.get((package_key(imp.module), imp.name)) if imp is not None and imp.resolved is None else None
+
+    def is_outside(self, symbol: str) -> bool:
+        """A name from a package, or a global: not a function whose returns the value flow can see."""
+        imp = self.import_by_local.get(symbol)
+        if imp is not None:
+            return imp.resolved is None
+        return "@" not in symbol and symbol not in self.toplevel and not self.flow.decls.get(symbol)
 
     # -- imports and exports ------------------------------------------------
 
@@ -343,16 +416,18 @@ class _File:
         if parent is None or parent.type != "variable_declarator":
             return
         target = parent.child_by_field_name("name")
+        # A require inside a function binds a local of that function.
+        local = lambda ident: self.flow.resolve(self.text(ident), ident.start_byte)  # noqa: E731
         if target.type == "identifier":
-            self.add_import(self.text(target), spec, member or "*", call)
+            self.add_import(local(target), spec, member or "*", call)
         elif target.type == "object_pattern" and member is None:
             for item in target.named_children:
                 if item.type == "shorthand_property_identifier_pattern":
-                    self.add_import(self.text(item), spec, self.text(item), call)
+                    self.add_import(local(item), spec, self.text(item), call)
                 elif item.type == "pair_pattern":
                     key, value = item.child_by_field_name("key"), item.child_by_field_name("value")
                     if value is not None and value.type == "identifier":
-                        self.add_import(self.text(value), spec, name_text(self.src, key), call)
+                        self.add_import(local(value), spec, name_text(self.src, key), call)
 
     def export(self, node: Node) -> None:
         source = node.child_by_field_name("source")
@@ -529,79 +604,28 @@ class _File:
                         pending.append(self.toplevel[ident])
         return tuple(found)
 
-    # -- getters ------------------------------------------------------------
-
-    def getter_candidate(self, ret: Node) -> tuple[str, str | None] | None:
-        """(function name, returned binding) for `return x` / `() => x` / `return getX()` in a named function."""
-        value = ret
-        if ret.parent is not None and ret.parent.type == "arrow_function" and ret.type == "statement_block":
-            return None
-        value = self.returned(value)
-        fn = ret.parent
-        while fn is not None and fn.type not in FUNCTIONS:
-            fn = fn.parent
-        if fn is None:
-            return None
-        name = self.function_name(fn)
-        return (name, value) if name else None
-
-    def returned(self, node: Node | None, depth: int = 0) -> str | None:
-        node = _strip(node)
-        if node is None or depth > 4:
-            return None
-        if node.type == "identifier":
-            return self.text(node)
-        if node.type == "call_expression":
-            fn = _strip(node.child_by_field_name("function"))
-            args = node.child_by_field_name("arguments")
-            if fn is not None and fn.type == "identifier" and args is not None and args.type == "arguments":
-                return self.text(fn) + "()"
-            return None
-        if node.type == "binary_expression":
-            op = node.child_by_field_name("operator")
-            if op is not None and self.text(op) in ("??", "||"):
-                return self.returned(node.child_by_field_name("left"), depth + 1)
-        if node.type == "assignment_expression":
-            left = node.child_by_field_name("left")
-            return self.text(left) if left is not None and left.type == "identifier" else None
-        return None
-
-    def function_name(self, fn: Node) -> str | None:
-        if fn.type in ("function_declaration", "generator_function_declaration"):
-            name = fn.child_by_field_name("name")
-            return self.text(name) if name is not None else None
-        outer = _unwrap_up(fn)
-        parent = outer.parent
-        if parent is None:
-            return None
-        if parent.type == "variable_declarator":
-            name = parent.child_by_field_name("name")
-            return self.text(name) if name is not None and name.type == "identifier" else None
-        if parent.type == "export_statement":
-            return "default"
-        return None
-
     # -- uses ---------------------------------------------------------------
 
-    def alias_of(self, name: str, at: int) -> tuple[str, bool, tuple[str, ...]] | None:
-        best = None
-        for start, end, target in self.aliases.get(name, ()):
-            if start <= at < end and (best is None or start >= best[0]):
-                best = (start, target)
-        return best[1] if best else None
-
-    def add_alias(self, name: str, scope_from: Node, scope: Node, target: tuple[str, bool, tuple[str, ...]]) -> None:
-        self.aliases.setdefault(name, []).append((scope_from.start_byte, scope.end_byte, target))
-
-    def use(self, root: Node, candidates: set[str]) -> None:
-        name = self.text(root)
-        target = self.alias_of(name, root.start_byte)
-        if target is None:
-            if name not in candidates:
-                return
-            target = (name, False, ())
-        base, call, prefix = target
-        chain = list(prefix)
+    def use(self, root: Node, live: set[str]) -> None:
+        """A member chain (or a call) on a symbol that may hold a client: a Use for the resolver,
+        or a Site when the file alone proves it (Drizzle's `sql` tag)."""
+        if root.type == "this":
+            cls = self.flow.enclosing_class(root)
+            base = f"{cls}#this" if cls else None
+            member = root.parent.child_by_field_name("property") if root.parent is not None and root.parent.type == "member_expression" else None
+            if cls and member is not None:
+                name = self.text(member).lstrip("#")
+                # `this.logger.error()` in a class that extends the client: a member the class
+                # declares itself is that member, not one of the client's model delegates.
+                if name in self.flow.own_members.get(cls, ()) and f"{cls}#{name}" not in live:
+                    return
+        else:
+            base = self.flow.resolve(self.text(root), root.start_byte)
+        if base is None or base not in live:
+            return
+        chain: list[str] = []
+        calls: list[int] = []
+        call = False
         model_hint: str | None = None
         sql_hint: str | None = None
         steps = 0
@@ -639,8 +663,8 @@ class _File:
                         model_hint = _table_identifier(self.src, first)
                     if sql_hint is None:
                         sql_hint = _sql_text(self.src, first)
-                    if method in TRANSACTION:
-                        self.transaction_alias(args, (base, call, tuple(chain[:-1])))
+                    if not calls or calls[-1] != len(chain) - 1:
+                        calls.append(len(chain) - 1)
                 last = "call"
             elif kind == "binary_expression" and self._type_argument_tag(parent):
                 # `sql<number>\`…\`` parses as (sql < number) > `…` outside a call.
@@ -655,20 +679,15 @@ class _File:
                 break
             node = parent
             steps += 1
-        # `const db = getDb()`, `const users = db.user`, `const client = db`: an alias, not a use.
+        # `const db = getDb()`, `const users = db.user`, `const client = db`: a binding the
+        # value flow follows, not a use.
         holder = _unwrap_up(node).parent
-        if holder is not None and holder.type == "variable_declarator" and (steps == 0 or last == "member" or (call and len(chain) == len(prefix))):
-            alias = holder.child_by_field_name("name")
-            if alias is not None and alias.type == "identifier" and holder.child_by_field_name("value") is not None:
-                scope = holder.parent
-                while scope is not None and scope.type not in SCOPES:
-                    scope = scope.parent
-                if scope is not None:
-                    self.add_alias(self.text(alias), holder, scope, (base, call, tuple(chain)))
-                return
+        if holder is not None and holder.type == "variable_declarator" and holder.child_by_field_name("value") is not None \
+                and (steps == 0 or last == "member" or (call and not chain)):
+            return
         if not chain:
             return
-        self.emit(root, base, call, tuple(chain), model_hint or (table_in_sql(sql_hint) if sql_hint else None))
+        self.emit(root, base, call, tuple(chain), tuple(calls), model_hint or (table_in_sql(sql_hint) if sql_hint else None))
 
     def _type_argument_tag(self, lt: Node) -> bool:
         op = lt.child_by_field_name("operator")
@@ -678,16 +697,7 @@ class _File:
         outer_op, right = outer.child_by_field_name("operator"), outer.child_by_field_name("right")
         return outer_op is not None and self.text(outer_op) == ">" and right is not None and right.type == "template_string"
 
-    def transaction_alias(self, args: Node, target: tuple[str, bool, tuple[str, ...]]) -> None:
-        for arg in args.named_children:
-            fn = _strip(arg)
-            if fn is not None and fn.type in ("arrow_function", "function_expression", "function"):
-                param = _first_parameter(self.src, fn)
-                if param:
-                    self.add_alias(param, fn, fn, target)
-                return
-
-    def emit(self, root: Node, base: str, call: bool, chain: tuple[str, ...], model: str | None) -> None:
+    def emit(self, root: Node, base: str, call: bool, chain: tuple[str, ...], calls: tuple[int, ...], model: str | None) -> None:
         line, column = root.start_point[0] + 1, char_column(self.src, root)
         imp = self.import_by_local.get(base)
         if imp is not None and not call:
@@ -697,7 +707,7 @@ class _File:
                 if chain[0] in heads:
                     self.sites.append(Site(self.path, line, column, layer, model or "-", operation))
                 return
-        self.uses.append(Use(base, chain, line, column, call, model))
+        self.uses.append(Use(base, chain, line, column, call, model, None, calls))
 
     @property
     def kind(self) -> str:
@@ -722,6 +732,20 @@ def _returns(body: Node) -> list[Node]:
     return out
 
 
+def _mostly_broken(root: Node) -> bool:
+    """Whether syntax errors cover so much of a file that reading around them would mislead:
+    more than a tenth of its bytes, or an error at the top that swallows whole statements."""
+    broken = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" or node.is_missing:
+            broken += node.end_byte - node.start_byte
+        elif node.has_error:
+            stack.extend(node.children)
+    return broken * 10 > max(root.end_byte - root.start_byte, 1)
+
+
 def _minified(text: str) -> bool:
     lines = text.count("\n") + 1
     if len(text) / lines > MINIFIED_AVERAGE and len(text) > 2 * MINIFIED_AVERAGE:
@@ -740,51 +764,88 @@ class TypeScriptAnalyzer:
         source = text.encode("utf-8")
         tree = parser_for(path).parse(source)
         root = tree.root_node
+        notes: tuple[str, ...] = ()
         if root.has_error:
             bad = first_error(root) or root
-            return FileFacts(path=path, language=language,
-                             skipped=f"syntax error at {bad.start_point[0] + 1}:{char_column(source, bad)}")
+            where = f"{bad.start_point[0] + 1}:{char_column(source, bad)}"
+            if _mostly_broken(root):
+                return FileFacts(path=path, language=language, skipped=f"syntax error at {where}")
+            # The grammar lags TypeScript (`export type * from`, a generic tag split over lines):
+            # what it could read is analyzed, and the part it could not is named.
+            notes = (f"{path}:{where}: syntax error: read around it; call sites inside it are not counted",)
         f = _File(path, source, project, tree)
         caps = QueryCursor(_queries(f.kind)[0]).captures(root)
+        flow = f.flow = Flow(source, root, f.is_outside, f.holder_member)
+        functions = caps.get("function", ())
+        flow.declare_all(caps.get("declname", ()), caps.get("param", ()),
+                         [n for n in functions if n.type in ("function_declaration", "generator_function_declaration")],
+                         caps.get("class", ()))
 
         for node in caps.get("import", ()):
             f.es_import(node)
         for node in [*caps.get("require", ()), *caps.get("dynamic", ())]:
             if node.type == "call_expression" and (node.child(0).type == "import" or f.text(node.child(0)) == "require"):
                 f.call_import(node)
-        for node in caps.get("decl", ()):
+        for node in caps.get("export", ()):
+            f.export(node)
+        decls = sorted(caps.get("decl", ()), key=lambda n: n.start_byte)  # one node can match two patterns: order is not kept
+        for node in decls:
             name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
-            if node.parent is not None and node.parent.parent is not None and node.parent.parent.type in ("program", "export_statement"):
+            if name.type == "identifier" and node.parent is not None and node.parent.parent is not None \
+                    and node.parent.parent.type in ("program", "export_statement"):
                 f.toplevel[f.text(name)] = value
-        for node in caps.get("decl", ()):
-            f.binding(f.text(node.child_by_field_name("name")), node.child_by_field_name("value"))
+        for node in functions:
+            # A creation that calls a module's own function (`drizzle({ client: pool() })`) reads its environment too.
+            name = node.child_by_field_name("name")
+            if node.type == "function_declaration" and name is not None and node.parent is not None \
+                    and node.parent.type in ("program", "export_statement"):
+                f.toplevel.setdefault(f.text(name), node)
+        for node in decls:
+            name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            if name.type == "identifier":
+                f.binding(flow.resolve(f.text(name), name.start_byte), value)
         for node in caps.get("assign", ()):
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is None:
                 continue
             if left.type == "identifier":
-                f.binding(f.text(left), right)
+                f.binding(flow.resolve(f.text(left), left.start_byte), right)
             elif left.type == "member_expression" and f.text(left).startswith(("module.exports", "exports.")):
                 f.commonjs_export(left, right)
-        for node in caps.get("export", ()):
-            f.export(node)
 
-        candidates = set(f.clients)
-        candidates |= {i.local for i in f.imports if i.resolved is not None or (package_key(i.module), i.name) in PACKAGE_SITES}
-        # A getter is a function whose every return hands back the same binding.
-        returns: dict[str, set[str | None]] = {}
-        for name, value in filter(None, (f.getter_candidate(n) for n in caps.get("return", ()))):
-            returns.setdefault(name, set()).add(value)
-        for _ in range(3):  # getters returning getters: a few rounds reach a fixed point in practice
-            for name, values in returns.items():
-                value = next(iter(values))
-                if len(values) == 1 and value and name not in f.getters and (value in candidates or value.endswith("()") and value[:-2] in candidates):
-                    f.getters[name] = Getter(name, value)
-                    candidates.add(name)
+        # Values: where each symbol's contents come from (see _ts_flow).
+        f.package_bindings()
+        for node in sorted(caps.get("declname", ()), key=lambda n: n.start_byte):
+            flow.declaration(node)  # `let prisma: PrismaService;` flows from its annotation even without a value
+        for node in caps.get("assign", ()):
+            flow.assignment(node)
+        for node in caps.get("class", ()):
+            flow.klass(node)
+        for node in functions:
+            body = node.child_by_field_name("body")
+            flow.function(node, _returns(body) if body is not None and body.type == "statement_block" else [])
+        for node in caps.get("param", ()):
+            flow.parameter(node)
+        for node in caps.get("object", ()):
+            flow.object_literal(node)
+        for node in caps.get("typealias", ()):
+            flow.type_alias(node)
+        for node in caps.get("interface", ()):
+            flow.interface(node)
+        for node in caps.get("tx", ()):
+            method = node.child_by_field_name("function").child_by_field_name("property")
+            if f.text(method) in TRANSACTION:
+                receiver = flow.sources(node.child_by_field_name("function").child_by_field_name("object"))
+                if receiver:
+                    flow.transaction_callback(receiver, node.child_by_field_name("arguments"))
+        seeds = {i.local for i in f.imports if i.resolved is not None}
+        bindings = [Binding(symbol, kind, sources) for symbol, kind, sources in flow.kept(seeds | set(f.clients))]
+        live = seeds | {b.name for b in bindings} | set(f.clients)
+        live |= {i.local for i in f.imports if (package_key(i.module), i.name) in PACKAGE_SITES}
 
         roots = sorted(caps.get("root", ()), key=lambda n: n.start_byte)
         for node in roots:
-            f.use(node, candidates)
+            f.use(node, live)
 
         layers = {layer_of_package(i.module) for i in f.imports} - {None}
         if "drizzle" in {c.layer for c in f.clients.values()}:
@@ -796,10 +857,11 @@ class TypeScriptAnalyzer:
             imports=tuple(f.imports),
             exports=tuple(f.exports),
             clients=tuple(f.clients.values()),
-            getters=tuple(f.getters.values()),
+            bindings=tuple(bindings),
             uses=tuple(f.uses),
             sites=tuple(f.sites),
             layers_imported=tuple(sorted(layers)),  # type: ignore[arg-type]
+            notes=notes,
         )
 
 
