@@ -55,7 +55,8 @@ def trees() -> dict[str, tuple[dict[str, FileFacts], Project]]:
 
 
 def test_cases_are_all_there() -> None:
-    assert CASES == ["dbapi", "django", "fastapi", "flask", "mixed", "noise", "prisma"]
+    assert CASES == ["caches", "contexts", "dbapi", "django", "fastapi", "flask", "getters", "members", "mixed", "noise",
+                     "params", "prisma"]
 
 
 @pytest.mark.parametrize("case", CASES)

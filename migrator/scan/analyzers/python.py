@@ -14,13 +14,28 @@ What it reads (see migrator.scan.facts for the shapes):
   executed or not), `x.query(M)…` and `x.get(M, pk)` where sqlalchemy is imported or the
   receiver is a session, SQL text given to `execute`, Django `M.objects…`, prisma calls on a
   local client;
+- bindings (value flow, solved project-wide by migrator.scan.resolve): what flows into
+  module-level names (also when assigned inside a function under `global`: lazily created
+  caches), functions (what they return or yield: getters, `@lru_cache` factories,
+  `@contextmanager` session scopes; properties are values), module-level classes (their
+  bases) and their members (class attributes "Cls.attr" and "Cls#attr", `self.x = …` in a
+  method "Cls#x", `x: Session` fields), locals and parameters ("name@qualified.function":
+  defaults, annotations `Session`/`Optional[…]`/`Annotated[…, Depends(get_db)]`/project
+  classes/type aliases, `Depends(…)`, a method's `self` = an instance of its class), and names
+  bound by `with … as`, `async with`, `for … in` (the context manager or generator's value;
+  `engine.begin()`, `.connect()`, `.cursor()` hand back the same client). Only bindings whose
+  sources may reach a client (a package's factory or client type, or a project module) are
+  reported;
 - uses: the remaining member chains rooted at names that may be clients of another module
-  (imports from the project, getters, `Depends(get_db)` parameters), for the resolver.
+  (imports from the project, getters, `Depends(get_db)` parameters), and chains naming a
+  database method on a flowed symbol (`self.session.query(User)`, `get_engine().execute(…)`),
+  for the resolver. SQL text executed on a receiver nothing types is a DB-API site unless its
+  value flows from a client.
 
 Names are followed through simple local aliases (`session = SessionLocal()`, `with
 SessionLocal() as s`, `cur = conn.cursor()`, `stmt = select(User)`), so a use is recorded
-against the binding another module exports. Strings and comments never count: only
-calls do.
+against the binding another module exports. A chain is a site of pass 1 or a Use, never
+both. Strings and comments never count: only calls do.
 """
 
 from __future__ import annotations
@@ -31,7 +46,7 @@ import re
 from dataclasses import dataclass, field
 
 from migrator.scan import Project, all_layers, register_analyzer
-from migrator.scan.facts import Client, Export, FileFacts, Getter, Import, Site, Use
+from migrator.scan.facts import Binding, Client, Export, FileFacts, Getter, Import, Site, Use
 
 SA = ("sqlalchemy", "sqlalchemy-legacy")  # a SQLAlchemy engine or session serves both APIs
 
@@ -87,6 +102,17 @@ ALIAS_CALLS = frozenset({"cursor", "connection", "connect", "begin", "acquire"})
 NOT_ENTITIES = frozenset({"func", "sa", "sqlalchemy", "db", "text", "literal", "literal_column", "and_",
                           "or_", "not_", "distinct", "case", "cast", "true", "false", "null", "label"})
 ENV_READERS = frozenset({"getenv", "get", "environ"})
+# Calls that hand back the same client for value flow: `with engine.begin() as conn`, `conn.cursor()`.
+SAME_CLIENT = frozenset({"begin", "connect", "acquire", "cursor", "connection", "begin_nested"})
+PASS_THROUGH = SAME_CLIENT - {"cursor", "connection"}  # these two the layers read (dbapi: cursor().execute)
+# Members a layer reads a call from (see the layers' interpret): a chain naming none of them
+# cannot become a site, so it is no Use of a flowed value.
+DATABASE_MEMBERS = EXECUTE | GET | frozenset({
+    "query", "objects", "prisma", "copy_expert", "query_raw", "query_first", "execute_raw", "find_many",
+    "find_unique", "find_unique_or_raise", "find_first", "find_first_or_raise", "create", "create_many",
+    "update", "update_many", "upsert", "delete", "delete_many", "count", "group_by"})
+TYPE_UNIONS = frozenset({"Optional", "Union"})
+GUESS = "dbapi?"  # _classify: SQL text through .execute() on a receiver nothing in the file types
 
 _SQL_START = re.compile(
     r"\s*(?:--[^\n]*\n\s*)*(select|insert|update|delete|with|create|alter|drop|pragma|replace|merge|"
@@ -154,6 +180,23 @@ class _FunctionInfo:
     returned: list[ast.expr] = field(default_factory=list)  # values returned or yielded
 
 
+@dataclass(slots=True)
+class _Frame:
+    """A function or class body being walked, for value-flow symbols (facts.Binding).
+
+    qual: its qualified name ("Repo.__init__"); locals are "name@qual".
+    cls: the module-level class this is the body of, or a method of (instance members are "cls#name").
+    """
+
+    qual: str
+    cls: str | None = None
+    is_class: bool = False
+    names: set[str] = field(default_factory=set)  # parameters and names assigned so far
+    globals: set[str] = field(default_factory=set)
+    self_name: str | None = None  # a method's first parameter: an instance of cls
+    returns: dict[tuple[str, ...], None] = field(default_factory=dict)
+
+
 @dataclass
 class _Facts:
     imports: list[Import] = field(default_factory=list)
@@ -177,6 +220,7 @@ class _Reader(ast.NodeVisitor):
         self.out = _Facts()
         self.evidence: set[str] = set()
         self.quals: dict[str, str] = {}  # local name -> dotted name it was imported as
+        self.imported: dict[str, bool] = {}  # local name -> imported from a module of the project
         self.scopes: list[dict[str, _Binding]] = [{}]
         self.constructs: dict[int, _Construct] = {}
         self.env_names: dict[str, tuple[str, ...]] = {}  # module-level names that hold env reads
@@ -185,6 +229,12 @@ class _Reader(ast.NodeVisitor):
         self.function: _FunctionInfo | None = None  # the module-level function being walked
         self.layer_objects = all_layers()
         self.depth = 0
+        # Value flow (facts.Binding): symbol -> [kind, sources], the frames walked, uses on flowed symbols.
+        self.flow: dict[str, list] = {}
+        self.frames: list[_Frame] = []
+        self.module_names: set[str] = set()
+        self.flow_uses: list[Use] = []
+        self.guesses: list[Use] = []  # SQL text executed on a flowed value: DB-API unless it flows from a client
 
     # --- module-level names ---------------------------------------------------------
 
@@ -212,6 +262,7 @@ class _Reader(ast.NodeVisitor):
                         self.env_names[name] = env
                 if len(names) == 1 and isinstance(stmt.value, (ast.Call, ast.Await)):
                     self._module_client(names[0], stmt.value, stmt.lineno)
+        self.module_names.update(name for name in self.out.exports if not name.startswith("*"))
         for stmt in tree.body:
             self.visit(stmt)
 
@@ -324,6 +375,7 @@ class _Reader(ast.NodeVisitor):
                 self.quals[local] = module
                 self._package(alias.name)
                 resolved = self._resolve_module(module.replace(".", "/"))
+                self.imported[local] = resolved is not None
                 self.out.imports.append(Import(local=local, module=module, name="*", line=node.lineno,
                                                resolved=resolved))
                 scope[local] = _Binding("ref", root=local, candidate=resolved is not None)
@@ -348,6 +400,7 @@ class _Reader(ast.NodeVisitor):
                                                resolved=resolved))
                 continue
             self.quals[local] = f"{node.module}.{alias.name}" if node.level == 0 and node.module else alias.name
+            self.imported[local] = resolved is not None
             self.out.imports.append(Import(local=local, module=written, name=name or alias.name,
                                            line=node.lineno, resolved=resolved))
             scope[local] = _Binding("ref", root=local, candidate=resolved is not None or node.level > 0)
@@ -437,6 +490,12 @@ class _Reader(ast.NodeVisitor):
     def visit_Import(self, node: ast.Import) -> None:
         if self.depth:
             self._import(node, exported=False)
+            for alias in node.names:
+                if alias.name != "*":
+                    local = alias.asname or (alias.name.split(".")[0] if isinstance(node, ast.Import) else alias.name)
+                    self.module_names.add(local)  # the resolver knows imports by their local name
+                    for frame in self.frames:
+                        frame.names.discard(local)
 
     visit_ImportFrom = visit_Import
 
@@ -456,6 +515,7 @@ class _Reader(ast.NodeVisitor):
         pairs += [(a, None) for a in (args.vararg, args.kwarg) if a is not None]
         for arg, default in pairs:
             scope[arg.arg] = self._parameter(arg, default)
+        frame, symbol, kind = self._enter_function(node, positional, pairs)
         self.scopes.append(scope)
         top = self.depth == 0 and not isinstance(node, ast.Lambda)
         if top:
@@ -468,6 +528,11 @@ class _Reader(ast.NodeVisitor):
                 self.visit(stmt)
         self.depth -= 1
         self.scopes.pop()
+        self.frames.pop()
+        if symbol is not None and frame.returns:
+            self._flow_add(symbol, kind, frame.returns)
+            if kind == "function" and frame.self_name is None and frame.cls is not None:
+                self._flow_add(f"{frame.cls}.{node.name}", kind, frame.returns)  # a static or class method
         if top:
             info, self.function = self.function, None
             self._function_done(node, info)
@@ -478,12 +543,318 @@ class _Reader(ast.NodeVisitor):
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         for expr in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
             self.visit(expr)
+        if not self.frames:
+            # A module-level class: its bases give instances their members (and a client's class, clients).
+            self._flow_add(node.name, "class", [s for base in node.bases for s in self._sources(base)])
+            self.frames.append(_Frame(node.name, cls=node.name, is_class=True))
+        else:
+            self._declare(node.name)
+            self.frames.append(_Frame(f"{self.frames[-1].qual}.{node.name}", is_class=True))
         self.scopes.append({})
         self.depth += 1
         for stmt in node.body:
             self.visit(stmt)
         self.depth -= 1
         self.scopes.pop()
+        self.frames.pop()
+
+    # --- value flow (facts.Binding) ------------------------------------------------------
+
+    def _enter_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, positional: list[ast.arg],
+                        pairs: list[tuple[ast.arg, ast.expr | None]]) -> tuple[_Frame, str | None, str]:
+        """Push the frame of a function: its symbol (what calling it returns), its parameters'
+        sources (defaults, annotations, Depends, a method's self)."""
+        parent = self.frames[-1] if self.frames else None
+        lambda_ = type(node) is ast.Lambda
+        name = "<lambda>" if lambda_ else node.name
+        qual = f"{parent.qual}.{name}" if parent is not None else name
+        decorators = {d.attr if isinstance(d, ast.Attribute) else d.id if isinstance(d, ast.Name) else ""
+                      for d in node.decorator_list} if not lambda_ and node.decorator_list else _NO_NAMES
+        kind = "value" if decorators & _PROPERTIES else "function"
+        if lambda_:
+            symbol = None
+        elif parent is None:
+            symbol = name
+        elif parent.is_class:
+            symbol = f"{parent.cls}#{name}" if parent.cls else None
+        else:
+            symbol = self._declare(name)
+        frame = _Frame(qual, cls=parent.cls if parent is not None and parent.is_class else None)
+        method = frame.cls is not None and positional and "staticmethod" not in decorators
+        if method:
+            if "classmethod" in decorators:
+                first_source = (frame.cls,)
+            else:
+                frame.self_name = positional[0].arg
+                first_source = (frame.cls, "#")
+        found: list[tuple[str, list]] = []
+        for arg, default in pairs:
+            # Defaults and annotations are read in the enclosing scope: before the frame is pushed.
+            if method and arg is positional[0]:
+                found.append((arg.arg, [first_source]))
+            elif arg.annotation is not None or default is not None:
+                sources = [a + ("#",) for a in self._annotation(arg.annotation)] if arg.annotation is not None else []
+                if default is not None:
+                    sources += self._sources(default)
+                if sources:
+                    found.append((arg.arg, sources))
+        frame.names = {arg.arg for arg, _ in pairs}
+        self.frames.append(frame)
+        for arg_name, sources in found:
+            self._flow_add(f"{arg_name}@{qual}", "value", sources)
+        return frame, symbol, kind
+
+    def _flow_add(self, symbol: str, kind: str, sources) -> None:
+        entry = self.flow.get(symbol)
+        if entry is None:
+            entry = self.flow[symbol] = [kind, {}]
+        for source in sources:
+            entry[1][source] = None
+
+    def _declare(self, name: str) -> str | None:
+        """The symbol an assignment to `name` binds in the current scope (None in a nested class body)."""
+        if not self.frames:
+            return name
+        frame = self.frames[-1]
+        if frame.is_class:
+            return None
+        if name in frame.globals:
+            return name
+        frame.names.add(name)
+        return f"{name}@{frame.qual}"
+
+    def _symbol(self, name: str) -> str | None:
+        """The symbol a read of `name` refers to: a local of an enclosing function, else a module-level name."""
+        for frame in reversed(self.frames):
+            if frame.is_class:
+                continue
+            if name in frame.globals:
+                return name
+            if name in frame.names:
+                return f"{name}@{frame.qual}"
+        return name if name in self.module_names else None
+
+    def _sources(self, node: ast.expr) -> list[tuple[str, ...]]:
+        """What flows from an expression: [(root, *steps)], see facts.Binding; [] when nothing can."""
+        kind = type(node)
+        if kind not in _CHAIN_NODES:
+            if kind is ast.Await or kind is ast.NamedExpr:
+                return self._sources(node.value)
+            if kind is ast.IfExp:
+                return self._sources(node.body) + self._sources(node.orelse)
+            if kind is ast.BoolOp:
+                return [s for value in node.values for s in self._sources(value)]
+            return []
+        if kind is ast.Call:
+            depends = _depends_target(node)
+            if depends is not None:
+                symbol = self._symbol(depends)
+                return [(symbol, "()")] if symbol else []
+        steps: list[str] = []
+        while True:
+            if isinstance(node, ast.Call):
+                steps.append("()")
+                node = node.func
+            elif isinstance(node, ast.Attribute):
+                steps.append("." + node.attr)
+                node = node.value
+            elif isinstance(node, ast.Name):
+                break
+            else:
+                return []
+        steps.reverse()
+        symbol = self._symbol(node.id)
+        roots: tuple[str, ...] = (symbol,) if symbol else ()
+        if symbol is not None and "@" not in symbol and node.id in self.quals:
+            # An import: a package's client factory (`sa.orm.sessionmaker(…)`), else a project module's name.
+            qual = self.quals[node.id]
+            roots = (node.id,) if self.imported.get(node.id) else ()
+            for taken in range(len(steps) + 1):
+                if taken and not steps[taken - 1].startswith("."):
+                    break
+                layers = CLIENT_FACTORIES.get(_key(".".join([qual, *(s[1:] for s in steps[:taken])])))
+                if layers:
+                    roots, steps = tuple(f"@@{layer}" for layer in layers), steps[taken:]
+                    break
+        if not roots:
+            return []
+        if len(steps) > 1:
+            kept: list[str] = []
+            for step in steps:
+                if step == "()" and kept and kept[-1][1:] in SAME_CLIENT and kept[-1] != "()":
+                    kept.pop()  # engine.begin(): the same client
+                else:
+                    kept.append(step)
+            steps = kept
+        return [(root, *steps) for root in roots]
+
+    def _annotation(self, node: ast.expr | None) -> list[tuple[str, ...]]:
+        """The types an annotation names, as sources of the type (add "#" for an instance)."""
+        if node is None:
+            return []
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                node = ast.parse(node.value, mode="eval").body
+            except (SyntaxError, ValueError):
+                return []
+            return self._annotation(node)
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            layers = CLIENT_TYPES.get(_key(self._qual(node) or ""))
+            if layers:
+                return [(f"@@{layer}",) for layer in layers]
+            return self._sources(node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            return self._annotation(node.left) + self._annotation(node.right)
+        if isinstance(node, ast.Subscript):
+            base = node.value
+            name = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else ""
+            elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if name in TYPE_UNIONS:
+                return [s for e in elements for s in self._annotation(e)]
+            if name == "Annotated" and elements:
+                found = self._annotation(elements[0])
+                for meta in elements[1:]:
+                    target = _depends_target(meta)
+                    symbol = self._symbol(target) if target else None
+                    if symbol:
+                        found.append((symbol,))  # an instance of the type is what the dependency yields
+                return found
+        return []
+
+    def _flow_target(self, target: ast.expr, sources: list[tuple[str, ...]], kind: str = "value") -> None:
+        """Bind an assignment target: a name, a class attribute, or `self.member` in a method."""
+        if isinstance(target, ast.Name):
+            frame = self.frames[-1] if self.frames else None
+            if frame is not None and frame.is_class:
+                if frame.cls is not None and sources:
+                    self._flow_add(f"{frame.cls}.{target.id}", kind, sources)
+                    self._flow_add(f"{frame.cls}#{target.id}", kind, sources)
+                return
+            symbol = self._declare(target.id)
+            if symbol is not None and sources:
+                self._flow_add(symbol, kind, sources)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            frame = self._method_frame()
+            if frame is not None and sources and target.value.id == frame.self_name and self._symbol(
+                    frame.self_name) == f"{frame.self_name}@{frame.qual}":
+                self._flow_add(f"{frame.cls}#{target.attr}", "value", sources)
+        else:
+            for name in _target_names(target):
+                self._declare(name.id)
+
+    def _method_frame(self) -> _Frame | None:
+        frame = self.frames[-1] if self.frames else None
+        return frame if frame is not None and frame.self_name is not None and frame.cls is not None else None
+
+    def visit_Global(self, node: ast.Global) -> None:
+        if self.frames and not self.frames[-1].is_class:
+            self.frames[-1].globals.update(node.names)
+        self.module_names.update(node.names)
+
+    def _flow_use(self, root: ast.Name, root_call: ast.Call | None, names: list[str],
+                  calls: list[ast.Call | None], guess: bool = False) -> bool:
+        """A chain on a flowed symbol (a local, a parameter, `self`, a module-level cache) that
+        pass 1 could not prove: a Use the resolver makes a site when the value holds a client.
+        guess: pass 1 would call it DB-API (SQL text through `.execute`); flow_facts keeps the
+        guess unless the receiver's value flows from a client factory or another module."""
+        if not any(name in DATABASE_MEMBERS for name in names):
+            return False
+        symbol = self._symbol(root.id)
+        if symbol is None:
+            return False
+        model = operation = None
+        for name, call in zip(names, calls):
+            if call is None:
+                continue
+            if name == "query":
+                model = _entity_of_args(call) or "unknown"
+                break
+            if name in EXECUTE:
+                if call.args:
+                    arg = call.args[0]
+                    if self._construct(arg) is not None:
+                        return False  # the statement is a site of its own
+                    sql = self._sql(arg)
+                    summary = sql_summary(sql[0]) if sql is not None else None
+                    if summary is not None:
+                        model, operation = summary[0], (None if sql[1] else summary[1])
+                break
+            if name in GET:
+                if call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)):
+                    entity = _entity(call.args[0])
+                    model = entity if entity and _is_model_name(entity) else None
+                break
+        use = Use(root=symbol, chain=tuple(names), line=root.lineno, column=root.col_offset + 1,
+                  call=root_call is not None, model=model, operation=operation,
+                  calls=tuple(i for i, call in enumerate(calls) if call is not None))
+        if guess:
+            self.guesses.append(use)
+        else:
+            self.flow_uses.append(use)
+        return True
+
+    def _grounded(self, use: Use) -> bool:
+        """Whether the root's value may come from a client: its sources reach a package's factory
+        or type, or a project module (an instance's member of the chain's first name included)."""
+        pending, seen = [use.root], set()
+        while pending:
+            symbol = pending.pop()
+            if symbol in seen:
+                continue
+            seen.add(symbol)
+            if symbol.startswith("@@") and symbol != "@@dbapi" or self.imported.get(symbol):
+                return True
+            entry = self.flow.get(symbol)
+            if entry is None:
+                continue
+            if entry[0] == "class" and use.chain:
+                pending.append(f"{symbol}#{use.chain[0]}")
+            pending.extend(source[0] for source in entry[1])
+        return False
+
+    def flow_facts(self) -> tuple[list[Binding], list[Use]]:
+        """The Bindings worth reporting and the Uses on them. A binding is reported when its value
+        may hold a client — a source reaches a package's factory or type, or a project module,
+        directly or through other such bindings (a class: through its bases or members) — and
+        is a module-level name, a class member, or read by one of these or by a Use."""
+        for use in self.guesses:
+            if self._grounded(use):
+                self.flow_uses.append(use)
+            else:
+                self.out.sites.append(Site(file=self.path, line=use.line, column=use.column, layer="dbapi",
+                                           model=use.model or "unknown", operation=use.operation or use.chain[-1]))
+        flow = self.flow
+        readers: dict[str, list[str]] = {}  # symbol -> the bindings with a source rooted at it
+        pending: list[str] = []
+        for symbol, (kind, sources) in flow.items():
+            for source in sources:
+                root = source[0]
+                if root[0] == "@" or self.imported.get(root):
+                    pending.append(symbol)
+                else:
+                    readers.setdefault(root, []).append(symbol)
+            if "@" not in symbol:
+                for sep in ("#", "."):
+                    owner, found, _ = symbol.partition(sep)
+                    if found and owner in flow:
+                        readers.setdefault(symbol, []).append(owner)  # a class with a live member is live
+                        break
+        live: set[str] = set()
+        while pending:
+            symbol = pending.pop()
+            if symbol not in live:
+                live.add(symbol)
+                pending.extend(readers.get(symbol, ()))
+        pending = [s for s in live if "@" not in s] + [u.root for u in self.flow_uses if u.root in live]
+        kept: set[str] = set()
+        while pending:
+            symbol = pending.pop()
+            if symbol in kept or symbol not in live:
+                continue
+            kept.add(symbol)
+            pending.extend(source[0] for source in flow[symbol][1])
+        bindings = [Binding(symbol, kind, tuple(sources)) for symbol, (kind, sources) in flow.items() if symbol in kept]
+        return bindings, [u for u in self.flow_uses if u.root in kept]
 
     def _parameter(self, arg: ast.arg, default: ast.expr | None) -> _Binding:
         """A typed session, a cursor, or a FastAPI `Depends(get_db)` parameter is a client."""
@@ -521,6 +892,8 @@ class _Reader(ast.NodeVisitor):
 
     def visit_Assign(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
         if node.value is None:
+            # `session: Session` in a class body (a dataclass field) or a method.
+            self._flow_target(node.target, [a + ("#",) for a in self._annotation(node.annotation)])
             return
         self.visit(node.value)
         binding = self._meaning(node.value)
@@ -532,6 +905,19 @@ class _Reader(ast.NodeVisitor):
                 self._bind(target, _Binding("shadow"))
             else:
                 self._bind(target, binding)
+        if isinstance(node, ast.AugAssign):
+            self._flow_target(node.target, [])
+            return
+        value = node.value
+        if isinstance(value, ast.Subscript) and _subscript_name(value) in TYPE_ALIASES and not self.frames:
+            # `SessionDep = Annotated[Session, Depends(get_db)]`: a parameter annotated with it is a session.
+            kind, sources = "type", self._annotation(value)
+        else:
+            kind, sources = "value", self._sources(value)
+            if isinstance(node, ast.AnnAssign):
+                sources += [a + ("#",) for a in self._annotation(node.annotation)]
+        for target in targets:
+            self._flow_target(target, sources, kind)
 
     visit_AnnAssign = visit_Assign
     visit_AugAssign = visit_Assign
@@ -541,6 +927,9 @@ class _Reader(ast.NodeVisitor):
             self.visit(item.context_expr)
             if item.optional_vars is not None:
                 self._bind(item.optional_vars, self._meaning(item.context_expr))
+                # What `as` binds is taken to be the context manager's value (sessions and
+                # connections return themselves; a @contextmanager function what it yields).
+                self._flow_target(item.optional_vars, self._sources(item.context_expr))
                 if isinstance(item.optional_vars, ast.Name):
                     self._record(item.optional_vars.id, item.context_expr, node.lineno)
         for stmt in node.body:
@@ -552,6 +941,8 @@ class _Reader(ast.NodeVisitor):
         if node.value is not None:
             if self.function is not None:
                 self.function.returned.append(node.value)
+            if self.frames and not self.frames[-1].is_class:
+                self.frames[-1].returns.update(dict.fromkeys(self._sources(node.value)))
             self.visit(node.value)
 
     visit_Yield = visit_Return
@@ -574,6 +965,8 @@ class _Reader(ast.NodeVisitor):
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         self.visit(node.iter)
         self._bind(node.target, _Binding("shadow"))
+        # `for s in get_db():` iterates what a generator yields: its function's result.
+        self._flow_target(node.target, self._sources(node.iter))
         for stmt in (*node.body, *node.orelse):
             self.visit(stmt)
 
@@ -621,9 +1014,12 @@ class _Reader(ast.NodeVisitor):
             return _Binding("shadow")
         if root_call is not None and found.model_class:
             return _Binding("shadow")
+        # `engine.begin()`, `engine.connect()`, `pool.acquire()` hand back a connection of the
+        # same client, whose methods the layers read: not a member to keep in the chain.
         return _Binding("ref", root=found.root, call=found.call or root_call is not None,
-                        prefix=found.prefix + tuple(name for name, _ in steps), layers=found.layers,
-                        candidate=found.candidate)
+                        prefix=found.prefix + tuple(name for name, call in steps
+                                                    if call is None or name not in PASS_THROUGH),
+                        layers=found.layers, candidate=found.candidate)
 
     # --- expressions ----------------------------------------------------------------
 
@@ -652,6 +1048,7 @@ class _Reader(ast.NodeVisitor):
         if self._construct_chain(root, root_call, steps) is not None:
             return
         binding = self._lookup(root.id)
+        flowable = binding is None or binding.kind == "shadow"
         if binding is None or binding.kind != "ref":
             binding = _Binding("shadow")
         names = [*binding.prefix, *(name for name, _ in steps)]
@@ -664,6 +1061,10 @@ class _Reader(ast.NodeVisitor):
         if found is None:
             return
         layer, model, operation, use_model, use_operation = found
+        if layer == GUESS:
+            if flowable and self._flow_use(root, root_call, names, calls, guess=True):
+                return  # decided in flow_facts: a Use when the receiver's value flows from a client
+            layer = "dbapi"
         if layer is not None:
             self._site(root, layer, model, operation)
         elif binding.layers or binding.candidate:
@@ -677,6 +1078,8 @@ class _Reader(ast.NodeVisitor):
                     return
             if binding.candidate and binding.root:
                 self.out.uses.append(use)
+        elif flowable:
+            self._flow_use(root, root_call, names, calls)
 
     def _classify(self, root: ast.Name, binding: _Binding, names: list[str], calls: list[ast.Call | None],
                   called: bool):
@@ -722,7 +1125,7 @@ class _Reader(ast.NodeVisitor):
                     return "sqlalchemy-legacy", table, verb, table, verb
                 if binding.candidate:
                     return None, table, verb, table, verb
-                return "dbapi", table, verb, table, verb  # SQL text through .execute(): a DB-API call
+                return GUESS, table, verb, table, verb  # SQL text through .execute(): a DB-API call, unless flow says
             if sa and first not in DBAPI_ONLY and "cursor" not in names[:start] and "dbapi" not in binding.layers:
                 return "sqlalchemy", "unknown", first, None, None
             if "dbapi" in binding.layers or ("dbapi" in self.evidence and not sa):
@@ -888,6 +1291,17 @@ def _depends_target(node: ast.expr | None) -> str | None:
     return None
 
 
+TYPE_ALIASES = TYPE_UNIONS | {"Annotated"}
+_CHAIN_NODES = frozenset({ast.Name, ast.Attribute, ast.Call})
+_NO_NAMES: frozenset[str] = frozenset()
+_PROPERTIES = frozenset({"property", "cached_property"})
+
+
+def _subscript_name(node: ast.Subscript) -> str:
+    base = node.value
+    return base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else ""
+
+
 def _target_names(target: ast.expr) -> list[ast.Name]:
     if isinstance(target, ast.Name):
         return [target]
@@ -941,6 +1355,7 @@ class PythonAnalyzer:
             reader.read_module(tree)
         except RecursionError:
             return FileFacts(path=path, language="python", skipped="too deeply nested")
+        bindings, flow_uses = reader.flow_facts()
         reader.finish()
         out = reader.out
         return FileFacts(
@@ -950,7 +1365,8 @@ class PythonAnalyzer:
             exports=tuple(out.exports.values()),
             clients=tuple(sorted(out.clients, key=lambda c: c.line)),  # stable: a client's layers keep their order
             getters=tuple(out.getters),
-            uses=tuple(out.uses),
+            bindings=tuple(bindings),
+            uses=(*out.uses, *flow_uses),
             sites=tuple(out.sites),
             layers_imported=tuple(sorted(out.layers_imported)),
         )
