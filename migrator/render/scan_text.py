@@ -18,6 +18,7 @@ def summary_rows(result: ScanResult) -> dict:
         for s in f.sites:
             layer_sites[s.layer] += 1
     status = Counter(f.status for f in result.files)
+    roles = Counter(f.role for f in result.files if not f.sites)
     areas: dict[str, Counter[str]] = defaultdict(Counter)
     owners: dict[str, Counter[str]] = defaultdict(Counter)
     for f in result.files:
@@ -32,7 +33,7 @@ def summary_rows(result: ScanResult) -> dict:
         (f for f in result.files if f.status in ("legacy", "mixed")),
         key=lambda f: (-sum(1 for s in f.sites if s.layer in result.legacy), f.path),
     )
-    return {"layer_files": layer_files, "layer_sites": layer_sites, "status": status, "areas": areas,
+    return {"layer_files": layer_files, "layer_sites": layer_sites, "status": status, "roles": roles, "areas": areas,
             "owners": owners, "top": top}
 
 
@@ -58,6 +59,13 @@ def render_scan_text(result: ScanResult, *, top: int = 10, width: int | None = N
 
     status = rows["status"]
     console.print("files: " + ", ".join(f"{status[s]} {s}" for s in ("legacy", "mixed", "target", "none") if status[s]) or "files: none", markup=False)
+    # Status follows call sites alone: these import a layer and call nothing, so they are "none".
+    roles = rows["roles"]
+    if roles:
+        console.print("without call sites: " + ", ".join(
+            f"{roles[r]} {name}" for r, name in (("schema", "schema/model"), ("client", "client"),
+                                                 ("migration", "migration"), ("imports", "import-only")) if roles[r]),
+            markup=False)
 
     for title, groups in (("by area", rows["areas"]), ("by owner", rows["owners"])):
         if not groups:

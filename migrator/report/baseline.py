@@ -4,10 +4,16 @@ A baseline is a scan saved when a team decides "no new legacy code from here"
 (`write_baseline`). `compare_to_baseline(current, baseline)` lists:
 
 - regressions: a file using the legacy layer that the baseline does not have (a new file,
-  or one that used only the target layer), and a file with more legacy call sites than at
-  the baseline, with the file:line of each new site;
+  or one that used only the target layer or made no calls), and a file with more legacy call
+  sites than at the baseline, with the file:line of each new site;
 - improvements: a file that moved to the target layer (or stopped using any), a legacy file
   that was deleted, a file with fewer legacy call sites.
+
+"Using the legacy layer" is status legacy or mixed, which only call sites decide: a file that
+imports the legacy layer or its client without calling it (a schema module, the client's own
+module, a type import) is status none, so adding one is not a regression. A baseline written
+before files had roles is read with today's rule (ScanResult.from_dict), so it compares like
+with like.
 
 Call sites are matched by what they do (layer, model, operation), not by line, so that
 code moving down a file is not a new site; of several sites doing the same thing, those on
@@ -108,7 +114,10 @@ def compare_to_baseline(current: ScanResult, baseline: ScanResult) -> Ratchet:
         n_new = len(legacy_sites(new, current)) if new else 0
         if new is not None and uses_legacy(new) and (old is None or not uses_legacy(old)):
             sites = legacy_sites(new, current)
-            what = "new file" if old is None else f"was {old.status}, now"
+            if old is None:
+                what = "new file"
+            else:  # a file that only imported the layer (no call sites) is status none, not legacy
+                what = f"was {old.status}" + ("" if old.sites else f" ({old.role}, no call sites)") + ", now"
             regressions.append(Regression(
                 "new-legacy-file", path, n_old, n_new, sites,
                 f"{what} using {layers} ({_plural(n_new, 'call site')})",

@@ -2,7 +2,8 @@
 
 Everything is inline — CSS, a little vanilla JavaScript, SVG — and a Content-Security-Policy
 forbids any network request, so the page works offline and from a zip. It shows the same
-sections as progress.md, plus:
+sections as progress.md (a list of more than OPEN_FILES files without call sites collapsed in
+a `<details>`), plus:
 
 - a burndown chart (inline SVG): files using the legacy layer and legacy call sites over
   the report's burndown points (the history, else the baseline and now);
@@ -128,7 +129,8 @@ def _bars(report: Report) -> str:
 def _overview(report: Report) -> str:
     facts = [
         f"legacy: {', '.join(report.legacy) or '—'}; target: {', '.join(report.target) or '—'}",
-        f"files looked at: {report.total_files}; using a layer: {report.files_using_layers}; skipped: {report.skipped}",
+        f"files looked at: {report.total_files}; using a layer: {report.files_using_layers}, of which "
+        f"{report.files_making_calls} make database calls; skipped: {report.skipped}",
     ]
     if report.commit:
         facts.append(f"commit: {report.commit}")
@@ -150,6 +152,28 @@ def _usage(report: Report) -> str:
     body += _table("statuses", ["status", "files", "call sites"],
                    ([_t(s.status), _n(s.files), _n(s.sites)] for s in report.statuses), numeric=(1, 2))
     return _section("Usage", "usage", body)
+
+
+OPEN_FILES = 5  # a longer list of files without call sites is collapsed in a <details>
+
+
+def _without_calls(report: Report) -> str:
+    title, anchor = "Files without call sites", "without-calls"
+    if not any(g.files for g in report.without_calls):
+        return _section(title, anchor, _p("Every file that uses a layer makes database calls."))
+
+    def which(files: Sequence[str]) -> str:
+        codes = ", ".join(f"<code>{_e(f)}</code>" for f in files) or "—"
+        if len(files) <= OPEN_FILES:
+            return codes
+        return f"<details><summary>{len(files)} files</summary>{codes}</details>"
+
+    rows = ([_t(g.title), _n(len(g.files)), _t(", ".join(g.layers) or "—"), (which(g.files), " ".join(g.files))]
+            for g in report.without_calls)
+    body = _p("They import a layer or a project's client but make no database calls, so they are neither legacy "
+              "nor target and the overview does not count them.")
+    return _section(title, anchor, body + _table("without-calls", ["kind", "files", "layers", "which"], rows,
+                                                 numeric=(1,)))
 
 
 def _areas(title: str, anchor: str, areas: Sequence[Area], empty: str) -> str:
@@ -321,7 +345,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'
 
 def render_progress_html(report: Report) -> str:
     sections = [
-        _overview(report), _usage(report),
+        _overview(report), _usage(report), _without_calls(report),
         _areas("Target layer by area", "target-areas", report.target_areas, "No file uses the target layer yet."),
         _areas("Legacy layer by area", "legacy-areas", report.legacy_areas, "No file uses the legacy layer any more."),
         _schema(report), _infra(report), _progress(report), _recommendations(report), _quick(report),
@@ -329,7 +353,7 @@ def render_progress_html(report: Report) -> str:
     if report.notes:
         sections.append(_section("Notes", "notes", "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ul>"))
     nav = "".join(f'<a href="#{a}">{_e(t)}</a>' for a, t in (
-        ("overview", "Overview"), ("usage", "Usage"), ("target-areas", "Target"), ("legacy-areas", "Legacy"),
+        ("overview", "Overview"), ("usage", "Usage"), ("without-calls", "Without calls"), ("target-areas", "Target"), ("legacy-areas", "Legacy"),
         ("schema", "Schema"), ("infra", "Infrastructure"), ("progress", "Progress"),
         ("recommendations", "Recommendations"), ("quick", "Quick reference")))
     return (

@@ -1,7 +1,7 @@
 """A Report as progress.md: a findings document a team reads top to bottom or links from a PR.
 
-Headings in a fixed order — Overview, Usage, Target layer by area, Legacy layer by area,
-Schema and migrations, Infrastructure, Progress since baseline, Recommendations, Quick
+Headings in a fixed order — Overview, Usage, Files without call sites, Target layer by area,
+Legacy layer by area, Schema and migrations, Infrastructure, Progress since baseline, Recommendations, Quick
 reference — each present even when empty (with a sentence saying why), so documents from
 different runs diff section by section. Layout only: every value comes from the Report,
 and every cell is escaped (file names are user data).
@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 
 from migrator.render.markdown import _cell, _code
 from migrator.report.model import Area, Report
+
+LIST_FILES = 20  # paths a row of "Files without call sites" names; progress.json has them all
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -30,8 +32,8 @@ def _names(items: Iterable[str]) -> str:
 def _overview(report: Report) -> list[str]:
     out = ["## Overview", "", _cell(report.summary) + ".", ""]
     out.append(f"- legacy: {_names(report.legacy)}; target: {_names(report.target)}")
-    out.append(f"- files looked at: {report.total_files}; using a layer: {report.files_using_layers}; "
-               f"skipped: {report.skipped}")
+    out.append(f"- files looked at: {report.total_files}; using a layer: {report.files_using_layers}, "
+               f"of which {report.files_making_calls} make database calls; skipped: {report.skipped}")
     if report.commit:
         out.append(f"- commit: {_code(report.commit)}")
     out.append("")
@@ -53,6 +55,22 @@ def _usage(report: Report) -> list[str]:
                   ([_code(u.name), u.role, str(u.files), str(u.sites)] for u in report.layers))
     out.append("")
     out += _table(["status", "files", "call sites"], ([s.status, str(s.files), str(s.sites)] for s in report.statuses))
+    return out + [""]
+
+
+def _without_calls(report: Report) -> list[str]:
+    out = ["## Files without call sites", ""]
+    if not any(g.files for g in report.without_calls):
+        return out + ["Every file that uses a layer makes database calls.", ""]
+    out += ["They import a layer or a project's client but make no database calls, so they are "
+            "neither legacy nor target and the overview does not count them.", ""]
+
+    def which(files: Sequence[str]) -> str:
+        shown = ", ".join(_code(f) for f in files[:LIST_FILES]) or "—"
+        return shown + (f" and {len(files) - LIST_FILES} more" if len(files) > LIST_FILES else "")
+
+    out += _table(["kind", "files", "layers", "which"],
+                  ([g.title, str(len(g.files)), _names(g.layers), which(g.files)] for g in report.without_calls))
     return out + [""]
 
 
@@ -143,6 +161,7 @@ def render_progress_markdown(report: Report) -> str:
     lines = [f"# {_cell(report.title)}", ""]
     lines += _overview(report)
     lines += _usage(report)
+    lines += _without_calls(report)
     lines += _areas("Target layer by area", report.target_areas, "No file uses the target layer yet.")
     lines += _areas("Legacy layer by area", report.legacy_areas, "No file uses the legacy layer any more.")
     lines += _schema(report)

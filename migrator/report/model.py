@@ -9,8 +9,13 @@ and progress.md, progress.json and progress.html always agree.
 
 Sections, in the order the documents show them: overview (layers and their entry modules
 with the environment variables each client reads), usage (files and call sites per layer
-and per status), target layer by area, legacy layer by area, schema and migrations,
-infrastructure, progress since the baseline, recommendations, quick reference.
+and per status), files without call sites (schema and model files, client modules,
+migrations, files that only import a layer), target layer by area, legacy layer by area,
+schema and migrations, infrastructure, progress since the baseline, recommendations, quick
+reference.
+
+Only files with call sites are progress: the headline's "N% of M files making database
+calls" counts files by their calls on the legacy and target layers, never by what they import.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from migrator.report.baseline import Ratchet, compare_to_baseline
 from migrator.report.history import HistoryPoint, point_of
 from migrator.report.infra import SEVERITY_ORDER, Finding
 from migrator.scan.facts import Site
-from migrator.scan.result import STATUSES, FileScan, ScanResult
+from migrator.scan.result import ROLES, STATUSES, FileScan, ScanResult
 from migrator.schema import Schema
 
 REPORT_FORMAT = "migrator.progress"
@@ -59,6 +64,26 @@ class StatusUsage:
     status: str  # legacy, mixed, target, none
     files: int
     sites: int  # every call site in those files, whatever its layer
+
+
+@dataclass(frozen=True)
+class RoleGroup:
+    """Files without call sites of one role: they import a layer but are neither legacy nor target."""
+
+    role: str  # schema, client, migration, imports
+    title: str  # "Schema and model files", …
+    files: tuple[str, ...]  # paths, sorted
+    layers: tuple[str, ...]  # the layers those files import, legacy first
+
+
+# The groups of files without call sites, in the order every format lists them.
+ROLE_TITLES = (
+    ("schema", "Schema and model files"),
+    ("client", "Client modules"),
+    ("migration", "Migrations"),
+    ("imports", "Files that only import a layer"),
+)
+assert {role for role, _ in ROLE_TITLES} == set(ROLES) - {"calls"}
 
 
 @dataclass(frozen=True)
@@ -180,10 +205,12 @@ class Report:
     target: tuple[str, ...]
     total_files: int
     files_using_layers: int
+    files_making_calls: int  # files with call sites on any layer
     skipped: int
     summary: str  # the one line that heads every format
     layers: tuple[LayerUsage, ...]
     statuses: tuple[StatusUsage, ...]
+    without_calls: tuple[RoleGroup, ...]  # one group per role in ROLE_TITLES order, empty ones too
     target_areas: tuple[Area, ...]
     legacy_areas: tuple[Area, ...]
     schema_sources: tuple[SchemaSourceInfo, ...]
@@ -224,10 +251,12 @@ def build_report(
         target=scan.target,
         total_files=scan.total_files,
         files_using_layers=len(scan.files),
+        files_making_calls=sum(1 for f in scan.files if f.sites),
         skipped=len(scan.skipped),
         summary=_summary(scan, legacy_files),
         layers=_layers(scan),
         statuses=_statuses(scan),
+        without_calls=_without_calls(scan),
         target_areas=_areas(scan, "target"),
         legacy_areas=_areas(scan, "legacy"),
         schema_sources=tuple(_schema_info(name, schema) for name, schema in schema_sources or ()),
@@ -266,15 +295,33 @@ def _plural(n: int, word: str) -> str:
 
 
 def _summary(scan: ScanResult, legacy_files: list[FileScan]) -> str:
+    """Counts files by their call sites: a file that only imports a layer (a schema module, the
+    client's module, a migration) has not moved anywhere, so it is in neither the numerator nor
+    the denominator. Files whose only calls are on another layer (raw SQL beside the two ORMs)
+    are named after the percentage, so the three counts add up to its denominator."""
     target = sum(1 for f in scan.files if f.status == "target")
     mixed = sum(1 for f in legacy_files if f.status == "mixed")
     legacy_sites = sum(len(_sites_of_role(f, scan.legacy)) for f in legacy_files)
-    moved = len(scan.files) and round(100 * target / len(scan.files))
+    calling = len(legacy_files) + target
+    moved = calling and round(100 * target / calling)
+    others = [f for f in scan.files if f.sites and f.status == "none"]
+    other_layers = sorted({s.layer for f in others for s in f.sites})
+    more = f"; {len(others)} more call only {_roles(other_layers)}" if others else ""
     return (
         f"{_plural(len(legacy_files) - mixed, 'file')} on {_roles(scan.legacy)} only, {mixed} mixed, "
-        f"{target} on {_roles(scan.target)} only ({moved}% of {_plural(len(scan.files), 'file')} using a layer); "
+        f"{target} on {_roles(scan.target)} only ({moved}% of {_plural(calling, 'file')} making database calls{more}); "
         f"{_plural(legacy_sites, 'legacy call site')} left"
     )
+
+
+def _without_calls(scan: ScanResult) -> tuple[RoleGroup, ...]:
+    order = {name: i for i, name in enumerate([*scan.legacy, *scan.target])}
+    groups = []
+    for role, title in ROLE_TITLES:
+        files = sorted((f for f in scan.files if not f.sites and f.role == role), key=lambda f: f.path)
+        layers = sorted({layer for f in files for layer in f.imported}, key=lambda l: (order.get(l, len(order)), l))
+        groups.append(RoleGroup(role, title, tuple(f.path for f in files), tuple(layers)))
+    return tuple(groups)
 
 
 def _sites_of_role(file: FileScan, layers: tuple[str, ...]) -> tuple[Site, ...]:
@@ -401,13 +448,11 @@ def _recommendations(scan: ScanResult) -> tuple[Recommendation, ...]:
         key=lambda f: (len(_sites_of_role(f, scan.legacy)), f.path),
     )[:RECOMMEND_EACH]
     for file in legacy_only:
+        # A legacy file has legacy call sites: status follows call sites alone.
         sites = _sites_of_role(file, scan.legacy)
         models = sorted({s.model for s in sites} - {"unknown", "-"})
-        if not sites:
-            reason = f"imports {_roles(file.imported or file.layers)} without a call site: drop the import"
-        else:
-            on = f" on {', '.join(models)}" if models else ""
-            reason = f"{_plural(len(sites), 'legacy call site')}{on}: one of the smallest files to move whole"
+        on = f" on {', '.join(models)}" if models else ""
+        reason = f"{_plural(len(sites), 'legacy call site')}{on}: one of the smallest files to move whole"
         out.append(("small-file", file.path, reason, len(sites)))
 
     per_model: Counter[str] = Counter()

@@ -42,6 +42,9 @@ class Layer:
     packages: tuple[str, ...]
     markers: tuple[bytes, ...]
     interpret: Callable[[Use], tuple[str, str] | None] = field(compare=False, default=lambda use: None)
+    # Every operation interpret() can name for a real call, when the layer has a closed set;
+    # sites reached only through a member's name must name one of them.
+    operations: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class Project:
     packages). entry_modules: configured entry modules (repository-relative paths) with
     their layer, for projects whose client creation migrator cannot see.
     files: every scanned repository-relative path (to resolve imports without the disk).
+    packages: the npm packages the project depends on: a path alias that resolves to no file
+    falls back to them, as TypeScript's resolution does (`@trpc/*` mapped to src/trpc/* does
+    not hide the package @trpc/server).
     """
 
     root: str
@@ -61,6 +67,7 @@ class Project:
     python_roots: tuple[str, ...] = (".",)
     entry_modules: tuple[tuple[str, str], ...] = ()
     files: frozenset[str] = frozenset()
+    packages: frozenset[str] = frozenset()  # npm dependencies named in the project's package.json files
 
 
 class Analyzer(Protocol):

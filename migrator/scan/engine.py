@@ -12,7 +12,8 @@
 4. Analysis runs in worker processes for large batches and is cached by content hash in
    .migrator/cache/, so a re-scan of an unchanged tree parses nothing.
 5. migrator.scan.resolve links the files; each file gets its layers, call sites, status
-   (legacy, target, mixed, none), area and owners.
+   (legacy, target, mixed, none: by call sites alone), role (calls, schema, client, migration,
+   imports), area and owners.
 
 Binary, undecodable, minified or broken files are skipped with a counted note, never a crash.
 """
@@ -32,7 +33,8 @@ from typing import Callable, Iterable, Mapping
 
 from migrator.scan import Project, all_analyzers, all_layers, analyzer_for
 from migrator.scan.facts import FACTS_VERSION, FileFacts
-from migrator.scan.result import EntryModule, FileScan, ScanResult, status_of
+from migrator.scan.result import EntryModule, FileScan, ScanResult, is_migration_path, status_of
+from migrator.tsparse import SOURCE_SUFFIXES as TS_SUFFIXES
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -152,14 +154,52 @@ def _matches(path: str, patterns: Iterable[str]) -> bool:
 # Project facts: path aliases and Python roots
 
 
+# Aliases a framework defines without writing them to a committed tsconfig (SvelteKit
+# generates .svelte-kit/tsconfig.json at build time): config file -> (pattern, targets).
+FRAMEWORK_ALIASES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    name: (("$lib", ("src/lib",)), ("$lib/*", ("src/lib/*",)))
+    for name in ("svelte.config.js", "svelte.config.ts", "svelte.config.mjs")
+}
+
+
+def _framework_aliases(files: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    present = set(files)
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for config, aliases in FRAMEWORK_ALIASES.items():
+        if config in present:
+            out += [a for a in aliases if a not in out]
+    return tuple(out)
+
+
 def discover_project(root: Path, files: list[str], options: ScanOptions) -> Project:
     return Project(
         root=str(root),
-        ts_paths=_ts_paths(root) + _workspace_packages(root),
+        ts_paths=_ts_paths(root) + _workspace_packages(root) + _framework_aliases(files),
         python_roots=_python_roots(root, files),
         entry_modules=options.entry_modules,
         files=frozenset(files),
+        packages=npm_dependencies(root),
     )
+
+
+def npm_dependencies(root: Path) -> frozenset[str]:
+    """Every npm package named as a dependency by the project's package.json files."""
+    manifests = _git_files(root)
+    if manifests is None:
+        manifests = _walk(root)
+    names: set[str] = set()
+    for path in manifests:
+        if path.rsplit("/", 1)[-1] != "package.json" or any(part in SKIP_DIRS for part in path.split("/")[:-1]):
+            continue
+        try:
+            data = json.loads((root / path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict):
+            for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+                if isinstance(data.get(key), dict):
+                    names.update(data[key])
+    return frozenset(names)
 
 
 _JSONC_COMMENTS = re.compile(r'("(?:[^"\\]|\\.)*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
@@ -348,7 +388,7 @@ class _Cache:
 
 def _fingerprint(project: Project) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr((project.ts_paths, project.python_roots, project.entry_modules)).encode())
+    digest.update(repr((project.ts_paths, project.python_roots, project.entry_modules, sorted(project.packages))).encode())
     for f in sorted(project.files):
         digest.update(f.encode() + b"\0")
     return digest.hexdigest()
@@ -428,7 +468,7 @@ def import_stems(data: bytes) -> frozenset[str]:
 
 def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[str, bytes] | None = None) -> ScanResult:
     """Scan the tree at `root` (or, with `contents`, the given files as of some commit)."""
-    from migrator.scan.resolve import client_exporters, resolve
+    from migrator.scan.resolve import client_links, resolve
     from migrator.scan.resolve import entry_modules as find_entry_modules
 
     options = options or ScanOptions()
@@ -476,6 +516,7 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
     configured = {p for p, _ in options.entry_modules}
     pending += [p for p in configured if p in data and p not in pending]
     seen_exporters: set[str] = set()
+    seen_fields: set[str] = set()
     stems_of: dict[str, frozenset[str]] = {}
     total = len(data)
     while pending:
@@ -486,23 +527,35 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
         # Modules that hand a client on (entry modules, re-exporting barrels and wrappers,
         # getters): their importers are the next batch. Only the files just analyzed can be
         # new ones, so each round costs what it found.
-        new = (client_exporters(facts, [f.path for f in analyzed], project) | configured) - seen_exporters
+        # A barrel's `export *` targets are part of what it exports: read them, so that a name
+        # none of them exports is known to be missing rather than merely unread.
+        stars = {e.resolved for f in analyzed for e in f.exports if e.name == "*" and e.resolved in data and e.resolved not in facts}
+        exporters, fields = client_links(facts, [f.path for f in analyzed], project)
+        new = (exporters | configured) - seen_exporters
         seen_exporters |= new
-        if not new:
+        new_fields = fields - seen_fields
+        seen_fields |= new_fields
+        if not new and not new_fields and not stars:
             break
-        wanted = {module_stem(p) for p in new}
-        # Reading a file's imports costs three regexes; a file that does not even contain one
-        # of the wanted names as bytes cannot import it.
-        mention = re.compile(b"|".join(re.escape(w.encode()) for w in sorted(wanted, key=len, reverse=True))).search
-        pending = []
-        for p in data:
-            if p in facts or not mention(data[p]):
-                continue
-            stems = stems_of.get(p)
-            if stems is None:
-                stems = stems_of[p] = import_stems(data[p])
-            if not stems.isdisjoint(wanted):
-                pending.append(p)
+        pending = sorted(stars)
+        if new:
+            wanted = {module_stem(p) for p in new}
+            # Reading a file's imports costs three regexes; a file that does not even contain one
+            # of the wanted names as bytes cannot import it.
+            mention = re.compile(b"|".join(re.escape(w.encode()) for w in sorted(wanted, key=len, reverse=True))).search
+            for p in data:
+                if p in facts or not mention(data[p]):
+                    continue
+                stems = stems_of.get(p)
+                if stems is None:
+                    stems = stems_of[p] = import_stems(data[p])
+                if not stems.isdisjoint(wanted):
+                    pending.append(p)
+        if new_fields:
+            # Field-based flow: a TypeScript/JavaScript file reading a member of that name
+            # (`ctx.db.post.findMany()` in a tRPC procedure) may reach a client it never imports.
+            member = re.compile(rb"\b(?:" + b"|".join(re.escape(f.encode()) for f in sorted(new_fields)) + rb")\b").search
+            pending += [p for p in data if p not in facts and p.endswith(TS_SUFFIXES) and p not in pending and member(data[p])]
 
     cache.save()
     resolved = resolve(facts, project)
@@ -512,6 +565,8 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
     if not legacy and not target:
         legacy, target = guess_roles(used_layers)
     owners = Codeowners.load(root) if contents is None else Codeowners(())
+    entry_paths = {e.path for e in entries} | configured
+    tree = frozenset(files)
     scans = []
     for path in sorted(resolved):
         r = resolved[path]
@@ -527,14 +582,16 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
             FileScan(
                 path=path,
                 language=f.language,
-                # Call sites decide; a file without any (a schema module, one that only
-                # passes a client along) is classified by what it imports.
-                status=status_of(layers_used if layers_used else set(imported), legacy, target),
+                # Call sites alone decide: a file without any (a schema module, the client's
+                # module, a migration, one that only passes a client along) is "none", whatever
+                # it imports; its role says what it is, `imported` which layers.
+                status=status_of(layers_used, legacy, target),
                 layers=tuple(sorted(layers_used)),
                 sites=tuple(sorted(r.sites, key=lambda s: (s.line, s.column))),
                 imported=imported,
                 area=area_of(path, options.areas),
                 owners=owners.of(path),
+                role="calls" if r.sites else file_role(f, data.get(path, b""), entry_paths, tree),
             )
         )
     for path, f in facts.items():
@@ -557,6 +614,55 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
     return result
 
 
+# Drizzle's table, enum and column builders live in drizzle-orm/pg-core, sqlite-core, mysql-core, …
+_DRIZZLE_CORE = re.compile(r"drizzle-orm/[\w-]+-core\Z")
+# SQLAlchemy names that declare a schema: declarative models (2.0 and 1.x style) and Core tables.
+_SQLALCHEMY_SCHEMA_MODULES = frozenset({"sqlalchemy", "sqlalchemy.orm", "sqlalchemy.schema", "sqlalchemy.ext.declarative"})
+_SQLALCHEMY_SCHEMA_NAMES = frozenset({
+    "DeclarativeBase", "DeclarativeBaseNoMeta", "declarative_base", "MappedAsDataclass", "Mapped", "mapped_column",
+    "relationship", "registry", "declared_attr", "Table", "Column",
+})
+
+
+def file_role(f: FileFacts, data: bytes, entry_paths: set[str], tree: frozenset[str]) -> str:
+    """What a file without call sites is to the move, first match wins: "migration" (its path),
+    "client" (an entry module whose client is not just model classes), "schema" (it declares
+    tables or models), else "imports". Read from the facts the analyzers already produce."""
+    if is_migration_path(f.path, tree):
+        return "migration"
+    models = _model_classes(f, data)
+    if f.path in entry_paths and (not f.clients or any(c.local not in models for c in f.clients)):
+        return "client"
+    if models:
+        return "schema"
+    for imp in f.imports:
+        if f.language == "python":
+            if imp.module in _SQLALCHEMY_SCHEMA_MODULES and imp.name in _SQLALCHEMY_SCHEMA_NAMES:
+                return "schema"
+            if imp.module == "django.db" and imp.name == "models":
+                return "schema"
+        elif _DRIZZLE_CORE.match(imp.module) or (imp.module == "drizzle-orm" and imp.name == "relations"):
+            return "schema"
+    return "imports"
+
+
+def _model_classes(f: FileFacts, data: bytes) -> set[str]:
+    """Clients the Python analyzer records for model classes (`class User(db.Model)`, Django's
+    `models.Model`): a client whose line is the `class` statement binding its name."""
+    if f.language != "python" or not f.clients:
+        return set()
+    lines = data.split(b"\n")
+    out = set()
+    for c in f.clients:
+        line = lines[c.line - 1] if 0 < c.line <= len(lines) else b""
+        if re.match(rb"[ \t]*class[ \t]+" + re.escape(c.local.encode()) + rb"\b", line):
+            out.add(c.local)
+    return out
+
+
+# The scan's own classification (status, role) changes what a stored result says even when no
+# file and no option did: bump this with it, so that a cached result of an older rule is not reused.
+CLASSIFY_VERSION = 2
 _RESULT_FILE = Path(".migrator") / "cache" / f"result-v{FACTS_VERSION}.json"
 
 
@@ -565,8 +671,8 @@ def _tree_key(root: Path, files: list[str], project: Project, options: ScanOptio
     time (like git's index, so an unchanged tree is not even read), the options, CODEOWNERS
     and the project's aliases."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr((project.ts_paths, project.python_roots, options.legacy, options.target, options.include,
-                        options.exclude, options.areas, options.entry_modules)).encode())
+    digest.update(repr((CLASSIFY_VERSION, project.ts_paths, project.python_roots, options.legacy, options.target,
+                        options.include, options.exclude, options.areas, options.entry_modules)).encode())
     for name in (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"):
         try:
             digest.update(name.encode() + (root / name).read_bytes())

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-FACTS_VERSION = 3  # bump when the analyzers change what they produce: old cache entries are ignored
+FACTS_VERSION = 4  # bump when the analyzers change what they produce: old cache entries are ignored
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,10 @@ class Binding:
     or an Import's local), "@layer" (a client created right here), "@@layer" (a factory:
     a constructor or function of the layer's package, or a type naming its client).
     steps: "()" called or constructed, "#" an instance of (a type annotation), ".name" a
-    member.
+    member, "?" a guess (a client reached this way yields sites only where the chain names
+    one of its layer's operations).
+    kind "param": a parameter nothing is known of (no sources); a member of it is whatever
+    the project keeps in members of that name (field-based flow: `ctx.db` in a tRPC procedure).
     """
 
     name: str

@@ -71,6 +71,7 @@ class _Client:
     layer: str
     origin: str | None  # the file that creates the client; None: wherever the factory is called
     prefix: tuple[str, ...] = ()  # members already taken: `const users = db.user` holds db with ("user",)
+    guessed: bool = False  # reached by a member's name only (a parameter's `.db`): its sites must name a real operation
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,30 @@ class _Type:
     of: "_Value"
 
 
-_Value = _Type | _Client | _Function | _Namespace | _Object | _Class | _Instance
+@dataclass(frozen=True)
+class _Unknown:
+    """A parameter nothing is known of: a member of it is whatever the project keeps in members of that name."""
+
+
+_UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True)
+class _Dangling:
+    """What a broken project import holds (`@/server/db` that resolves to no file, a name its
+    module does not export): unknowable, so a call on it is read by its API alone."""
+
+
+_DANGLING = _Dangling()
+
+_Value = _Dangling | _Unknown | _Type | _Client | _Function | _Namespace | _Object | _Class | _Instance
 _Values = dict  # insertion-ordered set: {value: None}
 _EMPTY: dict = {}
+
+
+def _family(language: str) -> str:
+    """Members are shared by name within a language family: JavaScript and TypeScript are one."""
+    return "python" if language == "python" else "js"
 
 
 def _clients(values: Iterable[_Value]) -> list[_Client]:
@@ -165,6 +187,7 @@ class _Linker:
         self.values: dict[tuple[str, str], _Values] = {}
         self._exports: dict[tuple[str, str], _Values] = {}
         self._active: set[tuple[str, str]] = set()
+        self.fields: dict[tuple[str, str], _Values] = {}
         self._solve()
 
     def index(self, path: str) -> _Index:
@@ -193,9 +216,27 @@ class _Linker:
                 elif not new.keys() <= current.keys():
                     current.update(new)
                     changed = True
+            fields = self._fields()
+            if fields != self.fields:
+                self.fields = fields
+                changed = True
             if not changed:
                 break
         self._exports.clear()
+
+    def _fields(self) -> dict[str, _Values]:
+        """Field-based flow: member name -> the clients the project stores in members of that name
+        (`{ db, session }` returned by a context factory, `this.db = …`, `interface Ctx { db: Db }`)."""
+        fields: dict[tuple[str, str], _Values] = {}
+        for (path, name), values in self.values.items():
+            cut = max(name.rfind("."), name.rfind("#"))
+            if cut <= 0:
+                continue
+            key = (_family(self.facts[path].language), name[cut + 1:])
+            for v in values:
+                if isinstance(v, _Client) and not v.prefix and not v.guessed:
+                    fields.setdefault(key, {})[_Client(v.layer, v.origin, (), True)] = None
+        return fields
 
     def _evaluate(self, path: str, name: str, bindings: list[Binding]) -> _Values:
         out: _Values = {}
@@ -221,6 +262,10 @@ class _Linker:
             elif kind == "object":
                 out[_Object(path, name)] = None
                 out.update(values)
+            elif kind == "param":
+                out[_UNKNOWN] = None
+            elif kind == "dangling":
+                out[_DANGLING] = None
             elif kind == "type":
                 for v in values:
                     if not isinstance(v, _Type):
@@ -253,21 +298,40 @@ class _Linker:
         imp = self.index(path).imports.get(name)
         if imp is not None and imp.resolved is not None:
             imported = {_Namespace(imp.resolved): None} if imp.name == "*" else self.export(imp.resolved, imp.name)
+            if not imported and imp.name != "*" and self._missing_export(imp.resolved, imp.name, path):
+                imported = {_DANGLING: None}
             if imported:
                 values = {**values, **imported}
         return values
+
+    def _missing_export(self, module: str, name: str, importer: str, seen: set[str] | None = None) -> bool:
+        """A JavaScript/TypeScript import of a name its module does not export at all (its
+        `export *` barrels included; any module not analyzed leaves the question open)."""
+        facts = self.facts.get(module)
+        if facts is None or facts.skipped or _family(facts.language) != "js" or _family(self.facts[importer].language) != "js":
+            return False
+        seen = seen if seen is not None else set()
+        if module in seen:
+            return True
+        seen.add(module)
+        index = self.index(module)
+        if name in index.exports or name == "default":
+            return False
+        return all(self._missing_export(star, name, importer, seen) for star in index.stars)
 
     def step(self, path: str, values: _Values, step: str) -> _Values:
         out: _Values = {}
         if step == "()" or step == "#":
             for v in values:
-                if isinstance(v, _Type):
+                if v is _DANGLING:
+                    out[v] = None
+                elif isinstance(v, _Type):
                     if step == "#":
                         out.update(self.step(path, {v.of: None}, "#"))
                 elif isinstance(v, _Function):
                     result = v.result
                     if isinstance(result, _Client) and result.origin is None:
-                        result = _Client(result.layer, path, result.prefix)
+                        result = _Client(result.layer, path, result.prefix, result.guessed)
                     out[result] = None
                 elif isinstance(v, _Class):
                     out[_Instance(v.path, v.name)] = None
@@ -275,11 +339,17 @@ class _Linker:
                     # `typeof db`; Python's `SessionLocal()` of a sessionmaker is a session of the same layers.
                     out[v] = None
             return out
+        if step == "?":  # a guess: clients reached this way must prove themselves by their operation
+            for v in values:
+                out[_Client(v.layer, v.origin, v.prefix, True) if isinstance(v, _Client) else v] = None
+            return out
         member = step[1:]
         for v in values:
-            if isinstance(v, _Client):
+            if v is _UNKNOWN:
+                out.update(self.fields.get((_family(self.facts[path].language), member), _EMPTY))
+            elif isinstance(v, _Client):
                 if len(v.prefix) < MAX_PREFIX:
-                    out[_Client(v.layer, v.origin, v.prefix + (member,))] = None
+                    out[_Client(v.layer, v.origin, v.prefix + (member,), v.guessed)] = None
             elif isinstance(v, _Namespace):
                 out.update(self.export(v.path, member))
             elif isinstance(v, (_Object, _Class)):
@@ -349,7 +419,8 @@ class _Linker:
 
     def client_of(self, path: str, use: Use) -> tuple[list[_Client], Use] | None:
         """The clients a use's root stands for, and the use rebased on them (members of
-        namespaces, objects and instances consumed from the chain)."""
+        namespaces, objects and instances consumed from the chain); no clients at all when
+        the root comes from a broken import (the call is then read by its API alone)."""
         values = self.symbol(path, use.root)
         if not values:
             return None
@@ -357,7 +428,7 @@ class _Linker:
         if use.call:
             values = self.step(path, values, "()")
         taken = 0
-        while chain and values and not _clients(values):
+        while chain and values and not _clients(values) and _DANGLING not in values:
             following = self.step(path, values, "." + chain[0])
             if not following:
                 # CommonJS `module.exports = client`: the namespace is the client itself.
@@ -371,6 +442,8 @@ class _Linker:
             taken += 1
         clients = _clients(values)
         if not clients:
+            if _DANGLING in values and chain:
+                return [], Use(use.root, chain, use.line, use.column, False, use.model, use.operation)
             return None
         prefix = clients[0].prefix
         if prefix:
@@ -415,6 +488,8 @@ class _Linker:
                 v = v.of
             if isinstance(v, (_Client, _Function)) and _yielded_clients((v,)):
                 return True
+            if isinstance(v, _Function) and self.holds_client({v.result: None}, depth + 1):
+                return True  # a context factory returning `{ db, … }`
             if isinstance(v, _Namespace) and self.namespace_layers(v.path):
                 return True
             if isinstance(v, (_Object, _Class, _Instance)) and v.path in self.facts:
@@ -428,6 +503,48 @@ def _interpret(layer: Layer, use: Use) -> tuple[str, str] | None:
     if use.model is not None and use.operation is not None:
         return use.model, use.operation
     return layer.interpret(use)
+
+
+def _site(path: str, use: Use, clients: list[_Client], rebased: Use, layers: Mapping[str, Layer]) -> Site | None:
+    """The call site a use on these clients is, or None when no layer reads it as a database call."""
+    if not clients:
+        return _site_by_api(path, use, rebased, layers, None, (), None)
+    names = list(dict.fromkeys(c.layer for c in clients))
+    origin = clients[0].origin
+    via = None if origin is None or origin == path else origin
+    guessed = all(c.guessed for c in clients)
+    for name in names:
+        layer = layers.get(name)
+        if layer is None:
+            continue
+        # With several candidate layers only their own interpret() may claim a use:
+        # the analyzer's hints say what the call is, not which API it belongs to.
+        meaning = _interpret(layer, rebased) if len(names) == 1 else layer.interpret(rebased)
+        if meaning is not None and guessed and layer.operations and meaning[1] not in layer.operations:
+            meaning = None  # reached by a member's name only: it must at least name one of the layer's operations
+        if meaning is not None:
+            return Site(path, use.line, use.column, name, meaning[0], meaning[1], via)
+    # Mid-migration code written against one API on a value that now holds another layer's
+    # client (`ctx.db.quote.findMany()` after ctx.db became Drizzle): the API the call is
+    # written in decides, when the chain is a real call of a sibling layer (a closed
+    # operation set, and a named model where the layer has models).
+    language = layers[names[0]].language if names and names[0] in layers else None
+    return _site_by_api(path, use, rebased, layers, language, names, via)
+
+
+def _site_by_api(path: str, use: Use, rebased: Use, layers: Mapping[str, Layer], language: str | None,
+                 exclude: Iterable[str], via: str | None) -> Site | None:
+    """The site of the first layer (of `language`, else of the file's) whose closed API the chain is a real call of."""
+    if language is None:
+        language = "python" if path.endswith(".py") else "typescript"
+    plain = Use(rebased.root, rebased.chain, rebased.line, rebased.column, False, rebased.model)  # the table hint, not a meaning
+    for name, layer in layers.items():
+        if name in exclude or layer.language != language or not layer.operations:
+            continue
+        meaning = layer.interpret(plain)
+        if meaning is not None and meaning[1] in layer.operations and meaning[0] != "unknown":
+            return Site(path, use.line, use.column, name, meaning[0], meaning[1], via)
+    return None
 
 
 def resolve(facts: Mapping[str, FileFacts], project: Project | None = None) -> dict[str, ResolvedFile]:
@@ -445,20 +562,9 @@ def resolve(facts: Mapping[str, FileFacts], project: Project | None = None) -> d
             if found is None:
                 continue
             clients, rebased = found
-            names = list(dict.fromkeys(c.layer for c in clients))
-            origin = clients[0].origin
-            for name in names:
-                layer = layers.get(name)
-                if layer is None:
-                    continue
-                # With several candidate layers only their own interpret() may claim a use:
-                # the analyzer's hints say what the call is, not which API it belongs to.
-                meaning = _interpret(layer, rebased) if len(names) == 1 else layer.interpret(rebased)
-                if meaning is not None:
-                    model, operation = meaning
-                    via = None if origin is None or origin == path else origin
-                    sites.append(Site(path, use.line, use.column, name, model, operation, via))
-                    break
+            site = _site(path, use, clients, rebased, layers)
+            if site is not None:
+                sites.append(site)
         imported = set(f.layers_imported) | linker.imported_layers(path)
         out[path] = ResolvedFile(path, tuple(sites), tuple(sorted(imported)))
     return out
@@ -503,7 +609,20 @@ def entry_modules(facts: Mapping[str, FileFacts], project: Project | None = None
 def client_exporters(facts: Mapping[str, FileFacts], paths: Iterable[str], project: Project | None = None) -> set[str]:
     """Which of `paths` export something that holds or yields a client (created there or
     re-exported): the modules whose importers can reach a layer without naming its package."""
+    return client_links(facts, paths, project)[0]
+
+
+def client_links(facts: Mapping[str, FileFacts], paths: Iterable[str],
+                 project: Project | None = None) -> tuple[set[str], set[str]]:
+    """client_exporters() of `paths`, and the member names through which the project hands
+    clients around in JavaScript/TypeScript (field-based flow: a file that reads `.db` of a
+    parameter may reach a client without importing anything that holds one)."""
     linker = _Linker(facts, project)
+    fields = {member for family, member in linker.fields if family == "js"}
+    return _exporters(linker, facts, paths), fields
+
+
+def _exporters(linker: _Linker, facts: Mapping[str, FileFacts], paths: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for path in paths:
         f = facts.get(path)

@@ -14,15 +14,24 @@ from migrator.scan.facts import Site
 SCAN_FORMAT = "migrator.scan"
 SCAN_VERSION = 1
 STATUSES = ("legacy", "target", "mixed", "none")
+# What a file is to the move. Only "calls" files have a legacy/target/mixed status; the others
+# import a layer (or a project's client) without calling it, so they are status "none".
+ROLES = ("calls", "schema", "client", "migration", "imports")
 
 
 @dataclass(frozen=True)
 class FileScan:
     """One file: the layers it uses, its call sites, and where it sits in the project.
 
-    status: "legacy" (uses a legacy layer, no target), "target" (target only), "mixed"
-    (both), "none" (neither; it may still use another layer, e.g. raw SQL, listed in layers).
+    status: decided by call sites alone: "legacy" (call sites on a legacy layer, none on a
+    target), "target" (target only), "mixed" (both), "none" (neither: no call sites at all, or
+    only on another layer such as raw SQL, listed in layers).
     imported: layers the file imports (directly or through an entry module) without a call site.
+    role: "calls" (the file has call sites, on any layer); otherwise what the file is to the move:
+    "migration" (in a migrations folder), "client" (an entry module: creates and exports a client),
+    "schema" (declares tables or models: Drizzle *-core imports or `relations`, SQLAlchemy
+    declarative/Core schema names, Flask-SQLAlchemy and Django model classes), "imports" (the rest).
+    Left empty, it is "calls" when there are sites and "imports" otherwise.
     """
 
     path: str
@@ -33,6 +42,13 @@ class FileScan:
     imported: tuple[str, ...] = ()
     area: str | None = None
     owners: tuple[str, ...] = ()
+    role: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.role:
+            object.__setattr__(self, "role", "calls" if self.sites else "imports")
+        elif self.role not in ROLES:
+            raise ValueError(f"unknown file role {self.role!r} (known: {', '.join(ROLES)})")
 
     def sites_of(self, layer: str) -> tuple[Site, ...]:
         return tuple(s for s in self.sites if s.layer == layer)
@@ -81,7 +97,7 @@ class ScanResult:
             "files": [
                 {"path": f.path, "language": f.language, "status": f.status, "layers": list(f.layers),
                  "sites": [dict(vars(x)) for x in f.sites], "imported": list(f.imported), "area": f.area,
-                 "owners": list(f.owners)}
+                 "owners": list(f.owners), "role": f.role}
                 for f in self.files
             ],
             "entry_modules": [{**vars(e), "exports": list(e.exports), "env": list(e.env)} for e in self.entry_modules],
@@ -95,16 +111,26 @@ class ScanResult:
     def from_dict(data: dict[str, Any]) -> ScanResult:
         if data.get("format") != SCAN_FORMAT or data.get("version") != SCAN_VERSION:
             raise ValueError(f"not a {SCAN_FORMAT} v{SCAN_VERSION} document")
-        files = tuple(
-            FileScan(
-                path=f["path"], language=f["language"], status=f["status"], layers=tuple(f["layers"]),
-                sites=tuple(Site(**s) for s in f["sites"]), imported=tuple(f["imported"]),
-                area=f["area"], owners=tuple(f["owners"]),
-            )
-            for f in data["files"]
-        )
+        legacy, target = tuple(data["legacy"]), tuple(data["target"])
+        paths = frozenset(f["path"] for f in data["files"])
+        entry_paths = frozenset(e["path"] for e in data["entry_modules"])
+        files = []
+        for f in data["files"]:
+            sites = tuple(Site(**s) for s in f["sites"])
+            status, role = f["status"], f.get("role")
+            if role is None:
+                # Written before files had roles, when a file without call sites took the status
+                # of what it imported: read it as today's scan would classify it, so that an old
+                # baseline compares like with like (no "moved" files that never made a call).
+                status = status_of({s.layer for s in sites}, legacy, target)
+                role = ("calls" if sites else "migration" if is_migration_path(f["path"], paths)
+                        else "client" if f["path"] in entry_paths else "imports")
+            files.append(FileScan(
+                path=f["path"], language=f["language"], status=status, layers=tuple(f["layers"]),
+                sites=sites, imported=tuple(f["imported"]), area=f["area"], owners=tuple(f["owners"]), role=role,
+            ))
         return ScanResult(
-            root=data["root"], legacy=tuple(data["legacy"]), target=tuple(data["target"]), files=files,
+            root=data["root"], legacy=legacy, target=target, files=tuple(files),
             entry_modules=tuple(EntryModule(**{**e, "exports": tuple(e["exports"]), "env": tuple(e["env"])})
                                 for e in data["entry_modules"]),
             total_files=data["total_files"], skipped=tuple(tuple(s) for s in data["skipped"]),
@@ -122,3 +148,21 @@ def status_of(layers_used: set[str], legacy: tuple[str, ...], target: tuple[str,
     if uses_target:
         return "target"
     return "none"
+
+
+# Folders that hold migrations, whatever writes them: Alembic's, Django's, Prisma's and most
+# JavaScript tools' `migrations/`, an `alembic/` script folder. (drizzle-kit's `drizzle/` out
+# folder holds SQL and JSON only, and a folder named `drizzle` in src/ is usually the client.)
+MIGRATION_DIRS = frozenset({"migrations", "alembic"})
+
+
+def is_migration_path(path: str, paths: frozenset[str] | set[str] = frozenset()) -> bool:
+    """A file in a migrations folder (MIGRATION_DIRS), or in a `versions/` folder beside an
+    Alembic env.py (an Alembic script_location with another name). `paths`: the files of the tree."""
+    parts = path.split("/")[:-1]
+    if any(part in MIGRATION_DIRS for part in parts):
+        return True
+    for i, part in enumerate(parts):
+        if part == "versions" and "/".join(parts[:i] + ["env.py"]) in paths:
+            return True
+    return False

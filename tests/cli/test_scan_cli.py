@@ -30,6 +30,9 @@ def test_summary_names_layers_areas_owners_and_top_files(tutorme: Path) -> None:
     for text in ("legacy: prisma", "target: drizzle", "api routes", "@tutorme/payments", "src/lib/services/bookings.ts",
                  "app/api/bookings/[id]/route.ts", "src/lib/db/index.ts"):
         assert text in out, text
+    # Status is by call sites: the 6 Drizzle schema modules and the 2 client modules are "none".
+    assert "files: 10 legacy, 2 mixed, 4 target, 8 none" in out
+    assert "without call sites: 6 schema/model, 2 client" in out
 
 
 def test_json_validates(tutorme: Path) -> None:
@@ -37,6 +40,10 @@ def test_json_validates(tutorme: Path) -> None:
     doc = json.loads(result.stdout)
     jsonschema.validate(doc, SCAN_SCHEMA)
     assert doc["legacy"] == ["prisma"] and doc["total_files"] > 20
+    files = {f["path"]: f for f in doc["files"]}
+    assert (files["src/lib/db/schema/users.ts"]["status"], files["src/lib/db/schema/users.ts"]["role"]) == ("none", "schema")
+    assert (files["src/lib/db/index.ts"]["status"], files["src/lib/db/index.ts"]["role"]) == ("none", "client")
+    assert all(f["role"] == "calls" for f in doc["files"] if f["status"] != "none")
 
 
 def test_the_ratchet_fails_only_when_legacy_usage_grows(tutorme: Path) -> None:
@@ -71,6 +78,10 @@ def test_report_writes_three_files(tutorme: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["progress.html", "progress.json", "progress.md"]
     md = (out / "progress.md").read_text()
     assert md.startswith("# Migration progress: prisma → drizzle")
+    # The headline counts files with call sites only: the Drizzle schema modules and the two client
+    # modules are listed under "Files without call sites" instead of as 8 more drizzle-only files.
+    assert "4 on drizzle only (25% of 16 files making database calls)" in md
+    assert "| Schema and model files | 6 | `drizzle` |" in md and "| Client modules | 2 | `prisma`, `drizzle` |" in md
     assert "docker-compose.yml:" in md  # the healthcheck that checks the wrong user
     html = (out / "progress.html").read_text()
     assert "<script" in html
@@ -110,8 +121,12 @@ def test_report_history_reads_past_commits_from_git(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     doc = json.loads((out / "progress.json").read_text())
     burndown = doc["burndown"]
-    # src/db.ts, the Prisma entry module, stays a legacy file until the client itself goes.
-    assert [p["legacy_files"] for p in burndown] == [3, 2, 1]
+    # Legacy files are files with legacy call sites: a.ts and b.ts, then b.ts, then none. src/db.ts,
+    # the Prisma entry module, creates the client but calls nothing, so it is a client module
+    # (status none) all along, listed apart from the burndown.
+    assert [p["legacy_files"] for p in burndown] == [2, 1, 0]
+    assert [g["files"] for g in doc["without_calls"] if g["role"] == "client"] == [["src/db.ts", "src/orm.ts"]]
+    assert [g["files"] for g in doc["without_calls"] if g["role"] == "schema"] == [["src/schema.ts"]]
     assert (root / ".migrator" / "cache" / "history").is_dir()
     again = invoke("report", str(root), "--out", str(out), "--history", "--no-checks", "--legacy", "prisma", "--target", "drizzle")
     assert again.exit_code == 0

@@ -27,7 +27,7 @@ SCAN = scan(
     file("app/api/posts.ts", p(4, "post"), area="api"),
     file("app/api/feed.ts", p(2, "post"), p(5, "user"), d(8, "posts"), area="api"),
     file("src/jobs/mail.ts", d(12, "users"), area="jobs", owners=("@mail",)),
-    file("src/jobs/old.ts", imported=("prisma",)),  # no area: its top folder
+    file("src/jobs/old.ts", imported=("prisma",)),  # no call site: status none, role "imports"
     file("raw.py", (1, "dbapi", "unknown", "execute")),
     entry_modules=(EntryModule("src/db.ts", "prisma", ("db",), ("DATABASE_URL",)),
                    EntryModule("src/drizzle.ts", "drizzle", ("dz",), ("POOL_URL", "DATABASE_URL"))),
@@ -40,10 +40,54 @@ def test_overview_and_usage() -> None:
     assert [(u.name, u.role, u.files, u.sites) for u in report.layers] == [
         ("prisma", "legacy", 4, 5), ("drizzle", "target", 2, 2), ("dbapi", "other", 1, 1)]
     assert [(e.path, e.env) for e in report.layers[1].entry_modules] == [("src/drizzle.ts", ("POOL_URL", "DATABASE_URL"))]
+    # src/jobs/old.ts imports Prisma without calling it: status none, like raw.py (dbapi calls only).
     assert [(s.status, s.files, s.sites) for s in report.statuses] == [
-        ("legacy", 3, 3), ("mixed", 1, 3), ("target", 1, 1), ("none", 1, 1)]
-    assert report.summary == ("3 files on prisma only, 1 mixed, 1 on drizzle only "
-                              "(17% of 6 files using a layer); 5 legacy call sites left")
+        ("legacy", 2, 3), ("mixed", 1, 3), ("target", 1, 1), ("none", 2, 1)]
+    # The headline counts files by their calls on the two layers: 2 + 1 + 1 = 4, of which 1 is on
+    # drizzle only (25%); raw.py calls only dbapi and is named, not counted; old.ts is in neither.
+    assert report.summary == ("2 files on prisma only, 1 mixed, 1 on drizzle only "
+                              "(25% of 4 files making database calls; 1 more call only dbapi); "
+                              "5 legacy call sites left")
+    assert (report.files_using_layers, report.files_making_calls) == (6, 5)
+    groups = {g.role: (g.title, g.files, g.layers) for g in report.without_calls}
+    assert [g.role for g in report.without_calls] == ["schema", "client", "migration", "imports"]
+    assert groups["imports"] == ("Files that only import a layer", ("src/jobs/old.ts",), ("prisma",))
+    assert groups["schema"] == ("Schema and model files", (), ())
+
+
+def test_files_without_call_sites_are_listed_not_counted() -> None:
+    """Schema modules, client modules and migrations import a layer and make no call: the Overview's
+    headline leaves them out and the "Files without call sites" section names them, in every format."""
+    files = [
+        file("app/api/users.ts", p(3, "user")),
+        file("app/api/posts.ts", d(4, "posts")),
+        *(file(f"src/db/schema/{n}.ts", imported=("drizzle",), role="schema") for n in ("a", "b", "c", "d", "e", "f")),
+        file("src/db/index.ts", imported=("prisma",), role="client"),
+        file("prisma/migrations/x.ts", imported=("prisma",), role="migration"),
+    ]
+    report = build_report(scan(*files))
+    assert report.summary == ("1 file on prisma only, 0 mixed, 1 on drizzle only (50% of 2 files making database "
+                              "calls); 1 legacy call site left")
+    groups = {g.role: (g.files, g.layers) for g in report.without_calls}
+    assert groups["schema"] == (tuple(f"src/db/schema/{n}.ts" for n in "abcdef"), ("drizzle",))
+    assert groups["client"] == (("src/db/index.ts",), ("prisma",))
+    assert groups["migration"] == (("prisma/migrations/x.ts",), ("prisma",))
+    assert groups["imports"] == ((), ())
+    md = render_progress_markdown(report)
+    section = md.split("## Files without call sites\n", 1)[1].split("\n## ", 1)[0]
+    assert "| Schema and model files | 6 | `drizzle` | `src/db/schema/a.ts`, " in section
+    assert "| Client modules | 1 | `prisma` | `src/db/index.ts` |" in section
+    assert "| Files that only import a layer | 0 | — | — |" in section
+    assert "using a layer: 10, of which 2 make database calls" in md
+    from migrator.report.html import render_progress_html
+
+    html = render_progress_html(report)
+    assert "<details><summary>6 files</summary><code>src/db/schema/a.ts</code>" in html  # long: collapsed
+    assert "<details><summary>1 files" not in html and "<code>src/db/index.ts</code>" in html  # short: open
+    data = json.loads(render_progress_json(report))
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    assert [g["title"] for g in data["without_calls"]] == [
+        "Schema and model files", "Client modules", "Migrations", "Files that only import a layer"]
 
 
 def test_areas() -> None:
@@ -52,23 +96,22 @@ def test_areas() -> None:
     assert legacy == {
         "api": [("app/api/feed.ts", 2, ("post", "user"), 2), ("app/api/users.ts", 2, ("user",), 3),
                 ("app/api/posts.ts", 1, ("post",), 4)],
-        "src": [("src/jobs/old.ts", 0, (), None)],
-    }
+    }  # src/jobs/old.ts only imports Prisma: not a legacy file, so in no area table
     target = {a.name: [(f.path, f.sites, f.models) for f in a.files] for a in report.target_areas}
     assert target == {"api": [("app/api/feed.ts", 1, ("posts",))], "jobs": [("src/jobs/mail.ts", 1, ("users",))]}
     assert [(q.area, q.legacy, q.mixed, q.target) for q in report.quick_reference] == [
-        ("api", 2, 1, 0), ("jobs", 0, 0, 1), ("src", 1, 0, 0)]
+        ("api", 2, 1, 0), ("jobs", 0, 0, 1)]
 
 
 def test_recommendations() -> None:
     recs = build_report(SCAN).recommendations
+    # src/jobs/old.ts makes no call, so there is nothing in it to move: it is not recommended.
     assert [(r.rank, r.kind, r.subject) for r in recs] == [
-        (1, "small-file", "src/jobs/old.ts"), (2, "small-file", "app/api/posts.ts"), (3, "small-file", "app/api/users.ts"),
-        (4, "model", "user"), (5, "model", "post"), (6, "mixed-file", "app/api/feed.ts")]
-    assert recs[0].reason == "imports prisma without a call site: drop the import"
-    assert recs[1].reason == "1 legacy call site on post: one of the smallest files to move whole"
-    assert recs[3].reason == "3 legacy call sites in 2 files"
-    assert recs[5].reason == "2 legacy call sites left beside 1 on drizzle: finish the file"
+        (1, "small-file", "app/api/posts.ts"), (2, "small-file", "app/api/users.ts"),
+        (3, "model", "user"), (4, "model", "post"), (5, "mixed-file", "app/api/feed.ts")]
+    assert recs[0].reason == "1 legacy call site on post: one of the smallest files to move whole"
+    assert recs[2].reason == "3 legacy call sites in 2 files"
+    assert recs[4].reason == "2 legacy call sites left beside 1 on drizzle: finish the file"
 
 
 def test_optional_sections() -> None:
@@ -90,7 +133,8 @@ def test_optional_sections() -> None:
     progress = report.progress
     assert progress is not None and progress.baseline_commit == "base"
     assert [m.path for m in progress.moved] == ["src/jobs/mail.ts"]
-    assert [r.path for r in progress.new_legacy_files] == ["app/api/feed.ts", "app/api/posts.ts", "src/jobs/old.ts"]
+    # src/jobs/old.ts is new but calls nothing: importing the legacy layer is not a regression.
+    assert [r.path for r in progress.new_legacy_files] == ["app/api/feed.ts", "app/api/posts.ts"]
     assert [(r.path, [s.line for s in r.sites]) for r in progress.regressions if r.kind == "gained-legacy-sites"] == [
         ("app/api/users.ts", [9])]
 
@@ -98,14 +142,14 @@ def test_optional_sections() -> None:
 def test_burndown_without_history() -> None:
     baseline = scan(file("a.ts", p(1), p(2)), file("b.ts", p(1)))
     assert [(b.label, b.legacy_files, b.legacy_sites) for b in build_report(SCAN, baseline=baseline).burndown] == [
-        ("baseline", 2, 3), ("now", 4, 5)]
+        ("baseline", 2, 3), ("now", 3, 5)]  # now: users, posts, feed (old.ts makes no call)
     assert [b.label for b in build_report(SCAN).burndown] == ["now"]
 
 
 def test_empty_scan_renders_every_heading() -> None:
     text = render_progress_markdown(build_report(scan()))
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings == ["## Overview", "## Usage", "## Target layer by area", "## Legacy layer by area",
+    assert headings == ["## Overview", "## Usage", "## Files without call sites", "## Target layer by area", "## Legacy layer by area",
                         "## Schema and migrations", "## Infrastructure", "## Progress since baseline",
                         "## Recommendations", "## Quick reference"]
     assert "No baseline given" in text

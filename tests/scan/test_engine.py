@@ -14,6 +14,7 @@ from migrator.scan import engine
 from migrator.scan.engine import Codeowners, ScanOptions, area_of, guess_roles, scan
 
 from ..conftest import EXAMPLES, REPO
+from .trees import FIXTURES
 
 SCAN_SCHEMA = json.loads((REPO / "schemas" / "scan.v1.json").read_text())
 
@@ -52,7 +53,11 @@ def test_layers_status_areas_and_owners(tmp_path: Path) -> None:
     assert (result.legacy, result.target) == (("prisma",), ("drizzle",))
     assert files["app/api/users/route.ts"].status == "legacy"
     assert files["app/api/posts/route.ts"].status == "mixed"
-    assert files["src/lib/schema.ts"].status == "target"
+    # Declaring a table is not a database call: the schema module is neither legacy nor target.
+    assert (files["src/lib/schema.ts"].status, files["src/lib/schema.ts"].role) == ("none", "schema")
+    assert files["src/lib/schema.ts"].imported == ("drizzle",)
+    assert {files[p].role for p in ("app/api/users/route.ts", "app/api/posts/route.ts")} == {"calls"}
+    assert (files["src/lib/db.ts"].status, files["src/lib/db.ts"].role) == ("none", "client")
     assert "src/components/Button.tsx" not in files  # a mention is not a use
     site = files["app/api/users/route.ts"].sites[0]
     assert (site.line, site.layer, site.model, site.operation, site.via) == (2, "prisma", "user", "findMany", "src/lib/db.ts")
@@ -126,6 +131,13 @@ def test_tutorme_matches_its_readme(tmp_path: Path) -> None:
     assert status["src/lib/services/bookings.ts"] == "legacy"
     assert status["src/lib/services/reviews.ts"] == "target"
     assert "src/lib/logger.ts" not in status  # mentions Prisma only in strings and comments
+    # Files without call sites are status none, whatever they import, and say what they are.
+    roles = {f.path: f.role for f in result.files if not f.sites}
+    assert roles == {
+        "src/lib/db/index.ts": "client", "src/lib/db/drizzle.ts": "client",
+        **{f"src/lib/db/schema/{name}.ts": "schema" for name in ("bookings", "enums", "relations", "reviews", "tutors", "users")},
+    }
+    assert {status[path] for path in roles} == {"none"}
     owners = {f.path: f.owners for f in result.files}
     assert owners["app/api/payments/webhook/route.ts"] == ("@tutorme/payments",)
 
@@ -210,3 +222,109 @@ def test_a_local_syntax_error_is_read_around_and_named(tmp_path: Path) -> None:
     assert any(n.startswith("src/lib/index.ts:1:") for n in result.notes), result.notes
     (via,) = [f for f in result.files if f.path == "src/api/via_barrel.ts"]
     assert [(s.line, s.layer, s.model, s.operation) for s in via.sites] == [(3, "prisma", "user", "count")]
+
+
+def test_files_reaching_a_client_through_a_member_name_are_scanned(tmp_path: Path) -> None:
+    """A tRPC router imports nothing that holds a client: `ctx.db` reaches it through the
+    context factory's `{ db }`. The scan must still read the router (field-based flow)."""
+    fixture = FIXTURES / "ts" / "trpc_context"
+    root = tmp_path / "app"
+    shutil.copytree(fixture, root)
+    result = scan(root, ScanOptions(cache=False))
+    (router,) = [f for f in result.files if f.path == "src/server/api/routers/post.ts"]
+    assert [(s.line, s.model, s.operation) for s in router.sites] == [
+        (5, "post", "findMany"), (7, "-", "$transaction"), (8, "post", "create"), (9, "auditLog", "create"), (16, "post", "count")]
+
+
+def test_sveltekit_lib_alias_resolves_without_the_generated_tsconfig(tmp_path: Path) -> None:
+    """SvelteKit's `$lib` is defined by the framework (its tsconfig is generated at build time)."""
+    root = write(tmp_path, {
+        "svelte.config.js": "export default { kit: {} };\n",
+        "src/lib/server/db.ts": 'import { drizzle } from "drizzle-orm/libsql";\nexport const db = drizzle("file:x.db");\n',
+        "src/routes/+page.server.ts": 'import { db } from "$lib/server/db";\nexport const load = () => db.select().from(t);\n',
+    })
+    result = scan(root, ScanOptions(cache=False))
+    (page,) = [f for f in result.files if f.path == "src/routes/+page.server.ts"]
+    assert [(s.line, s.layer, s.operation) for s in page.sites] == [(2, "drizzle", "select")]
+
+
+SCHEMA_TREE = {
+    # A Drizzle schema module (pg-core builders) and its relations module (drizzle-orm's `relations`).
+    "src/db/schema.ts": ('import { pgEnum, pgTable, text } from "drizzle-orm/pg-core";\n'
+                         'export const role = pgEnum("role", ["a", "b"]);\n'
+                         'export const users = pgTable("users", { id: text("id"), role: role("role") });\n'),
+    "src/db/relations.ts": ('import { relations } from "drizzle-orm";\nimport { users } from "./schema";\n'
+                            'export const usersRelations = relations(users, () => ({}));\n'),
+    "src/db/client.ts": 'import { drizzle } from "drizzle-orm/node-postgres";\nimport * as schema from "./schema";\n'
+                        'export const db = drizzle(process.env.DATABASE_URL!, { schema });\n',
+    "src/routes/users.ts": 'import { db } from "../db/client";\nimport { users } from "../db/schema";\n'
+                           'export const list = () => db.select().from(users);\n',
+    # A SQLAlchemy 2.0 models module, an Alembic migration, a session module and a service.
+    "app/models.py": ("from sqlalchemy import String\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+                      "class Base(DeclarativeBase):\n    pass\n\n\nclass User(Base):\n    __tablename__ = 'users'\n"
+                      "    id: Mapped[int] = mapped_column(primary_key=True)\n    name: Mapped[str] = mapped_column(String(80))\n"),
+    "alembic/env.py": "from alembic import context\nfrom sqlalchemy import engine_from_config, pool\n",
+    "alembic/versions/0001_init.py": "import sqlalchemy as sa\nfrom alembic import op\n\n\ndef upgrade():\n"
+                                     "    op.create_table('users', sa.Column('id', sa.Integer))\n",
+    "app/db.py": "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import sessionmaker\n\n"
+                 "engine = create_engine('sqlite://')\nSessionLocal = sessionmaker(engine)\n",
+    "app/service.py": "from sqlalchemy import select\nfrom app.db import SessionLocal\nfrom app.models import User\n\n\n"
+                      "def names():\n    with SessionLocal() as session:\n        return session.scalars(select(User)).all()\n",
+}
+
+
+def test_schema_modules_and_models_make_no_calls(tmp_path: Path) -> None:
+    """A Drizzle schema module and a SQLAlchemy models module declare tables: they get role
+    "schema" and status "none" (they used to count as target files by their imports)."""
+    root = write(tmp_path, SCHEMA_TREE)
+    result = scan(root, ScanOptions(cache=False, legacy=("prisma", "sqlalchemy-legacy"), target=("drizzle", "sqlalchemy")))
+    files = {f.path: (f.status, f.role) for f in result.files}
+    assert files == {
+        "src/db/schema.ts": ("none", "schema"),
+        "src/db/relations.ts": ("none", "schema"),
+        "src/db/client.ts": ("none", "client"),
+        "src/routes/users.ts": ("target", "calls"),
+        "app/models.py": ("none", "schema"),
+        "alembic/env.py": ("none", "migration"),
+        "alembic/versions/0001_init.py": ("none", "migration"),
+        "app/db.py": ("none", "client"),
+        "app/service.py": ("target", "calls"),
+    }
+    by_path = {f.path: f for f in result.files}
+    assert by_path["app/models.py"].imported == ("sqlalchemy",) and by_path["app/models.py"].sites == ()
+    assert by_path["src/db/schema.ts"].imported == ("drizzle",)
+    data = json.loads(json.dumps(result.to_dict()))
+    jsonschema.validate(data, SCAN_SCHEMA)
+    assert {f["path"]: f["role"] for f in data["files"]}["app/models.py"] == "schema"
+
+
+def test_model_classes_are_schema_not_clients(tmp_path: Path) -> None:
+    """Flask-SQLAlchemy model classes are clients to the analyzer (User.query), so their module is an
+    entry module; without a call site it is still a models module, and the app's `db` module a client."""
+    root = write(tmp_path, {
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/models.py": "from app import db\n\n\nclass User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n",
+        "app/views.py": "from app.models import User\n\n\ndef index():\n    return User.query.all()\n",
+    })
+    result = scan(root, ScanOptions(cache=False))
+    files = {f.path: (f.status, f.role) for f in result.files}
+    assert files["app/models.py"] == ("none", "schema")
+    assert files["app/__init__.py"][1] == "client"
+    assert files["app/views.py"] == ("legacy", "calls")
+
+
+def test_a_cached_result_of_the_old_classification_is_not_reused(tmp_path: Path) -> None:
+    root = write(tmp_path, TREE)
+    first = scan(root, ScanOptions())
+    assert {f.path: f.role for f in first.files}["src/lib/schema.ts"] == "schema"
+    key = engine._tree_key(root, engine.list_files(root, ScanOptions()), engine.discover_project(
+        root, engine.list_files(root, ScanOptions()), ScanOptions()), ScanOptions())
+    assert key is not None and engine._cached_result(root, key) is not None
+    original = engine.CLASSIFY_VERSION
+    try:
+        engine.CLASSIFY_VERSION = original - 1
+        older = engine._tree_key(root, engine.list_files(root, ScanOptions()), engine.discover_project(
+            root, engine.list_files(root, ScanOptions()), ScanOptions()), ScanOptions())
+    finally:
+        engine.CLASSIFY_VERSION = original
+    assert older != key

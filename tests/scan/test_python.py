@@ -55,8 +55,8 @@ def trees() -> dict[str, tuple[dict[str, FileFacts], Project]]:
 
 
 def test_cases_are_all_there() -> None:
-    assert CASES == ["caches", "contexts", "dbapi", "django", "fastapi", "flask", "getters", "members", "mixed", "noise",
-                     "params", "prisma"]
+    assert CASES == ["caches", "contexts", "continuum", "dbapi", "django", "fastapi", "flask", "getters", "members", "mixed",
+                     "noise", "params", "prisma", "statements", "writeonly"]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -235,7 +235,14 @@ def test_layers_are_registered_with_markers(trees) -> None:
         ("sqlalchemy-legacy", Use("engine", ("execute", "scalar"), 1, 1, model="users", operation="select"), ("users", "select")),
         ("sqlalchemy-legacy", Use("db", ("session", "get"), 1, 1, model="Post"), None),
         ("sqlalchemy", Use("db", ("session", "get"), 1, 1, model="Post"), ("Post", "get")),
-        ("sqlalchemy", Use("session", ("scalars", "all"), 1, 1), ("unknown", "scalars")),
+        # Executing a statement adds no site: the statement is one where it is built.
+        ("sqlalchemy", Use("session", ("scalars", "all"), 1, 1), None),
+        ("sqlalchemy", Use("db", ("session", "execute"), 1, 1, model="User"), None),
+        ("sqlalchemy", Use("db", ("get_or_404",), 1, 1, model="User"), ("User", "get")),
+        # A statement built on a client's member (a write-only relationship), as the analyzer marks it...
+        ("sqlalchemy", Use("?", ("select", "where"), 1, 1, operation="select"), ("unknown", "select")),
+        # ...and never Session.delete(obj), which is no statement.
+        ("sqlalchemy", Use("db", ("session", "delete"), 1, 1), None),
         ("sqlalchemy", Use("engine", ("execute",), 1, 1, model="users", operation="select"), None),
         ("sqlalchemy", Use("session", ("query", "all"), 1, 1, model="User"), None),
         ("dbapi", Use("conn", ("cursor", "execute"), 1, 1, model="t", operation="insert"), ("t", "insert")),

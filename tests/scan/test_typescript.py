@@ -231,3 +231,12 @@ def test_a_class_extending_the_client_is_the_entry_module() -> None:
     facts, project = analyze_tree(FIXTURES / "ts" / "nest_injection")
     (entry,) = entry_modules(facts, project)
     assert (entry.path, entry.layer, entry.exports) == ("src/prisma/prisma.service.ts", "prisma", ("PrismaService",))
+
+
+def test_a_name_no_module_of_a_barrel_cycle_exports_is_read_by_its_api() -> None:
+    """`missing` is exported by none of the barrels it is imported through (they re-export each
+    other): the lookup terminates, the import is broken, and `missing.comment.count()` is
+    still Prisma's API, so it counts as a Prisma site (mid-migration code on a dangling import)."""
+    facts, project = analyze_tree(FIXTURES / "ts" / "barrel")
+    sites = resolve(facts, project)["src/cycled.ts"].sites
+    assert [(s.line, s.layer, s.via) for s in sites] == [(3, "prisma", "src/db/client.ts"), (4, "prisma", None)]

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from migrator.scan import Project, analyzer_for
+from migrator.scan.engine import npm_dependencies
 from migrator.scan.facts import FileFacts
 from migrator.scan.resolve import resolve
 
@@ -36,7 +37,8 @@ def source_files(root: Path) -> list[str]:
 
 def analyze_tree(root: Path, entry_modules: tuple[tuple[str, str], ...] = ()) -> tuple[dict[str, FileFacts], Project]:
     files = source_files(root)
-    project = Project(root=str(root), ts_paths=ts_paths(root), files=frozenset(files), entry_modules=entry_modules)
+    project = Project(root=str(root), ts_paths=ts_paths(root), files=frozenset(files), entry_modules=entry_modules,
+                      packages=npm_dependencies(root))
     facts = {}
     for path in files:
         analyzer = analyzer_for(path)

@@ -25,9 +25,12 @@ type: `x: PrismaService`, `tx: Prisma.TransactionClient`, `db: NodePgDatabase<�
 
 Where values flow from: declarations (with defaults in destructuring), assignments to any
 reachable name (a module-level cache set inside a getter), `??=`/`||=`, returns, default
-parameters (`tx = db()`), parameter annotations, the first parameter of a callback given
-to a transaction method (TRANSACTION: `db.transaction(async (tx) => …)`), class fields
-and heritage. Only symbols that can hold something from a project import or a client
+parameters (`tx = db()`), parameter annotations (also `Parameters<Parameters<X["transaction"]>[0]>[0]`),
+the first parameter of a callback given to a transaction method (TRANSACTION:
+`db.transaction(async (tx) => …)`), the first parameter of a callback given in the same call
+as a value (`createService(db(), { create: async (client) => … })`: a guess, "?"), class
+fields and heritage. Every other parameter is a "param": nothing is known of it, and the
+resolver reads its members by name (`ctx.db`). Only symbols that can hold something from a project import or a client
 package are kept (a fixed point over the file), so facts stay small.
 """
 
@@ -194,7 +197,7 @@ class Flow:
     # -- bindings ------------------------------------------------------------
 
     def bind(self, symbol: str, kind: str, sources: list[Source]) -> None:
-        if sources or kind != "value":
+        if sources or kind not in ("value", "type"):
             self.raw.append((symbol, kind, sources))
 
     def bind_pattern(self, pattern: Node, sources: list[Source], scope_at: int) -> None:
@@ -273,6 +276,8 @@ class Flow:
     def call_sources(self, node: Node, depth: int) -> list[Source]:
         is_new = node.type == "new_expression"
         callee = strip(node.child_by_field_name("constructor" if is_new else "function"))
+        if callee is not None and callee.type == "import":
+            return [(f"import@{node.start_byte}",)]  # the analyzer records each `import("m")` under this name
         args = node.child_by_field_name("arguments")
         if callee is None:
             return []
@@ -323,6 +328,13 @@ class Flow:
             if base == "ReturnType" and args is not None and args.named_children:
                 return _extend([s[:-1] for s in self.type_sources(args.named_children[0], depth + 1) if s[-1] == "#"], "()")
             return self.type_sources(name, depth + 1)
+        if kind == "lookup_type":
+            # `Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0]`: the parameter of a
+            # transaction method's callback is a client, at the type level as in code.
+            client = self.transaction_client_type(node, depth)
+            return client
+        if kind == "member_expression":  # import("./db").Db
+            return [src + ("#",) for src in self.sources(node, depth + 1)]
         if kind == "type_query":  # typeof db
             target = node.named_children[0] if node.named_children else None
             return [s + ("#",) for s in self.sources(target, depth + 1)]
@@ -332,6 +344,30 @@ class Flow:
                 out += self.type_sources(child, depth + 1)
             return out
         return []
+
+    def transaction_client_type(self, node: Node, depth: int) -> list[Source]:
+        """Instances named by `Parameters<Parameters<X["transaction"]>[0]>[0]`: X's instances."""
+        def parameters_of(lookup: Node | None) -> Node | None:
+            """`Parameters<T>[0]` -> T."""
+            if lookup is None or lookup.type != "lookup_type" or len(lookup.named_children) != 2:
+                return None
+            generic, index = lookup.named_children
+            if index.type != "literal_type" or self.text(index) != "0" or generic.type != "generic_type":
+                return None
+            name = generic.child_by_field_name("name") or generic.named_children[0]
+            args = next((c for c in generic.named_children if c.type == "type_arguments"), None)
+            if self.text(name) != "Parameters" or args is None or len(args.named_children) != 1:
+                return None
+            return args.named_children[0]
+
+        callback = parameters_of(node)
+        method = parameters_of(callback)
+        if method is None or method.type != "lookup_type" or len(method.named_children) != 2:
+            return []
+        owner, key = method.named_children
+        if self.text(key).strip("'\"") not in TRANSACTION:
+            return []
+        return self.type_sources(owner, depth + 1)
 
     # -- the kinds of places values flow from ---------------------------------
 
@@ -383,6 +419,9 @@ class Flow:
         if annotation is not None:
             sources += self.type_sources(annotation)
         self.bind(symbol, "function", sources)
+        single = fn.child_by_field_name("parameter")  # `tx => …`
+        if single is not None and single.type == "identifier":
+            self.bind(self.resolve(self.text(single), single.start_byte), "param", [])
         name = fn.child_by_field_name("name")
         if fn.type in ("function_declaration", "generator_function_declaration") and name is not None:
             self.bind(self.resolve(self.text(name), name.start_byte), "value", [(symbol,)])
@@ -409,6 +448,10 @@ class Flow:
         annotation = param.child_by_field_name("type")
         if annotation is not None:
             sources += self.type_sources(annotation)
+        for ident in self.pattern_names(pattern):
+            # What a caller passes is not followed, but the parameter is a place a client may
+            # arrive (a tRPC procedure's `{ ctx }`): the resolver reads its members by name.
+            self.bind(self.resolve(self.text(ident), ident.start_byte), "param", [])
         if not sources:
             return
         self.bind_pattern(pattern, sources, pattern.start_byte)
@@ -425,14 +468,42 @@ class Flow:
             fn = strip(arg)
             if fn is None or fn.type not in ("arrow_function", "function_expression", "function"):
                 continue
-            param = fn.child_by_field_name("parameter")
-            if param is None:
-                params = fn.child_by_field_name("parameters")
-                first = params.named_children[0] if params is not None and params.named_children else None
-                param = (first.child_by_field_name("pattern") or first) if first is not None else None
-            if param is not None and param.type == "identifier":
-                self.bind(self.resolve(self.text(param), param.start_byte + 0), "value", receiver)
+            self.bind_first_parameter(fn, receiver)
             return
+
+    def bind_first_parameter(self, fn: Node, sources: list[Source]) -> None:
+        param = fn.child_by_field_name("parameter")
+        if param is None:
+            params = fn.child_by_field_name("parameters")
+            first = params.named_children[0] if params is not None and params.named_children else None
+            param = (first.child_by_field_name("pattern") or first) if first is not None else None
+        if param is not None and param.type == "identifier":
+            self.bind(self.resolve(self.text(param), param.start_byte), "value", sources)
+
+    def passed_along(self, args: Node) -> None:
+        """`createService(db(), { create: async (client, data) => client.insert(…) })`,
+        `withRetry(db, (c) => …)`: a callback given in the same call as a value receives it as
+        its first parameter (the value is handed along, the way a transaction hands its client).
+        A guess ("?"): the resolver keeps only sites that name one of the layer's operations."""
+        values: list[Source] = []
+        callbacks: list[Node] = []
+        for arg in args.named_children:
+            node = strip(arg)
+            if node is None:
+                continue
+            if node.type in ("arrow_function", "function_expression", "function"):
+                callbacks.append(node)
+            elif node.type == "object":
+                for item in node.named_children:
+                    value = strip(item.child_by_field_name("value")) if item.type == "pair" else item
+                    if value is not None and value.type in ("arrow_function", "function_expression", "function", "method_definition"):
+                        callbacks.append(value)
+            elif node.type in ("identifier", "call_expression", "member_expression", "await_expression"):
+                values += self.sources(node)
+        if values and callbacks:
+            guessed = _extend(values, "?")
+            for fn in callbacks:
+                self.bind_first_parameter(fn, guessed)
 
     def klass(self, node: Node) -> None:
         symbol = self.classes.get(node.start_byte)
@@ -520,6 +591,10 @@ class Flow:
                     entry.append(source)
         live = set(seeds)
         kept: dict[tuple[str, str], list[Source]] = {}
+        for symbol, kind in merged:
+            if kind in ("param", "dangling"):
+                kept[(symbol, kind)] = []
+                live.add(symbol)
         changed = True
         while changed:
             changed = False

@@ -10,10 +10,26 @@ What it reads (see migrator.scan.facts for the shapes):
   Flask-SQLAlchemy and Django model classes are clients too (`User.query…`, `User.objects…`);
 - getters: module-level functions that return or yield a client (`def get_db(): return
   SessionLocal()`, FastAPI generator dependencies);
-- sites this file alone proves: SQLAlchemy statements (`select([…])` legacy, `select(M)` 2.0,
-  executed or not), `x.query(M)…` and `x.get(M, pk)` where sqlalchemy is imported or the
-  receiver is a session, SQL text given to `execute`, Django `M.objects…`, prisma calls on a
-  local client;
+- sites this file alone proves: SQLAlchemy statements, one site each where it is built —
+  `select([…])` legacy; `select(M)`/`insert`/`update`/`delete` of sqlalchemy or sqlmodel
+  (`sa.select`), a Core table's `t.select()`… (`t = sa.Table(…)`, `db.Table(…)`,
+  `M.__table__.delete()`), a subquery being a statement of its own — whether executed here,
+  elsewhere, twice or never: executing a statement (`session.scalars(stmt)`, `db.paginate(stmt)`,
+  `db.first_or_404(stmt)`) adds no site, and executing one built elsewhere adds none either;
+  `x.query(M)…` and `x.get(M, pk)` (`get_one`, Flask-SQLAlchemy's `db.get_or_404(M, pk)`) where
+  sqlalchemy is imported or the receiver is a session, SQL text given to `execute` (through
+  `text()`: sqlalchemy; a plain string: legacy), Django `M.objects…`, prisma calls on a local
+  client;
+- write-only relationships: a class member annotated `WriteOnlyMapped[…]` (or
+  `relationship(…, lazy="write_only")`) is the Binding "Cls#member" holding a sqlalchemy value;
+  `<anything>.member.select()` (also `insert`/`update`/`delete`, no arguments) is a Use of
+  `member` on ANY_RECEIVER, a Binding of kind "param", so the resolver's field-based flow
+  reads the member by name from every class of the project: a site where the project declares
+  a write-only member of that name (the receiver's class is rarely known: `current_user`, a row
+  loaded elsewhere);
+- model classes made by a library call (MODEL_CLASS_FUNCTIONS: sqlalchemy_continuum's
+  `version_class(Person)`…) are what their argument is: a Flask-SQLAlchemy model class stays a
+  client (`PersonVersion.query…`), in this file and, through value flow, in importers;
 - bindings (value flow, solved project-wide by migrator.scan.resolve): what flows into
   module-level names (also when assigned inside a function under `global`: lazily created
   caches), functions (what they return or yield: getters, `@lru_cache` factories,
@@ -95,11 +111,28 @@ STATEMENTS = frozenset({"select", "insert", "update", "delete"})  # sqlalchemy/s
 EXECUTE = frozenset({"execute", "executemany", "executescript", "exec", "scalars", "scalar", "stream",
                      "stream_scalars", "fetch", "fetchrow", "fetchval"})
 DBAPI_ONLY = frozenset({"executemany", "executescript", "fetch", "fetchrow", "fetchval"})
-GET = frozenset({"get", "get_one"})
+# Load by primary key: Session.get/get_one, Flask-SQLAlchemy 3's db.get_or_404(M, pk) (its 2.0 equivalent).
+GET = frozenset({"get", "get_one", "get_or_404"})
+# Library functions that return a mapped class for a mapped class (top-level package, function):
+# `PersonVersion = version_class(Person)` is a model class as Person is (`PersonVersion.query…`).
+MODEL_CLASS_FUNCTIONS = frozenset({
+    ("sqlalchemy_continuum", "version_class"),
+    ("sqlalchemy_continuum", "parent_class"),
+    ("sqlalchemy_continuum", "transaction_class"),
+})
+# Core tables (top-level package, constructor): `t = sa.Table("t", metadata, …)`; `t.select()` builds a statement.
+TABLE_FACTORIES = frozenset({("sqlalchemy", "Table"), ("sqlalchemy", "table"), ("sqlmodel", "Table")})
+# Annotation of a write-only relationship (`posts: so.WriteOnlyMapped["Post"] = so.relationship(…)`,
+# or `relationship(…, lazy="write_only")`): `user.posts.select()` builds a statement.
+WRITE_ONLY = "WriteOnlyMapped"
+# The symbol a write-only chain's receiver is reported as (facts.Binding kind "param": nothing is
+# known of it), so that the resolver reads its member by name: whatever the project declares under it.
+ANY_RECEIVER = "?"
+THROUGH_MEMBERS = frozenset({"session", "cursor", "connection"})  # as layers/_python_chains.THROUGH
 # Calls whose result is still the same connection for aliasing: `cur = conn.cursor()`.
 ALIAS_CALLS = frozenset({"cursor", "connection", "connect", "begin", "acquire"})
 # Names inside statements that are functions or namespaces, never the entity queried.
-NOT_ENTITIES = frozenset({"func", "sa", "sqlalchemy", "db", "text", "literal", "literal_column", "and_",
+NOT_ENTITIES = frozenset({"func", "sa", "sqlalchemy", "db", "self", "text", "literal", "literal_column", "and_",
                           "or_", "not_", "distinct", "case", "cast", "true", "false", "null", "label"})
 ENV_READERS = frozenset({"getenv", "get", "environ"})
 # Calls that hand back the same client for value flow: `with engine.begin() as conn`, `conn.cursor()`.
@@ -140,7 +173,8 @@ class _Binding:
     """What a name means at a point of the file.
 
     kind: "ref" (may be a client: imported, a module-level client, an alias of one),
-    "construct" (a SQLAlchemy statement), "sql" (SQL text), "shadow" (anything else).
+    "construct" (a SQLAlchemy statement), "sql" (SQL text), "table" (a Core table; root: its
+    name), "shadow" (anything else).
     root/call/prefix: the binding other modules know and how this name reaches it
     (`cur = get_db().cursor()` -> root "get_db", call True, prefix ("cursor",)).
     layers: the layers proven in this file (a local client, an annotated parameter).
@@ -161,14 +195,13 @@ class _Binding:
 
 @dataclass(slots=True)
 class _Construct:
-    """A SQLAlchemy statement: a site of its own unless something in the file executes it."""
+    """A SQLAlchemy statement: one site where it is built, whether it is executed, where and how often."""
 
     line: int
     column: int
     layer: str
     model: str
     kind: str
-    executed: bool = False
 
 
 @dataclass(slots=True)
@@ -650,6 +683,8 @@ class _Reader(ast.NodeVisitor):
             if depends is not None:
                 symbol = self._symbol(depends)
                 return [(symbol, "()")] if symbol else []
+            if node.args and _key(self._qual(node.func) or "") in MODEL_CLASS_FUNCTIONS:
+                return self._sources(node.args[0])  # version_class(Person): what Person is, from wherever it comes
         steps: list[str] = []
         while True:
             if isinstance(node, ast.Call):
@@ -854,6 +889,8 @@ class _Reader(ast.NodeVisitor):
             kept.add(symbol)
             pending.extend(source[0] for source in flow[symbol][1])
         bindings = [Binding(symbol, kind, tuple(sources)) for symbol, (kind, sources) in flow.items() if symbol in kept]
+        if any(use.root == ANY_RECEIVER for use in self.out.uses):
+            bindings.append(Binding(ANY_RECEIVER, "param"))
         return bindings, [u for u in self.flow_uses if u.root in kept]
 
     def _parameter(self, arg: ast.arg, default: ast.expr | None) -> _Binding:
@@ -891,6 +928,14 @@ class _Reader(ast.NodeVisitor):
                 scope[name.id] = _Binding("shadow")
 
     def visit_Assign(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        frame = self.frames[-1] if self.frames else None
+        if frame is not None and frame.is_class and frame.cls is not None and not isinstance(node, ast.AugAssign) and (
+                self._declares_write_only(node) if isinstance(node, ast.AnnAssign) else _lazy_write_only(node.value)):
+            # A write-only relationship: its `.select()`/`.insert()`/`.update()`/`.delete()` build statements
+            # (see _write_only). A member of every instance, holding a value of the sqlalchemy layer.
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                if isinstance(target, ast.Name):
+                    self._flow_add(f"{frame.cls}#{target.id}", "value", [("@sqlalchemy",)])
         if node.value is None:
             # `session: Session` in a class body (a dataclass field) or a method.
             self._flow_target(node.target, [a + ("#",) for a in self._annotation(node.annotation)])
@@ -982,6 +1027,14 @@ class _Reader(ast.NodeVisitor):
         construct = self._construct(value)
         if construct is not None:
             return _Binding("construct", construct=construct)
+        if isinstance(value, ast.Call):
+            table = self._table(value)
+            if table is not None:
+                return _Binding("table", root=table)
+            if value.args and isinstance(value.args[0], ast.Name) and _key(self._qual(value.func) or "") in MODEL_CLASS_FUNCTIONS:
+                # `PersonVersion = version_class(Person)`: a model class as Person is.
+                found = self._lookup(value.args[0].id)
+                return found if found is not None and found.kind == "ref" else _Binding("shadow")
         if isinstance(value, ast.Name):
             found = self._lookup(value.id)
             return found if found is not None and found.kind == "ref" else _Binding("shadow")
@@ -1045,7 +1098,7 @@ class _Reader(ast.NodeVisitor):
     visit_Attribute = visit_Call
 
     def _chain(self, root: ast.Name, root_call: ast.Call | None, steps: list[tuple[str, ast.Call | None]]) -> None:
-        if self._construct_chain(root, root_call, steps) is not None:
+        if self._construct_chain(root, root_call, steps) is not None or self._write_only(root, root_call, steps):
             return
         binding = self._lookup(root.id)
         flowable = binding is None or binding.kind == "shadow"
@@ -1099,7 +1152,8 @@ class _Reader(ast.NodeVisitor):
         if first == "query" and start == 0 and not called and len(names) > 1 and _is_model_name(root.id):
             # Flask-SQLAlchemy's Model.query: proven by a model class defined here or by the import.
             proven = binding.model_class or "flask" in self.evidence
-            return ("sqlalchemy-legacy" if proven else None), root.id, terminal, None, None
+            # The model is the name written (`PersonTransaction = transaction_class(Person)` is an alias of Person's client).
+            return ("sqlalchemy-legacy" if proven else None), root.id, terminal, root.id, None
         if first == "objects" and len(names) > 1 and not called:
             proven = "django" in self.evidence or "django" in binding.layers
             return ("django" if proven else None), root.id, terminal, None, None
@@ -1109,9 +1163,8 @@ class _Reader(ast.NodeVisitor):
             return None, "unknown", terminal, None, None
         arg = call.args[0]
         if first in EXECUTE:
-            construct = self._construct(arg, executed=True)
-            if construct is not None:
-                return construct.layer, construct.model, construct.kind, construct.model, None
+            if self._construct(arg, executed=True) is not None:
+                return None  # the statement is the site, where it is built (finish)
             sql = self._sql(arg)
             if sql is not None and (summary := sql_summary(sql[0])) is not None:
                 table, verb = summary
@@ -1127,7 +1180,7 @@ class _Reader(ast.NodeVisitor):
                     return None, table, verb, table, verb
                 return GUESS, table, verb, table, verb  # SQL text through .execute(): a DB-API call, unless flow says
             if sa and first not in DBAPI_ONLY and "cursor" not in names[:start] and "dbapi" not in binding.layers:
-                return "sqlalchemy", "unknown", first, None, None
+                return None  # a statement built elsewhere (a parameter, a helper's result): counted where built
             if "dbapi" in binding.layers or ("dbapi" in self.evidence and not sa):
                 return "dbapi", "unknown", first, None, None
             return None, "unknown", first, None, None
@@ -1147,13 +1200,9 @@ class _Reader(ast.NodeVisitor):
         """The SQLAlchemy statement `node` builds or names (`select(User).where(…)`, `stmt`)."""
         if isinstance(node, ast.Name):
             binding = self._lookup(node.id)
-            construct = binding.construct if binding is not None else None
-        else:
-            root, root_call, steps = _flatten(node)
-            construct = self._construct_chain(root, root_call, steps, inside_execute=executed) if root else None
-        if construct is not None and executed:
-            construct.executed = True
-        return construct
+            return binding.construct if binding is not None else None
+        root, root_call, steps = _flatten(node)
+        return self._construct_chain(root, root_call, steps, inside_execute=executed) if root else None
 
     def _construct_chain(self, root: ast.Name, root_call: ast.Call | None, steps: list[tuple[str, ast.Call | None]],
                          inside_execute: bool = False) -> _Construct | None:
@@ -1164,8 +1213,16 @@ class _Reader(ast.NodeVisitor):
         for candidate in (root_call, steps[0][1] if steps else None):
             if candidate is not None and id(candidate) in self.constructs:
                 return self.constructs[id(candidate)]
-        call, kind, rest = root_call, None, steps
-        if root_call is not None:
+        call, kind, rest, model = root_call, None, steps, None
+        if (binding is not None and binding.kind == "table" and root_call is None and steps
+                and steps[0][0] in STATEMENTS and steps[0][1] is not None):
+            # A Core table: `person_helper.update().where(…)`.
+            call, kind, rest, model = steps[0][1], steps[0][0], steps[1:], binding.root
+        elif (root_call is None and len(steps) > 1 and steps[0] == ("__table__", None) and steps[1][0] in STATEMENTS
+              and steps[1][1] is not None and _is_model_name(root.id)):
+            # A mapped class's table: `User.__table__.insert()`.
+            call, kind, rest, model = steps[1][1], steps[1][0], steps[2:], root.id
+        elif root_call is not None:
             qual = self.quals.get(root.id, "")
             if _key(qual) in _STATEMENT_KEYS and (binding is None or binding.kind == "ref"):
                 kind = qual.rsplit(".", 1)[-1]
@@ -1181,7 +1238,7 @@ class _Reader(ast.NodeVisitor):
         if existing is not None:
             return existing
         legacy = kind == "select" and bool(call.args) and isinstance(call.args[0], (ast.List, ast.Tuple))
-        model = _entity_of_args(call)
+        model = model or _entity_of_args(call)
         if model is None:
             # select(func.count()).select_from(Lesson): the entity is named later in the chain.
             model = next((_entity_of_args(c) for n, c in rest if n in ("select_from", "join") and c), None)
@@ -1190,6 +1247,55 @@ class _Reader(ast.NodeVisitor):
                                model=model or "unknown", kind=kind)
         self.constructs[id(call)] = construct
         return construct
+
+    def _table(self, call: ast.Call) -> str | None:
+        """The name of the Core table a call makes (`sa.Table("person", metadata, …)`, Flask-SQLAlchemy's
+        `db.Table(…)` on a client), else None."""
+        func = call.func
+        made = _key(self._qual(func) or "") in TABLE_FACTORIES
+        if not made and isinstance(func, ast.Attribute) and func.attr == "Table" and isinstance(func.value, ast.Name):
+            binding = self._lookup(func.value.id)
+            made = binding is not None and binding.kind == "ref" and (
+                binding.candidate or any(layer in SA for layer in binding.layers))
+        if not made:
+            return None
+        first = call.args[0] if call.args else None
+        return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else "unknown"
+
+    def _write_only(self, root: ast.Name, root_call: ast.Call | None, steps: list[tuple[str, ast.Call | None]]) -> bool:
+        """`user.followers.select()`, `self.notifications.delete().where(…)`: a statement built by a
+        write-only relationship — when the project declares `followers` one (WriteOnlyMapped) in some
+        class. Which class the receiver is an instance of is rarely known (`current_user`, a row loaded
+        in another function), so the chain is a Use of the member by name, on ANY_RECEIVER: the resolver
+        reads the member from every class member of that name in the project (the declarations are
+        Bindings "Cls#member" holding a sqlalchemy value, see visit_Assign)."""
+        if root_call is not None:
+            return False
+        for index, (name, call) in enumerate(steps):
+            if call is not None:
+                if (index == 0 or name not in STATEMENTS or call.args or call.keywords
+                        or steps[index - 1][0] in THROUGH_MEMBERS or steps[index - 1][0] == "__table__"):
+                    return False
+                member = steps[index - 1][0]
+                self.out.uses.append(Use(root=ANY_RECEIVER, chain=(member, name), line=root.lineno,
+                                         column=root.col_offset + 1, operation=name))
+                return True
+        return False
+
+    def _declares_write_only(self, node: ast.AnnAssign) -> bool:
+        """`posts: so.WriteOnlyMapped["Post"] = …` or `posts = relationship(…, lazy="write_only")`."""
+        annotation = node.annotation
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                annotation = ast.parse(annotation.value, mode="eval").body
+            except (SyntaxError, ValueError):
+                return False
+        if isinstance(annotation, ast.Subscript):
+            annotation = annotation.value
+        if (isinstance(annotation, ast.Attribute) and annotation.attr == WRITE_ONLY) or (
+                isinstance(annotation, ast.Name) and annotation.id == WRITE_ONLY):
+            return True
+        return _lazy_write_only(node.value)
 
     def _sql(self, node: ast.expr) -> tuple[str, bool] | None:
         """(SQL text, through text()) for a literal, an f-string, "…" + x, "…".format(…),
@@ -1219,10 +1325,11 @@ class _Reader(ast.NodeVisitor):
         return (text, via_text) if _SQL_START.match(text) else None
 
     def finish(self) -> None:
+        # One site per statement, where it is built: executing it (here, in another module, or
+        # twice) adds none.
         for construct in self.constructs.values():
-            if not construct.executed:
-                self.out.sites.append(Site(file=self.path, line=construct.line, column=construct.column,
-                                           layer=construct.layer, model=construct.model, operation=construct.kind))
+            self.out.sites.append(Site(file=self.path, line=construct.line, column=construct.column,
+                                       layer=construct.layer, model=construct.model, operation=construct.kind))
         self.out.sites.sort(key=lambda s: (s.line, s.column))
 
 
@@ -1279,6 +1386,12 @@ def _entity_of_args(call: ast.Call) -> str | None:
 def _is_model_name(name: str) -> bool:
     """CamelCase, as model classes are; not a CONSTANT (`MAPPING.get(KEY)`)."""
     return name[:1].isupper() and not name.isupper()
+
+
+def _lazy_write_only(value: ast.expr | None) -> bool:
+    """`relationship(…, lazy="write_only")`."""
+    return isinstance(value, ast.Call) and any(
+        k.arg == "lazy" and isinstance(k.value, ast.Constant) and k.value.value == "write_only" for k in value.keywords)
 
 
 def _depends_target(node: ast.expr | None) -> str | None:

@@ -141,11 +141,13 @@ _QUERY = """
 (type_alias_declaration) @typealias
 (interface_declaration) @interface
 (call_expression function: (member_expression property: (property_identifier) @tx.method) arguments: (arguments)) @tx
+(call_expression arguments: (arguments (_) (_))) @call
 (member_expression object: (identifier) @root)
 (member_expression object: (this) @root)
 (subscript_expression object: (identifier) @root)
 (call_expression function: (identifier) @root)
 (binary_expression left: (identifier) @root operator: "<")
+(instantiation_expression . (identifier) @root)
 """
 
 _ENV_QUERY = """
@@ -298,6 +300,14 @@ def _table_identifier(source: bytes, node: Node | None) -> str | None:
     return None
 
 
+def _leading_template(node: Node | None) -> Node | None:
+    """The template a member/call chain starts with: `sql<number>` + template + `.as("n")` parses
+    as (sql < number) > (template.as("n")), whose right side starts with the tag's template."""
+    while node is not None and node.type in ("call_expression", "member_expression"):
+        node = node.child_by_field_name("function" if node.type == "call_expression" else "object")
+    return node if node is not None and node.type == "template_string" else None
+
+
 def _first_argument(args: Node) -> Node | None:
     for child in args.named_children:
         if child.type != "comment":
@@ -358,6 +368,31 @@ class _File:
                 if package == key and rest and head == imp.name:
                     self.flow.bind(imp.local, "object", [])
                     self.flow.bind(f"{imp.local}.{rest}", "value", [(f"@@{layer}",)])
+
+    def dangling_imports(self) -> tuple[str, ...]:
+        """Imports of project modules that resolve to no file: what they bind is unknowable
+        (a call on it is read by its API alone), and each is named in a note."""
+        notes = []
+        for imp in self.imports:
+            if imp.resolved is not None or imp.local.startswith("import@") or not self.names_project_file(imp.module):
+                continue
+            self.flow.bind(imp.local, "dangling", [])
+            note = f"{self.path}:{imp.line}: import \"{imp.module}\" resolves to no file of the project"
+            if note not in notes:
+                notes.append(note)
+        return tuple(notes)
+
+    def names_project_file(self, spec: str) -> bool:
+        """A relative import or one a path alias maps, naming a source module (not a stylesheet or an image)."""
+        if not spec.startswith("."):
+            if not _alias_targets(spec, self.project.ts_paths):
+                return False
+            parts = spec.split("/")
+            package = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+            if package in self.project.packages or spec in self.project.packages:
+                return False  # the alias found nothing, so TypeScript falls back to the package
+        last = spec.rsplit("/", 1)[-1]
+        return "." not in last.lstrip(".") or last.endswith(SOURCE_SUFFIXES)
 
     def holder_member(self, name: Node | None) -> str | None:
         """The client-holding member of a library type named by `name` (CLIENT_HOLDERS), if it is one."""
@@ -606,7 +641,7 @@ class _File:
 
     # -- uses ---------------------------------------------------------------
 
-    def use(self, root: Node, live: set[str]) -> None:
+    def use(self, root: Node, live: set[str], weak: set[str] = frozenset()) -> None:
         """A member chain (or a call) on a symbol that may hold a client: a Use for the resolver,
         or a Site when the file alone proves it (Drizzle's `sql` tag)."""
         if root.type == "this":
@@ -636,7 +671,8 @@ class _File:
             if parent is None:
                 break
             kind = parent.type
-            if kind in TRANSPARENT:
+            if kind in TRANSPARENT or kind == "instantiation_expression" and parent.child(0) == node:
+                # `sql<T[]>` split over lines parses as an instantiation of `sql`.
                 node = parent
                 continue
             if parent.child(0) != node:
@@ -668,7 +704,7 @@ class _File:
                 last = "call"
             elif kind == "binary_expression" and self._type_argument_tag(parent):
                 # `sql<number>\`…\`` parses as (sql < number) > `…` outside a call.
-                template = parent.parent.child_by_field_name("right")
+                template = _leading_template(parent.parent.child_by_field_name("right"))
                 chain.append(TAGGED)
                 sql_hint = sql_hint or _sql_text(self.src, template)
                 node = parent.parent
@@ -685,7 +721,7 @@ class _File:
         if holder is not None and holder.type == "variable_declarator" and holder.child_by_field_name("value") is not None \
                 and (steps == 0 or last == "member" or (call and not chain)):
             return
-        if not chain:
+        if not chain or (base in weak and (len(chain) < 2 or call)):
             return
         self.emit(root, base, call, tuple(chain), tuple(calls), model_hint or (table_in_sql(sql_hint) if sql_hint else None))
 
@@ -695,7 +731,7 @@ class _File:
         if op is None or self.text(op) != "<" or outer is None or outer.type != "binary_expression" or outer.child(0) != lt:
             return False
         outer_op, right = outer.child_by_field_name("operator"), outer.child_by_field_name("right")
-        return outer_op is not None and self.text(outer_op) == ">" and right is not None and right.type == "template_string"
+        return outer_op is not None and self.text(outer_op) == ">" and _leading_template(right) is not None
 
     def emit(self, root: Node, base: str, call: bool, chain: tuple[str, ...], calls: tuple[int, ...], model: str | None) -> None:
         line, column = root.start_point[0] + 1, char_column(self.src, root)
@@ -786,6 +822,11 @@ class TypeScriptAnalyzer:
         for node in [*caps.get("require", ()), *caps.get("dynamic", ())]:
             if node.type == "call_expression" and (node.child(0).type == "import" or f.text(node.child(0)) == "require"):
                 f.call_import(node)
+            if node.type == "call_expression" and node.child(0).type == "import":
+                # Every `import("m")` is also the module itself where it stands
+                # (`typeof import("@/server/db").db` in a type).
+                spec = string_value(source, _first_argument(node.child_by_field_name("arguments")))
+                f.add_import(f"import@{node.start_byte}", spec, "*", node)
         for node in caps.get("export", ()):
             f.export(node)
         decls = sorted(caps.get("decl", ()), key=lambda n: n.start_byte)  # one node can match two patterns: order is not kept
@@ -815,6 +856,7 @@ class TypeScriptAnalyzer:
 
         # Values: where each symbol's contents come from (see _ts_flow).
         f.package_bindings()
+        notes += f.dangling_imports()
         for node in sorted(caps.get("declname", ()), key=lambda n: n.start_byte):
             flow.declaration(node)  # `let prisma: PrismaService;` flows from its annotation even without a value
         for node in caps.get("assign", ()):
@@ -832,6 +874,10 @@ class TypeScriptAnalyzer:
             flow.type_alias(node)
         for node in caps.get("interface", ()):
             flow.interface(node)
+        for node in caps.get("call", ()):
+            args = node.child_by_field_name("arguments")
+            if args is not None and args.type == "arguments" and len(args.named_children) >= 2:
+                flow.passed_along(args)
         for node in caps.get("tx", ()):
             method = node.child_by_field_name("function").child_by_field_name("property")
             if f.text(method) in TRANSACTION:
@@ -841,11 +887,14 @@ class TypeScriptAnalyzer:
         seeds = {i.local for i in f.imports if i.resolved is not None}
         bindings = [Binding(symbol, kind, sources) for symbol, kind, sources in flow.kept(seeds | set(f.clients))]
         live = seeds | {b.name for b in bindings} | set(f.clients)
+        # Parameters nothing is known of: only chains long enough to pass through a client
+        # field (`ctx.db.select()`) can be call sites.
+        weak = {b.name for b in bindings if b.kind == "param"} - {b.name for b in bindings if b.kind != "param"}
         live |= {i.local for i in f.imports if (package_key(i.module), i.name) in PACKAGE_SITES}
 
         roots = sorted(caps.get("root", ()), key=lambda n: n.start_byte)
         for node in roots:
-            f.use(node, live)
+            f.use(node, live, weak)
 
         layers = {layer_of_package(i.module) for i in f.imports} - {None}
         if "drizzle" in {c.layer for c in f.clients.values()}:

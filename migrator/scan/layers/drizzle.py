@@ -49,5 +49,7 @@ LAYER = register_layer(
         packages=("drizzle-orm",),
         markers=(b"drizzle-orm",),
         interpret=interpret,
+        # The relational API's methods, and the builder's first members.
+        operations=frozenset(OPERATIONS.values()) | {"findMany", "findFirst"},
     )
 )

@@ -13,6 +13,15 @@ from migrator.scan.facts import Use
 
 DYNAMIC = "[]"  # the analyzer's chain element for a computed member: db[model]
 
+# Prisma Client's model delegate methods and client methods (docs: Prisma Client API reference).
+OPERATIONS = frozenset({
+    "findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "create", "createMany",
+    "createManyAndReturn", "update", "updateMany", "updateManyAndReturn", "upsert", "delete", "deleteMany",
+    "count", "aggregate", "groupBy", "findRaw", "aggregateRaw",
+    "$transaction", "$queryRaw", "$executeRaw", "$queryRawUnsafe", "$executeRawUnsafe", "$queryRawTyped",
+    "$runCommandRaw", "$connect", "$disconnect", "$on", "$use", "$extends",
+})
+
 
 def interpret(use: Use) -> tuple[str, str] | None:
     chain = use.chain
@@ -35,5 +44,6 @@ LAYER = register_layer(
         packages=("@prisma/client",),
         markers=(b"@prisma/client", b"PrismaClient"),
         interpret=interpret,
+        operations=OPERATIONS,
     )
 )
