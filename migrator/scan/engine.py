@@ -468,7 +468,7 @@ def import_stems(data: bytes) -> frozenset[str]:
 
 def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[str, bytes] | None = None) -> ScanResult:
     """Scan the tree at `root` (or, with `contents`, the given files as of some commit)."""
-    from migrator.scan.resolve import client_links, resolve
+    from migrator.scan.resolve import client_links, link, resolve
     from migrator.scan.resolve import entry_modules as find_entry_modules
 
     options = options or ScanOptions()
@@ -519,6 +519,7 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
     seen_fields: set[str] = set()
     stems_of: dict[str, frozenset[str]] = {}
     total = len(data)
+    linker, linked = None, -1
     while pending:
         batch = [(p, data[p]) for p in pending if p not in facts]
         analyzed = _analyze(batch, project, cache, options.jobs, progress, len(facts), total)
@@ -530,7 +531,9 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
         # A barrel's `export *` targets are part of what it exports: read them, so that a name
         # none of them exports is known to be missing rather than merely unread.
         stars = {e.resolved for f in analyzed for e in f.exports if e.name == "*" and e.resolved in data and e.resolved not in facts}
-        exporters, fields = client_links(facts, [f.path for f in analyzed], project)
+        # Solved once per round; the last round analyzed nothing new, so resolve() reuses it.
+        linker, linked = link(facts, project), len(facts)
+        exporters, fields = client_links(facts, [f.path for f in analyzed], project, linker)
         new = (exporters | configured) - seen_exporters
         seen_exporters |= new
         new_fields = fields - seen_fields
@@ -558,8 +561,10 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
             pending += [p for p in data if p not in facts and p.endswith(TS_SUFFIXES) and p not in pending and member(data[p])]
 
     cache.save()
-    resolved = resolve(facts, project)
-    entries = find_entry_modules(facts, project)
+    if linker is None or linked != len(facts):
+        linker = link(facts, project)
+    resolved = resolve(facts, project, linker)
+    entries = find_entry_modules(facts, project, linker)
     used_layers = {s.layer for r in resolved.values() for s in r.sites} | {l for r in resolved.values() for l in r.layers_imported}
     legacy, target = options.legacy, options.target
     if not legacy and not target:

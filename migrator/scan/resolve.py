@@ -49,7 +49,7 @@ from migrator.scan import Layer, Project, all_layers
 from migrator.scan.facts import Binding, FileFacts, Site, Use
 from migrator.scan.result import EntryModule
 
-__all__ = ["ResolvedFile", "entry_modules", "resolve"]
+__all__ = ["ResolvedFile", "entry_modules", "link", "resolve"]
 
 LAYER_SEPARATOR = "|"  # Client facts may join the layers of a name that is a client of several
 MAX_PREFIX = 3  # `const users = db.user`; deeper member paths of a client are query results, not clients
@@ -547,10 +547,10 @@ def _site_by_api(path: str, use: Use, rebased: Use, layers: Mapping[str, Layer],
     return None
 
 
-def resolve(facts: Mapping[str, FileFacts], project: Project | None = None) -> dict[str, ResolvedFile]:
+def resolve(facts: Mapping[str, FileFacts], project: Project | None = None, linker: _Linker | None = None) -> dict[str, ResolvedFile]:
     """Every file's call sites and imported layers, with clients followed across files (see the module docstring)."""
     layers = all_layers()
-    linker = _Linker(facts, project)
+    linker = linker if linker is not None else _Linker(facts, project)
     out: dict[str, ResolvedFile] = {}
     for path, f in facts.items():
         if f.skipped:
@@ -575,13 +575,19 @@ def resolve(facts: Mapping[str, FileFacts], project: Project | None = None) -> d
 PLUMBING = {"sql-js": "drizzle"}
 
 
-def entry_modules(facts: Mapping[str, FileFacts], project: Project | None = None) -> list[EntryModule]:
+def link(facts: Mapping[str, FileFacts], project: Project | None = None) -> _Linker:
+    """The project's values solved once, for resolve(), entry_modules() and client_links() to share."""
+    return _Linker(facts, project)
+
+
+def entry_modules(facts: Mapping[str, FileFacts], project: Project | None = None, linker: _Linker | None = None) -> list[EntryModule]:
     """Files that create a client and export it (or what yields it), one per (file, layer); then the configured ones."""
-    linker = _Linker(facts, None)
+    linker = linker if linker is not None else _Linker(facts, project)
+    configured = {path for path, _ in project.entry_modules} if project is not None else set()
     found: list[EntryModule] = []
     for path in sorted(facts):
         f = facts[path]
-        if f.skipped or not f.exports:
+        if f.skipped or not f.exports or path in configured:
             continue
         exported: dict[str, list[str]] = {}
         for export in f.exports:
@@ -613,11 +619,11 @@ def client_exporters(facts: Mapping[str, FileFacts], paths: Iterable[str], proje
 
 
 def client_links(facts: Mapping[str, FileFacts], paths: Iterable[str],
-                 project: Project | None = None) -> tuple[set[str], set[str]]:
+                 project: Project | None = None, linker: _Linker | None = None) -> tuple[set[str], set[str]]:
     """client_exporters() of `paths`, and the member names through which the project hands
     clients around in JavaScript/TypeScript (field-based flow: a file that reads `.db` of a
     parameter may reach a client without importing anything that holds one)."""
-    linker = _Linker(facts, project)
+    linker = linker if linker is not None else _Linker(facts, project)
     fields = {member for family, member in linker.fields if family == "js"}
     return _exporters(linker, facts, paths), fields
 
