@@ -85,21 +85,23 @@ class _Namespace:
 
 
 @dataclass(frozen=True)
-class _Object:
+class _Members:
+    """A value whose members are the bindings "name.m" / "name#m" of file `path`."""
+
     path: str
     name: str
 
 
-@dataclass(frozen=True)
-class _Class:
-    path: str
-    name: str
+class _Object(_Members):
+    """An object literal."""
 
 
-@dataclass(frozen=True)
-class _Instance:
-    path: str
-    name: str
+class _Class(_Members):
+    """A project class (its static members; instances are _Instance)."""
+
+
+class _Instance(_Members):
+    """An instance of a project class: members of the class, else of its bases."""
 
 
 @dataclass(frozen=True)
