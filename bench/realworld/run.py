@@ -137,6 +137,71 @@ def run_inspect(source: str, cwd: Path) -> tuple[int | None, str]:
         return None, f"unreadable inspect output: {exc}"
 
 
+PULL_HEADER = "-- Current sql file was generated after introspecting the database"
+
+
+def _uncomment_pull(text: str) -> str:
+    """drizzle-kit pull writes the DDL it introspected inside one /* ... */ block and asks
+    you to uncomment it before running it; do exactly that (only for files with its header)."""
+    if not text.startswith(PULL_HEADER):
+        return text
+    lines = text.splitlines(keepends=True)
+    return "".join(l for l in lines if l.strip() not in ("/*", "*/"))
+
+
+def build_folder(patterns: list[str], checkout: Path, dest: Path) -> tuple[int, str]:
+    """Copy the files matched by `patterns` (globs relative to the checkout, which may reach
+    a sibling checkout through ../), in list order and name order within a glob, into `dest`
+    as NNNN_<name>.sql, so that `migrator diff` applies them as one folder in that order."""
+    n = 0
+    for pattern in patterns:
+        matched = sorted(p for p in checkout.glob(pattern) if p.is_file())
+        if not matched:
+            return n, f"no file matches {pattern}"
+        for src in matched:
+            n += 1
+            (dest / f"{n:04d}_{src.name}").write_text(_uncomment_pull(src.read_text(encoding="utf-8")), encoding="utf-8")
+    return n, ""
+
+
+def count_changes(report: dict) -> int:
+    diff = report.get("diff") or next((c.get("diff") for c in report.get("checks", []) if c.get("diff")), None) or {}
+    return len(diff.get("changes") or [])
+
+
+def run_drift(pair: str, entry: dict, checkout: Path) -> tuple[int | None, str]:
+    """`A vs B`: run `migrator diff A B --format json` in the checkout, return the change count.
+    `folder:NAME` stands for [entry.folders] NAME, assembled in a temporary folder (SQL
+    folders are applied to migrator's scratch PostgreSQL, or to MIGRATOR_DEV_URL when set)."""
+    try:
+        left, right = (s.strip() for s in pair.split(" vs ", 1))
+    except ValueError:
+        return None, f"bad drift key {pair!r}: expected 'A vs B'"
+    with tempfile.TemporaryDirectory(prefix="migrator-drift-") as tmp:
+        sources = []
+        for side in (left, right):
+            if side.startswith("folder:"):
+                name = side[len("folder:"):]
+                patterns = (entry.get("folders") or {}).get(name)
+                if not patterns:
+                    return None, f"no [entry.folders] {name!r}"
+                dest = Path(tmp) / name
+                dest.mkdir()
+                _, err = build_folder(list(patterns), checkout, dest)
+                if err:
+                    return None, err
+                side = str(dest)
+            sources.append(side)
+        cmd = migrator_cmd() + ["diff", *sources, "--format", "json"]
+        if os.environ.get("MIGRATOR_DEV_URL"):
+            cmd += ["--dev-url", os.environ["MIGRATOR_DEV_URL"]]
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=checkout)
+    try:
+        return count_changes(json.loads(proc.stdout)), ""
+    except (ValueError, AttributeError):
+        return None, (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+
+
 def evaluate(entry: dict, base: Path) -> EntryResult:
     name = entry["name"]
     res = EntryResult(name)
@@ -150,6 +215,11 @@ def evaluate(entry: dict, base: Path) -> EntryResult:
     for source, expected in (entry.get("tables") or {}).items():
         measured, err = run_inspect(source, checkout)
         res.rows.append(Row(name, f"tables {source}", int(expected), measured, err))
+    for pair, expected in (entry.get("drift") or {}).items():
+        measured, err = run_drift(pair, entry, checkout)
+        res.rows.append(Row(name, f"drift {pair}", int(expected), measured, err))
+    if not entry.get("scan", True):
+        return res
     expected_sites = {k: int(v) for k, v in (entry.get("sites") or {}).items()}
     target = checkout / entry["subpath"] if entry.get("subpath") else checkout
     scan, err = run_scan(target)

@@ -49,7 +49,8 @@ class Source(Protocol):
 _REGISTRY: dict[str, Source] = {}
 _DISCOVERED = False
 
-BOOKKEEPING_TABLES = frozenset({"_prisma_migrations", "__drizzle_migrations", "alembic_version"})
+# Tables migration tools keep for themselves: Prisma Migrate, drizzle-kit, Alembic, golang-migrate.
+BOOKKEEPING_TABLES = frozenset({"_prisma_migrations", "__drizzle_migrations", "alembic_version", "schema_migrations"})
 
 
 def register(source: Source) -> Source:

@@ -11,6 +11,8 @@ What is read (`claims_path` answers True for exactly these; anything else is Bad
 
 - a single `*.sql` file (with the `sql:` scheme, any file name);
 - a folder of `*.sql` files, applied in plain lexicographic order of their file names
+  (with up/down pairs, `NNN_x.up.sql` / `NNN_x.down.sql` as golang-migrate writes them, only
+  the up files)
   (Python's str order, i.e. code points). This is not natural sort: numbered files sort as
   text, which is what timestamp and zero-padded prefixes (20240101120000_x.sql,
   V001__x.sql) rely on. A note is added when the names contain unpadded numbers whose
@@ -187,6 +189,12 @@ def _layout(folder: Path) -> str | None:
     return None
 
 
+# Tools that keep each migration as an up and a down file (golang-migrate, dbmate's
+# siblings, sqlx): only the up files build the schema.
+DOWN_SUFFIXES = (".down.sql",)
+UP_SUFFIXES = (".up.sql",)
+
+
 def _plain(folder: Path) -> MigrationSet:
     names = sorted(
         child.name
@@ -194,6 +202,11 @@ def _plain(folder: Path) -> MigrationSet:
         if child.is_file() and child.suffix.lower() == ".sql" and not child.name.startswith(".")
     )
     notes = []
+    if any(n.lower().endswith(UP_SUFFIXES) for n in names):
+        down = [n for n in names if n.lower().endswith(DOWN_SUFFIXES)]
+        names = [n for n in names if n not in down]
+        if down:
+            notes.append(f"{_display(folder)}: up/down migrations: the {len(down)} *.down.sql files are not applied")
     natural = sorted(names, key=_natural_key)
     if natural != names:
         first = next(i for i, (a, b) in enumerate(zip(names, natural)) if a != b)

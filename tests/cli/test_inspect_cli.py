@@ -197,12 +197,13 @@ def test_schema_filter(pg_url: str) -> None:
 def test_bookkeeping_tables_are_left_out_unless_asked(tmp_path: Path) -> None:
     db = tmp_path / "app.db"
     with sqlite3.connect(db) as conn:
-        conn.executescript("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY); CREATE TABLE users (id INTEGER PRIMARY KEY);")
+        conn.executescript("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY); CREATE TABLE users (id INTEGER PRIMARY KEY);"
+                           "CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);")  # golang-migrate
     conn.close()
     plain = from_json(invoke("inspect", f"sqlite:///{db}", "--format", "json").stdout)
     assert [t.name for _, t in plain.tables()] == ["users"]
     kept = from_json(invoke("inspect", f"sqlite:///{db}", "--format", "json", "--include-bookkeeping").stdout)
-    assert [t.name for _, t in kept.tables()] == ["alembic_version", "users"]
+    assert [t.name for _, t in kept.tables()] == ["alembic_version", "schema_migrations", "users"]
 
 
 def test_sources_lists_every_scheme() -> None:

@@ -110,6 +110,21 @@ def test_plain_folder_order_is_lexicographic_with_a_note(tmp_path):
     assert "files are applied in plain name order, so V10__c.sql runs before V1__a.sql" in found.notes[0]
 
 
+def test_up_down_folder_applies_only_the_up_files(tmp_path):
+    """golang-migrate keeps 000001_x.up.sql beside 000001_x.down.sql: applying both in name
+    order would drop what the up file made."""
+    (tmp_path / "000001_users.up.sql").write_text("CREATE TABLE users (id integer);\n")
+    (tmp_path / "000001_users.down.sql").write_text("DROP TABLE users;\n")
+    (tmp_path / "000002_posts.up.sql").write_text("CREATE TABLE posts (id integer);\n")
+    (tmp_path / "000002_posts.down.sql").write_text("DROP TABLE posts;\n")
+    found = discover(str(tmp_path))
+    assert [Path(f.display).name for f in found.files] == ["000001_users.up.sql", "000002_posts.up.sql"]
+    (note,) = found.notes
+    assert note.endswith(": up/down migrations: the 2 *.down.sql files are not applied")
+    schema = load(str(tmp_path), InspectOptions(dialect="sqlite"))
+    assert sorted(t.name for _, t in schema.tables()) == ["posts", "users"]
+
+
 def test_zero_padded_folder_has_no_order_note():
     found = discover(str(MIGRATIONS / "plain"))
     assert [Path(f.display).name for f in found.files] == ["001_users.sql", "002_posts.sql", "010_indexes.sql"]
