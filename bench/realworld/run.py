@@ -314,9 +314,12 @@ def write_doc(path: Path, results: list[EntryResult], entries: list[dict]) -> No
             exp = "—" if r.expected is None else str(r.expected)
             res_txt = {"ok": "ok", "MISS": "**MISS**", "unchecked": "not checked by hand yet"}[r.result]
             lines.append(f"| {r.entry} | {r.figure} | {exp} | {meas} | {res_txt} |")
-    notes = [(res.name, by_name[res.name].get("known_misses", "")) for res in results if by_name[res.name].get("known_misses")]
+    # Only entries that miss now: the manifest keeps each entry's history of misses, the doc the present.
+    missing = {r.entry for res in results for r in res.rows if r.result == "MISS"}
+    notes = [(res.name, by_name[res.name].get("known_misses", "")) for res in results
+             if res.name in missing and by_name[res.name].get("known_misses")]
     if notes:
-        lines += ["", "## Why the misses (at the time of writing)", ""]
+        lines += ["", "## Why the misses", ""]
         for name, text in notes:
             lines.append(f"- **{name}**: {' '.join(text.split())}")
     lines.append("")
