@@ -191,7 +191,10 @@ class _SnapshotReader:
         indexes: list[model.Index] = []
         pk: model.PrimaryKey | None = None
         inline_pk = [c for c in columns_data.values() if c.get("primaryKey")]
-        for col in columns_data.values():
+        for key, col in columns_data.items():
+            if not isinstance(col, dict) or not col.get("name") or not col.get("type"):
+                # A column whose type is unknown would compare as "any": never guess it.
+                raise BadInput(f"{self.where('tables', raw_name, 'columns', str(key))}: a column needs a name and a type")
             column = self.column(t, ns, name, col, len(inline_pk) == 1)
             columns.append(column)
             if col.get("isUnique"):
@@ -374,6 +377,8 @@ class _SnapshotReader:
 
     def foreign_key(self, table: str, key: str, spec: dict) -> model.ForeignKey | None:
         rules = self.rules
+        if not isinstance(spec, dict) or not spec.get("tableTo") or not spec.get("columnsFrom") or not spec.get("columnsTo"):
+            raise BadInput(f"{self.where('tables', table, 'foreignKeys', key)}: a foreign key needs tableTo, columnsFrom and columnsTo")
         target = str(spec.get("tableTo", ""))
         ref_schema = None
         if self.pg:

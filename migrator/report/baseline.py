@@ -157,4 +157,13 @@ def write_baseline(path: str | Path, scan: ScanResult) -> None:
 
 
 def read_baseline(path: str | Path) -> ScanResult:
-    return ScanResult.from_dict(orjson.loads(Path(path).read_bytes()))
+    """A baseline written by `migrator scan --update-baseline`; anything else is BadInput naming the file."""
+    from migrator.errors import BadInput
+
+    try:
+        return ScanResult.from_dict(orjson.loads(Path(path).read_bytes()))
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise BadInput(f"{path}: not a scan baseline ({detail}); rewrite it with `migrator scan --update-baseline`") from None

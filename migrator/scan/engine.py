@@ -596,7 +596,7 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
                 imported=imported,
                 area=area_of(path, options.areas),
                 owners=owners.of(path),
-                role="calls" if r.sites else file_role(f, data.get(path, b""), entry_paths, tree),
+                role="calls" if r.sites else file_role(f, entry_paths, tree),
             )
         )
     for path, f in facts.items():
@@ -629,13 +629,13 @@ _SQLALCHEMY_SCHEMA_NAMES = frozenset({
 })
 
 
-def file_role(f: FileFacts, data: bytes, entry_paths: set[str], tree: frozenset[str]) -> str:
+def file_role(f: FileFacts, entry_paths: set[str], tree: frozenset[str]) -> str:
     """What a file without call sites is to the move, first match wins: "migration" (its path),
     "client" (an entry module whose client is not just model classes), "schema" (it declares
     tables or models), else "imports". Read from the facts the analyzers already produce."""
     if is_migration_path(f.path, tree):
         return "migration"
-    models = _model_classes(f, data)
+    models = {c.local for c in f.clients if c.model}
     if f.path in entry_paths and (not f.clients or any(c.local not in models for c in f.clients)):
         return "client"
     if models:
@@ -649,20 +649,6 @@ def file_role(f: FileFacts, data: bytes, entry_paths: set[str], tree: frozenset[
         elif _DRIZZLE_CORE.match(imp.module) or (imp.module == "drizzle-orm" and imp.name == "relations"):
             return "schema"
     return "imports"
-
-
-def _model_classes(f: FileFacts, data: bytes) -> set[str]:
-    """Clients the Python analyzer records for model classes (`class User(db.Model)`, Django's
-    `models.Model`): a client whose line is the `class` statement binding its name."""
-    if f.language != "python" or not f.clients:
-        return set()
-    lines = data.split(b"\n")
-    out = set()
-    for c in f.clients:
-        line = lines[c.line - 1] if 0 < c.line <= len(lines) else b""
-        if re.match(rb"[ \t]*class[ \t]+" + re.escape(c.local.encode()) + rb"\b", line):
-            out.add(c.local)
-    return out
 
 
 # The scan's own classification (status, role) changes what a stored result says even when no

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-FACTS_VERSION = 4  # bump when the analyzers change what they produce: old cache entries are ignored
+FACTS_VERSION = 5  # bump when the analyzers change what they produce: old cache entries are ignored
 
 
 @dataclass(frozen=True)
@@ -56,12 +56,15 @@ class Client:
     `export const db = drizzle(pool)`, `engine = create_engine(url)`, `SessionLocal = sessionmaker(…)`.
 
     env: environment variables the creation reads (DATABASE_URL, DIRECT_URL), for the report.
+    model: a model class that is its own client (Flask-SQLAlchemy's `class User(db.Model)`,
+    Django models: `User.query…`, `User.objects…`), not a connection a module creates.
     """
 
     local: str
     layer: str
     line: int
     env: tuple[str, ...] = ()
+    model: bool = False
 
 
 @dataclass(frozen=True)

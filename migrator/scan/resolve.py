@@ -226,8 +226,8 @@ class _Linker:
                 break
         self._exports.clear()
 
-    def _fields(self) -> dict[str, _Values]:
-        """Field-based flow: member name -> the clients the project stores in members of that name
+    def _fields(self) -> dict[tuple[str, str], _Values]:
+        """Field-based flow: (language family, member name) -> the clients the project stores in members of that name
         (`{ db, session }` returned by a context factory, `this.db = …`, `interface Ctx { db: Db }`)."""
         fields: dict[tuple[str, str], _Values] = {}
         for (path, name), values in self.values.items():

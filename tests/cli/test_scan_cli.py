@@ -65,6 +65,15 @@ def test_the_ratchet_fails_only_when_legacy_usage_grows(tutorme: Path) -> None:
     assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == lines
 
 
+@pytest.mark.parametrize("content", [b"not json", b'{"format": "migrator.scan"}', b'{"format": "migrator.scan", "version": 1}'])
+def test_a_broken_baseline_is_bad_input_naming_the_file(tutorme: Path, content: bytes) -> None:
+    (tutorme / ".migrator").mkdir(exist_ok=True)
+    (tutorme / ".migrator" / "baseline.json").write_bytes(content)
+    result = invoke("scan", str(tutorme), "--check")
+    assert result.exit_code == 2
+    assert "baseline.json: not a scan baseline" in one_line_error(result)
+
+
 def test_unknown_layers_and_missing_folders_are_bad_input(tutorme: Path) -> None:
     result = invoke("scan", str(tutorme), "--legacy", "hibernate")
     assert result.exit_code == 2 and "unknown layer 'hibernate'" in one_line_error(result)

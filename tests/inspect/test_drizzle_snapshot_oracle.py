@@ -124,6 +124,11 @@ def test_the_newest_snapshot_of_a_meta_folder_is_read(tmp_path: Path) -> None:
         ("{ not json", ":1:3: not JSON: Expecting property name enclosed in double quotes"),
         ('{"dialect": "postgresql"}', ':1:1: not a drizzle-kit snapshot (no "tables" object)'),
         ('{"dialect": "oracle", "tables": {}}', ":1:1: unknown snapshot dialect 'oracle'"),
+        # A column without a type would read as "any" and hide drift: refused, with its JSON path.
+        ('{"dialect": "postgresql", "tables": {"public.t": {"name": "t", "columns": {"a": {"name": "a"}}}}}',
+         ": tables.t.columns.a: a column needs a name and a type"),
+        ('{"dialect": "postgresql", "tables": {"public.t": {"name": "t", "columns": {}, "foreignKeys": {"f": {"name": "f"}}}}}',
+         ": tables.t.foreignKeys.f: a foreign key needs tableTo, columnsFrom and columnsTo"),
     ],
 )
 def test_bad_snapshots_are_one_line_of_bad_input(tmp_path: Path, content: str, message: str) -> None:

@@ -240,7 +240,7 @@ class Flow:
         if kind == "member_expression":
             prop = node.child_by_field_name("property")
             obj = node.child_by_field_name("object")
-            if prop is None or prop.type == "private_property_identifier" and obj is not None and strip(obj).type != "this":
+            if prop is None:
                 return []
             return _extend(self.sources(obj, depth + 1), "." + self.text(prop).lstrip("#"))
         if kind == "subscript_expression":

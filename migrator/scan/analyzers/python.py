@@ -63,6 +63,8 @@ from dataclasses import dataclass, field
 
 from migrator.scan import Project, all_layers, register_analyzer
 from migrator.scan.facts import Binding, Client, Export, FileFacts, Getter, Import, Site, Use
+from migrator.scan.layers import prisma_py
+from migrator.scan.layers._python_chains import THROUGH
 
 SA = ("sqlalchemy", "sqlalchemy-legacy")  # a SQLAlchemy engine or session serves both APIs
 
@@ -128,7 +130,6 @@ WRITE_ONLY = "WriteOnlyMapped"
 # The symbol a write-only chain's receiver is reported as (facts.Binding kind "param": nothing is
 # known of it), so that the resolver reads its member by name: whatever the project declares under it.
 ANY_RECEIVER = "?"
-THROUGH_MEMBERS = frozenset({"session", "cursor", "connection"})  # as layers/_python_chains.THROUGH
 # Calls whose result is still the same connection for aliasing: `cur = conn.cursor()`.
 ALIAS_CALLS = frozenset({"cursor", "connection", "connect", "begin", "acquire"})
 # Names inside statements that are functions or namespaces, never the entity queried.
@@ -140,10 +141,7 @@ SAME_CLIENT = frozenset({"begin", "connect", "acquire", "cursor", "connection", 
 PASS_THROUGH = SAME_CLIENT - {"cursor", "connection"}  # these two the layers read (dbapi: cursor().execute)
 # Members a layer reads a call from (see the layers' interpret): a chain naming none of them
 # cannot become a site, so it is no Use of a flowed value.
-DATABASE_MEMBERS = EXECUTE | GET | frozenset({
-    "query", "objects", "prisma", "copy_expert", "query_raw", "query_first", "execute_raw", "find_many",
-    "find_unique", "find_unique_or_raise", "find_first", "find_first_or_raise", "create", "create_many",
-    "update", "update_many", "upsert", "delete", "delete_many", "count", "group_by"})
+DATABASE_MEMBERS = EXECUTE | GET | frozenset({"query", "objects", "prisma", "copy_expert"}) | prisma_py.ACTIONS | prisma_py.RAW
 TYPE_UNIONS = frozenset({"Optional", "Union"})
 GUESS = "dbapi?"  # _classify: SQL text through .execute() on a receiver nothing in the file types
 
@@ -351,7 +349,7 @@ class _Reader(ast.NodeVisitor):
             else:
                 continue
             for layer in layers:
-                self.out.clients.append(Client(local=cls.name, layer=layer, line=cls.lineno))
+                self.out.clients.append(Client(local=cls.name, layer=layer, line=cls.lineno, model=True))
             self.scopes[0][cls.name] = _Binding("ref", root=cls.name, layers=layers, candidate=True, model_class=True)
             return
 
@@ -1274,7 +1272,7 @@ class _Reader(ast.NodeVisitor):
         for index, (name, call) in enumerate(steps):
             if call is not None:
                 if (index == 0 or name not in STATEMENTS or call.args or call.keywords
-                        or steps[index - 1][0] in THROUGH_MEMBERS or steps[index - 1][0] == "__table__"):
+                        or steps[index - 1][0] in THROUGH or steps[index - 1][0] == "__table__"):
                     return False
                 member = steps[index - 1][0]
                 self.out.uses.append(Use(root=ANY_RECEIVER, chain=(member, name), line=root.lineno,

@@ -44,7 +44,7 @@ from typing import Iterable
 from tree_sitter import Node, Query, QueryCursor
 
 from migrator.scan import Project, all_layers, register_analyzer
-from migrator.scan.analyzers._ts_flow import TRANSACTION, Flow
+from migrator.scan.analyzers._ts_flow import TRANSACTION, TRANSPARENT, Flow, strip, unwrap_up
 from migrator.scan.facts import Binding, Client, Export, FileFacts, Import, Site, Use
 from migrator.scan.layers.sql_js import table_in_sql
 from migrator.tsparse import SOURCE_SUFFIXES, char_column, first_error, language_for, name_text, node_text, parser_for, string_value
@@ -83,8 +83,7 @@ CLIENT_TYPES: dict[tuple[str, str], str] = {
         "PgDatabase", "PgTransaction", "LibSQLDatabase", "BetterSQLite3Database", "BunSQLiteDatabase",
         "DrizzleD1Database", "SQLiteDatabase", "BaseSQLiteDatabase", "SQLiteTransaction", "MySql2Database",
         "MySqlDatabase", "MySqlTransaction", "PlanetScaleDatabase", "ExpoSQLiteDatabase", "PgliteDatabase",
-        "NodePgTransaction", "PostgresJsTransaction", "AnyPgColumn")
-       if name != "AnyPgColumn"},
+        "NodePgTransaction", "PostgresJsTransaction")},
     ("pg", "PoolClient"): "sql-js",
     ("@libsql/client", "Client"): "sql-js",
     # @nestjs-cls/transactional's adapters: the type argument of TransactionHost names the client.
@@ -109,14 +108,6 @@ _GENERATED_PRISMA = re.compile(r"(?:^|/)(?:\.prisma/client|generated/prisma|pris
 
 # Methods whose first argument is the table (drizzle's builders) -> the Use's model hint.
 TABLE_ARGUMENT = frozenset({"from", "insert", "update", "delete", "into", "$count"})
-# Wrappers that change nothing about the value inside them.
-TRANSPARENT = frozenset(
-    {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression",
-     "type_assertion", "await_expression"}
-)
-FUNCTIONS = frozenset({"function_declaration", "generator_function_declaration", "function_expression",
-                       "function", "arrow_function", "generator_function", "method_definition"})
-SCOPES = frozenset({"statement_block", "program", "class_body", "switch_body"})
 
 _QUERY = """
 (import_statement) @import
@@ -255,26 +246,13 @@ def _file_for(base: str, exists) -> str | None:
 # The analyzer
 
 
-def _strip(node: Node | None) -> Node | None:
-    while node is not None and node.type in TRANSPARENT:
-        node = node.named_children[-1] if node.type != "as_expression" and node.type != "satisfies_expression" else node.named_children[0]
-    return node
-
-
-def _unwrap_up(node: Node) -> Node:
-    """The outermost wrapper (parentheses, await, casts) around `node`."""
-    while node.parent is not None and node.parent.type in TRANSPARENT:
-        node = node.parent
-    return node
-
-
 def _template_text(source: bytes, node: Node) -> str:
     return "".join(node_text(source, c) for c in node.named_children if c.type == "string_fragment")
 
 
 def _sql_text(source: bytes, node: Node | None) -> str | None:
     """Literal SQL in an argument: a string, a template, or a tagged template (`sql\\`…\\``)."""
-    node = _strip(node)
+    node = strip(node)
     if node is None:
         return None
     if node.type == "string":
@@ -289,7 +267,7 @@ def _sql_text(source: bytes, node: Node | None) -> str | None:
 
 
 def _table_identifier(source: bytes, node: Node | None) -> str | None:
-    node = _strip(node)
+    node = strip(node)
     if node is None:
         return None
     if node.type == "identifier":
@@ -313,18 +291,6 @@ def _first_argument(args: Node) -> Node | None:
         if child.type != "comment":
             return child
     return None
-
-
-def _first_parameter(source: bytes, fn: Node) -> str | None:
-    param = fn.child_by_field_name("parameter")
-    if param is not None:
-        return node_text(source, param) if param.type == "identifier" else None
-    params = fn.child_by_field_name("parameters")
-    if params is None or not params.named_children:
-        return None
-    first = params.named_children[0]
-    pattern = first.child_by_field_name("pattern") if first.type in ("required_parameter", "optional_parameter") else first
-    return node_text(source, pattern) if pattern is not None and pattern.type == "identifier" else None
 
 
 class _File:
@@ -441,12 +407,12 @@ class _File:
         """`require("m")` or `import("m")`, bound by a declaration (plain, destructured, or `.member`)."""
         args = call.child_by_field_name("arguments")
         spec = string_value(self.src, _first_argument(args))
-        node = _unwrap_up(call)
+        node = unwrap_up(call)
         member = None
         parent = node.parent
         if parent is not None and parent.type == "member_expression" and parent.child(0) == node:
             member = self.text(parent.child_by_field_name("property"))
-            node = _unwrap_up(parent)
+            node = unwrap_up(parent)
             parent = node.parent
         if parent is None or parent.type != "variable_declarator":
             return
@@ -484,7 +450,7 @@ class _File:
         is_default = any(c.type in ("default", "=") for c in node.children)
         if is_default:
             target = value if value is not None else next(iter(node.named_children), None)
-            target = _strip(target)
+            target = strip(target)
             if target is None:
                 return
             if target.type == "identifier":
@@ -515,7 +481,7 @@ class _File:
     def commonjs_export(self, left: Node, right: Node) -> None:
         """`module.exports = x`, `module.exports = { a, b: c }`, `exports.a = x`, `module.exports.a = x`."""
         text = self.text(left)
-        value = _strip(right)
+        value = strip(right)
         if text == "module.exports":
             if value is None:
                 return
@@ -526,7 +492,7 @@ class _File:
                     if item.type == "shorthand_property_identifier":
                         self.exports.append(Export(self.text(item), self.text(item)))
                     elif item.type == "pair":
-                        key, val = item.child_by_field_name("key"), _strip(item.child_by_field_name("value"))
+                        key, val = item.child_by_field_name("key"), strip(item.child_by_field_name("value"))
                         if val is not None and val.type == "identifier":
                             self.exports.append(Export(name_text(self.src, key), self.text(val)))
             else:
@@ -547,7 +513,7 @@ class _File:
 
     def creation_layer(self, node: Node | None, depth: int = 0) -> str | None:
         """The layer of the client an expression creates, looking through `??`, `||`, ternaries and chained calls."""
-        node = _strip(node)
+        node = strip(node)
         if node is None or depth > 8:
             return None
         kind = node.type
@@ -567,7 +533,7 @@ class _File:
             return known.layer if known is not None else None
         if kind not in ("new_expression", "call_expression"):
             return None
-        callee = _strip(node.child_by_field_name("constructor" if kind == "new_expression" else "function"))
+        callee = strip(node.child_by_field_name("constructor" if kind == "new_expression" else "function"))
         if callee is None:
             return None
         if callee.type == "identifier":
@@ -578,7 +544,7 @@ class _File:
             return CLIENT_FACTORIES.get((package_key(imp.module), name)) or (
                 self.created_by_callback(node, depth) if kind == "call_expression" else None)
         if callee.type == "member_expression":
-            obj = _strip(callee.child_by_field_name("object"))
+            obj = strip(callee.child_by_field_name("object"))
             if obj is not None and obj.type == "identifier" and self.text(obj) in self.import_by_local:
                 imp = self.import_by_local[self.text(obj)]
                 if imp.name in ("*", "default"):  # `new pg.Pool()`
@@ -594,10 +560,10 @@ class _File:
         if args is None:
             return None
         for arg in args.named_children:
-            arg = _strip(arg)
+            arg = strip(arg)
             if arg is None or arg.type not in ("arrow_function", "function_expression", "function"):
                 continue
-            body = _strip(arg.child_by_field_name("body"))
+            body = strip(arg.child_by_field_name("body"))
             if body is None:
                 continue
             if body.type != "statement_block":
@@ -682,7 +648,7 @@ class _File:
                 chain.append(self.text(prop) if prop is not None else DYNAMIC)
                 last = "member"
             elif kind == "subscript_expression":
-                index = _strip(parent.child_by_field_name("index"))
+                index = strip(parent.child_by_field_name("index"))
                 chain.append(string_value(self.src, index) if index is not None and index.type == "string" else DYNAMIC)
                 last = "member"
             elif kind == "call_expression":
@@ -717,7 +683,7 @@ class _File:
             steps += 1
         # `const db = getDb()`, `const users = db.user`, `const client = db`: a binding the
         # value flow follows, not a use.
-        holder = _unwrap_up(node).parent
+        holder = unwrap_up(node).parent
         if holder is not None and holder.type == "variable_declarator" and holder.child_by_field_name("value") is not None \
                 and (steps == 0 or last == "member" or (call and not chain)):
             return
@@ -769,8 +735,8 @@ def _returns(body: Node) -> list[Node]:
 
 
 def _mostly_broken(root: Node) -> bool:
-    """Whether syntax errors cover so much of a file that reading around them would mislead:
-    more than a tenth of its bytes, or an error at the top that swallows whole statements."""
+    """Whether syntax errors cover so much of a file (more than a tenth of its bytes) that
+    reading around them would mislead."""
     broken = 0
     stack = [root]
     while stack:
