@@ -111,6 +111,11 @@ class Identity:
     generation: str
     start: int | None = None
     increment: int | None = None
+    # Sequence options of a PostgreSQL identity; None (False) is the type's default.
+    min_value: int | None = None
+    max_value: int | None = None
+    cache: int | None = None
+    cycle: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ class Column:
     identity: Identity | None = None
     generated: str | None = None  # expression of a generated column (PostgreSQL: stored; SQLite: stored or virtual)
     comment: str | None = None
+    collation: str | None = None  # a COLLATE other than the type's default ("C", "public.ci")
     origin: Origin | None = _origin()
 
     @property
@@ -135,6 +141,9 @@ class Column:
 class PrimaryKey:
     columns: tuple[str, ...]
     name: str | None = None
+    deferrable: bool = False
+    initially_deferred: bool = False
+    comment: str | None = None
     origin: Origin | None = _origin()
 
 
@@ -142,6 +151,10 @@ class PrimaryKey:
 class UniqueConstraint:
     name: str | None
     columns: tuple[str, ...]
+    nulls_not_distinct: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+    comment: str | None = None
     origin: Origin | None = _origin()
 
 
@@ -174,6 +187,8 @@ class Index:
     method: str = "btree"
     where: str | None = None
     include: tuple[str, ...] = ()
+    nulls_not_distinct: bool = False
+    comment: str | None = None
     origin: Origin | None = _origin()
 
     @property
@@ -193,6 +208,11 @@ class ForeignKey:
     ref_schema: str | None = None
     on_delete: str = "NO ACTION"
     on_update: str = "NO ACTION"
+    deferrable: bool = False
+    initially_deferred: bool = False
+    not_valid: bool = False  # added NOT VALID: existing rows were never checked
+    match_full: bool = False
+    comment: str | None = None
     origin: Origin | None = _origin()
 
 
@@ -200,6 +220,28 @@ class ForeignKey:
 class CheckConstraint:
     name: str | None
     expression: str
+    not_valid: bool = False
+    no_inherit: bool = False
+    comment: str | None = None
+    origin: Origin | None = _origin()
+
+
+@dataclass(frozen=True)
+class ExclusionConstraint:
+    """EXCLUDE USING method (element WITH operator, ...) [WHERE (predicate)].
+
+    `elements` and `operators` pair up: elements[i] WITH operators[i].
+    """
+
+    name: str | None
+    elements: tuple[IndexElement, ...]
+    operators: tuple[str, ...]
+    method: str = "gist"
+    where: str | None = None
+    include: tuple[str, ...] = ()
+    deferrable: bool = False
+    initially_deferred: bool = False
+    comment: str | None = None
     origin: Origin | None = _origin()
 
 
@@ -213,6 +255,16 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...] = ()
     checks: tuple[CheckConstraint, ...] = ()
     comment: str | None = None
+    exclusions: tuple[ExclusionConstraint, ...] = ()
+    # PostgreSQL table options; the defaults are a plain logged table with no partitioning.
+    unlogged: bool = False
+    partition_by: str | None = None  # "RANGE (created_at)", as pg_get_partkeydef prints it
+    partition_of: str | None = None  # "schema.parent" of a partition
+    partition_bound: str | None = None  # "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", "DEFAULT"
+    row_security: bool = False  # ALTER TABLE ... ENABLE ROW LEVEL SECURITY
+    force_row_security: bool = False
+    replica_identity: str | None = None  # None is DEFAULT; "full", "nothing" or "index <name>"
+    options: tuple[str, ...] = ()  # storage parameters, "fillfactor=70", sorted
     origin: Origin | None = _origin()
 
     def column(self, name: str) -> Column:
@@ -232,6 +284,7 @@ class Table:
 class EnumType:
     name: str
     values: tuple[str, ...]  # in declared order: order is meaningful for enums
+    comment: str | None = None
     origin: Origin | None = _origin()
 
 
@@ -240,6 +293,12 @@ class View:
     name: str
     definition: str
     materialized: bool = False
+    options: tuple[str, ...] = ()  # "security_invoker=true", "check_option=local", sorted
+    indexes: tuple[Index, ...] = ()  # materialized views only
+    comment: str | None = None
+    # Qualified names of the views this one reads (pg_depend), for creating and dropping in order.
+    # Derived from the definition, so not compared.
+    depends_on: tuple[str, ...] = field(default=(), compare=False)
     origin: Origin | None = _origin()
 
 
@@ -253,6 +312,8 @@ class Sequence:
     max_value: int | None = None
     cycle: bool = False
     owned_by: str | None = None  # "table.column" for sequences that back a serial column
+    cache: int = 1
+    comment: str | None = None
     origin: Origin | None = _origin()
 
 
@@ -265,6 +326,25 @@ class Extension:
 
 
 @dataclass(frozen=True)
+class DatabaseObject:
+    """An object the model has no structure for, kept as a fingerprint so a diff still sees it.
+
+    kind: function, procedure, aggregate, trigger, policy, rule, domain, type (composite,
+    range), collation, operator, publication, event_trigger, grant, ... (the PostgreSQL
+    reader's table says which). name: its identity within the namespace (functions with
+    their argument types, `table.trigger` for objects that belong to a table, `table` for a
+    table's grants). digest: a hash of its catalog definition, which decides equality;
+    definition: that text, kept for people and for renderers, not compared.
+    """
+
+    kind: str
+    name: str
+    digest: str
+    definition: str = field(default="", compare=False)
+    origin: Origin | None = _origin()
+
+
+@dataclass(frozen=True)
 class Namespace:
     """A PostgreSQL schema; SQLite and single-schema sources use one namespace, "main" or "public"."""
 
@@ -273,6 +353,8 @@ class Namespace:
     enums: tuple[EnumType, ...] = ()
     views: tuple[View, ...] = ()
     sequences: tuple[Sequence, ...] = ()
+    comment: str | None = None
+    objects: tuple[DatabaseObject, ...] = ()  # not-modeled kinds, as fingerprints
 
     def table(self, name: str) -> Table:
         for t in self.tables:
@@ -310,6 +392,7 @@ class Schema:
     dialect: str
     namespaces: tuple[Namespace, ...] = ()
     extensions: tuple[Extension, ...] = ()
+    objects: tuple[DatabaseObject, ...] = ()  # database-wide not-modeled kinds (publications, event triggers)
     source: str = field(default="", compare=False)
     notes: tuple[str, ...] = field(default=(), compare=False)
 
@@ -382,6 +465,7 @@ def _canonicalize(schema: Schema) -> Schema:
                 indexes=_by_name(t.indexes),
                 foreign_keys=_by_name(t.foreign_keys),
                 checks=_by_name(t.checks),
+                exclusions=_by_name(t.exclusions),
             )
             for t in ns.tables
         )
@@ -392,13 +476,27 @@ def _canonicalize(schema: Schema) -> Schema:
                 ns,
                 tables=_by_name(tables),
                 enums=_by_name(ns.enums),
-                views=_by_name(ns.views),
+                views=_by_name(_same_or(ns.views, tuple(_replace_if_changed(v, indexes=_by_name(v.indexes)) for v in ns.views))),
                 sequences=_by_name(ns.sequences),
+                objects=_by_kind_and_name(ns.objects),
             )
         )
     return dataclasses.replace(
-        schema, namespaces=_by_name(tuple(namespaces)), extensions=_by_name(schema.extensions)
+        schema, namespaces=_by_name(tuple(namespaces)), extensions=_by_name(schema.extensions),
+        objects=_by_kind_and_name(schema.objects),
     )
+
+
+def _same_or(old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`old` itself when `new` holds the very same items (keeps canonicalize's identity shortcut)."""
+    return old if all(a is b for a, b in zip(old, new)) else new
+
+
+def _by_kind_and_name(items: tuple[DatabaseObject, ...]) -> tuple[DatabaseObject, ...]:
+    keys = [(o.kind, o.name) for o in items]
+    if all(a <= b for a, b in zip(keys, keys[1:])):
+        return items
+    return tuple(sorted(items, key=lambda o: (o.kind, o.name)))
 
 
 def without_client_defaults(schema: Schema) -> Schema:

@@ -33,7 +33,8 @@ origins = st.none() | st.builds(m.Origin, st.text(max_size=10), st.none() | st.t
 columns = st.builds(
     m.Column, names, sql_types, st.booleans(), defaults,
     st.none() | st.builds(m.Identity, st.sampled_from(["always", "by_default"]), st.none() | st.integers(1, 9)),
-    st.none() | st.text(max_size=10), st.none() | st.text(max_size=10), origins,
+    st.none() | st.text(max_size=10), st.none() | st.text(max_size=10),
+    collation=st.none() | st.sampled_from(["C", "public.ci"]), origin=origins,
 )
 
 

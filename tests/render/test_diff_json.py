@@ -57,7 +57,7 @@ def test_more_values() -> None:
     assert data["checks"] == ["drift"]
     values = [(c["old"], c["new"]) for c in data["changes"]]
     assert values[0] == (True, False)
-    assert values[1] == (None, {"generation": "always", "start": 1, "increment": 1})
+    assert values[1] == (None, {"generation": "always", "start": 1, "increment": 1, "min_value": None, "max_value": None, "cache": None, "cycle": False})
     assert values[2] == (["a", "b"], ["b", "a"])
     assert values[3][0]["values"] == ["x"]
     assert values[4][0]["type"]["array"] is True
