@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean golden accuracy
+.PHONY: demo test bench clean golden accuracy peer-suites
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_inspect_prisma.py $(if $(PRISMA_WASM),--node-modules $(PRISMA_WASM))
 	$(BIN)/python bench/bench_inspect_drizzle.py
 	$(BIN)/python bench/bench_diff.py
+	$(BIN)/python bench/bench_expressions.py
 	$(BIN)/python bench/bench_rewrite.py
 
 # Real-world accuracy: migrator against hand-checked figures of pinned public repositories
@@ -46,6 +47,12 @@ bench: $(STAMP)
 accuracy: $(STAMP)
 	@test -n "$$MIGRATOR_REALWORLD" || { echo "accuracy: MIGRATOR_REALWORLD is not set (the folder holding the checkouts; see docs/accuracy.md)" >&2; exit 2; }
 	$(BIN)/python bench/realworld/run.py
+
+# Other schema-diff tools' PostgreSQL test cases through `migrator diff --emit sql` (docs/peer-suites.md);
+# checkouts in $$MIGRATOR_PEER_SUITES (bench/peer_suites/fetch.sh fills it). PEER_ARGS="--write docs/peer-suites.md -v" etc.
+peer-suites: $(STAMP)
+	@test -n "$$MIGRATOR_PEER_SUITES" || { echo "peer-suites: MIGRATOR_PEER_SUITES is not set (the folder bench/peer_suites/fetch.sh fills; see docs/peer-suites.md)" >&2; exit 2; }
+	$(BIN)/python bench/peer_suites/run.py --jobs $(or $(PEER_JOBS),8) $(PEER_ARGS)
 
 golden: $(STAMP)
 	$(BIN)/python tests/render/regen_golden.py

@@ -120,6 +120,7 @@ def diff(
     input_dialect: Annotated[Optional[Dialect], typer.Option(help="dialect of SQL sources when it cannot be detected")] = None,
     project_path: Annotated[str, typer.Option(help="folder put on sys.path for sqlalchemy: sources")] = ".",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
+    no_server: Annotated[bool, typer.Option("--no-server", help=_NO_SERVER_HELP)] = False,
 ) -> None:
     """Compare two sources: what turns FROM into TO, with hazards, as a report or as the fix."""
     from migrator import __version__
@@ -147,6 +148,7 @@ def diff(
             ignore=tuple(base.ignore) + tuple(ignore or ()),
             severity=base.severity,
             partial=partial.value if partial else None,
+            server_url=_expression_server(dev_url, no_server),
         )
         inspect_options = _inspect_options(dev_url, schema, exclude_schema, input_dialect, project_path, progress)
         try:
@@ -154,8 +156,6 @@ def diff(
         finally:
             progress.close()
         compared = compare(a, b, options)
-        if a.dialect == b.dialect == "postgresql":
-            compared = _settle_on_server(compared, dev_url)
         result = assess(compared, (dialect.value if dialect else a.dialect))
         if cfg is not None and cfg.severity:
             from migrator.verify.checks import apply_severity
@@ -185,25 +185,16 @@ def diff(
             raise typer.Exit(1)
 
 
-def _settle_on_server(diff, dev_url: Optional[str]):
-    """Let PostgreSQL judge default expressions text cannot: on --dev-url, else migrator's scratch cluster when one can start."""
-    # Two literals or a literal and CURRENT_TIMESTAMP are plainly different values; only an
-    # expression on one side is worth a server's opinion (and starting a scratch cluster).
-    if not any(c.kind == "alter_column_default" and "expression" in (getattr(c.old, "kind", None), getattr(c.new, "kind", None))
-               for c in diff.changes):
-        return diff
-    from migrator.verify.server import settle_defaults
+_NO_SERVER_HELP = ("compare expressions (checks, index predicates and keys, generated columns, defaults) by text "
+                   "only; by default PostgreSQL prints both spellings back (--dev-url, else a scratch server)")
 
-    url = dev_url
-    if url is None:
-        from migrator import pgcluster
 
-        if not pgcluster.available():
-            return diff
-        from migrator.inspect._scratch import shared_cluster
+def _expression_server(dev_url: Optional[str], no_server: bool):
+    """Who prints expressions back for compare(): --dev-url, else migrator's scratch cluster,
+    started only when some expression keys differ (migrator.verify.canonical.server_for)."""
+    from migrator.verify.canonical import server_for
 
-        url = shared_cluster().url
-    return settle_defaults(diff, url)
+    return server_for(dev_url, no_server)
 
 
 def _emit_report(results: list, format: ReportFormat, output: Optional[Path], version: str) -> None:
@@ -227,6 +218,7 @@ def drift(
     config: Annotated[Optional[Path], typer.Option(help="migrator.toml (default: found upwards)")] = None,
     dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
+    no_server: Annotated[bool, typer.Option("--no-server", help=_NO_SERVER_HELP)] = False,
 ) -> None:
     """Three-way drift: for every object where they disagree, what the live database, the legacy models and the target each say."""
     from concurrent.futures import ThreadPoolExecutor
@@ -263,6 +255,9 @@ def drift(
             partial = cfg.drift.partial
         if partial not in (None, "legacy", "target"):
             raise BadInput(f"--partial must be legacy or target, not {partial!r}")
+        from dataclasses import replace as _replace
+
+        options = _replace(options, server_url=_expression_server(dev_url, no_server))
         result = three_way(schemas["live"], schemas["legacy"], schemas["target"], options, partial)
         from migrator.render.drift import render_drift
 
@@ -279,6 +274,7 @@ def check(
     config: Annotated[Optional[Path], typer.Option(help="migrator.toml (default: found upwards from the working folder)")] = None,
     dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
+    no_server: Annotated[bool, typer.Option("--no-server", help=_NO_SERVER_HELP)] = False,
 ) -> None:
     """Run the checks migrator.toml names (live vs target, migrations vs target, Prisma vs Drizzle, …): the CI gate."""
     from migrator import __version__
@@ -293,7 +289,8 @@ def check(
         if not cfg.checks:
             raise BadInput(f"{cfg.where()}: no [[check]] entries")
         threshold = fail_on.value if fail_on else cfg.fail_on
-        results = run_checks(cfg, names=name or None, inspect_options=sources.InspectOptions(dev_url=dev_url))
+        results = run_checks(cfg, names=name or None, inspect_options=sources.InspectOptions(dev_url=dev_url),
+                             server=_expression_server(dev_url, no_server))
         _emit_report(results, format, output, __version__)
         for r in results:
             if r.error is not None:

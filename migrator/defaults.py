@@ -117,10 +117,10 @@ def classify_default(text: str | None, dialect: str, default_schema: str | None 
     expr = unwrap_parens(strip_casts(_strip_cast_calls(raw)).strip())
     expr = _ARRAY_KEYWORD.sub("ARRAY[", expr)
     compact = re.sub(r"\s+", "", expr).lower()
-    if compact in CURRENT_TIMESTAMP_SPELLINGS.get(dialect, frozenset()) or compact in (
+    if (compact in CURRENT_TIMESTAMP_SPELLINGS.get(dialect, frozenset()) or compact in (
         "now()",
         "current_timestamp",
-    ):
+    )) and _casts_keep_timestamp(raw):
         return Default("current_timestamp", "CURRENT_TIMESTAMP")
     if _STRING.match(expr):
         body = expr[1:] if expr[0] in "Ee" else expr
@@ -131,7 +131,26 @@ def classify_default(text: str | None, dialect: str, default_schema: str | None 
         return Default("literal", compact if compact != "null" else "NULL")
     if compact in _NEUTRAL_FUNCTION_ALIASES:
         return Default("expression", _NEUTRAL_FUNCTION_ALIASES[compact])
-    return Default("expression", expr)
+    return Default("expression", expression_value(raw))
+
+
+def _casts_keep_timestamp(raw: str) -> bool:
+    """Whether every `::type` cast in `raw` is to a timestamp type: `now()::timestamp` is still
+    the current time, `CURRENT_TIMESTAMP::date::text` is a day's text (an expression)."""
+    targets = [m.group(0)[2:].strip().lower() for m in _CAST.finditer(_cast_calls_as_colons(raw))]
+    return all(t.startswith("timestamp") for t in targets)
+
+
+def expression_value(raw: str) -> str:
+    """An expression default as DDL must repeat it: its casts kept, enclosing parentheses off.
+
+    Unlike a literal, which the column's type converts, an expression can mean something
+    else without its casts or not parse at all: `ARRAY[]` has no type, `ARRAY['user']` is
+    text[] (no cast to an enum array), `now() - '1 day'` subtracts a timestamp. Comparison
+    keys (migrator.verify.normalize.expression_key) strip the casts themselves. A top-level
+    `CAST(x AS t)` (how SQL parsers spell `x::t`) becomes `(x)::t`, the spelling those keys strip.
+    """
+    return _ARRAY_KEYWORD.sub("ARRAY[", unwrap_parens(_cast_calls_as_colons(raw.strip())))
 
 
 _ARRAY_KEYWORD = re.compile(r"\barray\s*\[", re.IGNORECASE)
@@ -146,6 +165,18 @@ def _strip_cast_calls(text: str) -> str:
     body = text.rstrip()[m.end() : -1]
     at = find_top_level(body, " AS ")
     return _strip_cast_calls(body[:at].strip()) if at > 0 else text
+
+
+def _cast_calls_as_colons(text: str) -> str:
+    """`CAST(x AS t)` -> `(x)::t`, the cast kept in PostgreSQL's spelling."""
+    m = _CAST_CALL.match(text)
+    if not m or not text.rstrip().endswith(")"):
+        return text
+    body = text.rstrip()[m.end() : -1]
+    at = find_top_level(body, " AS ")
+    if at <= 0:
+        return text
+    return f"({_cast_calls_as_colons(body[:at].strip())})::{body[at + 4 :].strip()}"
 
 
 def _normalize_number(text: str) -> str:

@@ -17,6 +17,7 @@ T exactly in D (a time zone on SQLite's DATETIME, jsonb on SQLite, PostGIS types
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,8 +26,9 @@ from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.types import UserDefinedType
 
+from migrator.defaults import strip_casts
 from migrator.schema import Default, SqlType
-from migrator.sqltext import quote_ident
+from migrator.sqltext import quote_ident, unwrap_parens
 from migrator.types import parse_type, render_type
 
 DIALECTS = ("postgresql", "sqlite")
@@ -168,12 +170,37 @@ def _dialect_instance(name: str) -> sa.engine.Dialect:
 
 SERVER_DEFAULT_TEXT: dict[str, Callable[[Default, str], str | None]] = {
     "literal": lambda d, dialect_name: d.value,
-    "expression": lambda d, dialect_name: d.value,
+    "expression": lambda d, dialect_name: expression_default_sql(d.value, dialect_name),
     "current_timestamp": lambda d, dialect_name: "CURRENT_TIMESTAMP",
     "sequence": lambda d, dialect_name: _nextval(d.value, dialect_name),
     # Client defaults are the application's business: nothing reaches the DDL.
     "client": lambda d, dialect_name: None,
 }
+
+
+# A function call, possibly schema-qualified, up to the parenthesis that opens its arguments.
+_CALL_HEAD = re.compile(r"^[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)*\s*\(")
+
+
+def expression_default_sql(value: str, dialect_name: str) -> str:
+    """An expression default as a column declaration accepts it.
+
+    PostgreSQL's column DEFAULT (CREATE TABLE, ADD COLUMN) takes a restricted expression
+    (gram.y's b_expr): `now() AT TIME ZONE 'utc'` or `x IS NULL` must be in parentheses
+    there. SQLite takes only a literal or `(expr)` after DEFAULT, a function call included
+    (lang_createtable.html), and has no `::` casts. A bare function call stays as it is on
+    PostgreSQL; anything else is parenthesized.
+    """
+    text = value.strip()
+    if dialect_name == "sqlite":
+        text = unwrap_parens(strip_casts(text))
+        return f"({text})"
+    if unwrap_parens(text) != text:
+        return text
+    head = _CALL_HEAD.match(text)
+    if head and unwrap_parens(text[head.end() - 1 :]) != text[head.end() - 1 :]:
+        return text
+    return f"({text})"
 
 
 def _nextval(sequence: str, dialect_name: str) -> str | None:
@@ -184,10 +211,50 @@ def _nextval(sequence: str, dialect_name: str) -> str | None:
     return "nextval('" + qualified.replace("'", "''") + "'::regclass)"
 
 
-def server_default_text(default: Default | None, dialect_name: str) -> str | None:
+def server_default_text(default: Default | None, dialect_name: str, column_type: SqlType | None = None) -> str | None:
+    """The SQL of a server default; with the column's type, a bare array constructor gets its cast.
+
+    `ARRAY[]` has no type of its own and `ARRAY['user']` is text[], which does not convert to
+    an enum array: a source that says the constructor without its cast (Prisma's
+    `@default([])`, Drizzle's `.default([])`) gets the column's array type appended. Other
+    arrays convert by assignment (`ARRAY[1]` on bigint[]) and are left as they are, so a
+    database's own spelling reads back unchanged.
+    """
     if default is None:
         return None
-    return SERVER_DEFAULT_TEXT[default.kind](default, dialect_name)
+    text = SERVER_DEFAULT_TEXT[default.kind](default, dialect_name)
+    if text is not None and column_type is not None and column_type.array and dialect_name == "postgresql":
+        value = unwrap_parens(default.value)
+        if default.kind == "expression" and _bare_array_constructor(value):
+            empty = re.fullmatch(r"ARRAY\s*\[\s*\]", value, re.IGNORECASE) is not None
+            if empty or column_type.name == "enum":
+                text = f"({value}::{render_type(column_type, dialect_name)})"
+    return text
+
+
+_ARRAY_START = re.compile(r"^ARRAY\s*\[", re.IGNORECASE)
+
+
+def _bare_array_constructor(text: str) -> bool:
+    """`ARRAY[...]` with nothing after its closing bracket (no cast)."""
+    start = _ARRAY_START.match(text)
+    if not start:
+        return False
+    depth, quote = 0, None
+    for i in range(start.end() - 1, len(text)):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in ("'", '"'):
+            quote = ch
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False
 
 
 # Referential actions: SQLAlchemy takes them as the same upper-case words; NO ACTION is
@@ -212,6 +279,7 @@ __all__ = [
     "compiled_type",
     "declared_spelling",
     "dialect",
+    "expression_default_sql",
     "model_action",
     "referential_action",
     "sa_type",

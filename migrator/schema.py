@@ -167,9 +167,12 @@ class IndexElement:
     descending: bool = False
     nulls_first: bool | None = None  # None: the dialect's default for the direction
     opclass: str | None = None
+    collation: str | None = None  # COLLATE of this key when not the column's own
 
     def label(self) -> str:
         text = self.column if self.column is not None else f"({self.expression})"
+        if self.collation:
+            text += f' COLLATE "{self.collation}"'
         if self.opclass:
             text += f" {self.opclass}"
         if self.descending:
@@ -189,6 +192,7 @@ class Index:
     include: tuple[str, ...] = ()
     nulls_not_distinct: bool = False
     comment: str | None = None
+    options: tuple[str, ...] = ()  # storage parameters, "fillfactor=70", sorted
     origin: Origin | None = _origin()
 
     @property
@@ -246,6 +250,19 @@ class ExclusionConstraint:
 
 
 @dataclass(frozen=True)
+class IndexAttachment:
+    """A partition's index attached to an index of its parent (ALTER INDEX parent ATTACH PARTITION name).
+
+    name: the partition's index (a local PRIMARY KEY or UNIQUE constraint's index when the
+    partition has a constraint of that name); parent: the parent table's index, in the
+    parent's schema. A partitioned index has exactly one attached index per partition.
+    """
+
+    name: str
+    parent: str
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     columns: tuple[Column, ...] = ()
@@ -265,6 +282,8 @@ class Table:
     force_row_security: bool = False
     replica_identity: str | None = None  # None is DEFAULT; "full", "nothing" or "index <name>"
     options: tuple[str, ...] = ()  # storage parameters, "fillfactor=70", sorted
+    # A partition's indexes that are attached to its parent's indexes, sorted by parent.
+    index_attachments: tuple[IndexAttachment, ...] = ()
     origin: Origin | None = _origin()
 
     def column(self, name: str) -> Column:
@@ -296,7 +315,7 @@ class View:
     options: tuple[str, ...] = ()  # "security_invoker=true", "check_option=local", sorted
     indexes: tuple[Index, ...] = ()  # materialized views only
     comment: str | None = None
-    # Qualified names of the views this one reads (pg_depend), for creating and dropping in order.
+    # Qualified names of the tables and views this one reads (pg_depend), for creating and dropping in order.
     # Derived from the definition, so not compared.
     depends_on: tuple[str, ...] = field(default=(), compare=False)
     origin: Origin | None = _origin()

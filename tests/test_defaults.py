@@ -33,11 +33,15 @@ from migrator.schema import Default
         ("postgresql", "nextval('billing.\"Invoice_id_seq\"'::regclass)", Default("sequence", "billing.Invoice_id_seq")),
         ("postgresql", "gen_random_uuid()", Default("expression", "gen_random_uuid()")),
         # regression: the static reader spells x::t as CAST(x AS t) (seen on documenso's migrations)
-        ("postgresql", "CAST(array['USER'] AS \"Role\"[])", Default("expression", "ARRAY['USER']")),
-        ("postgresql", "ARRAY['USER'::\"Role\"]", Default("expression", "ARRAY['USER']")),
+        # An expression keeps its casts (DDL repeats it: ARRAY['USER'] alone is text[]);
+        # comparison keys strip them. CAST(x AS t) becomes (x)::t, the spelling they strip.
+        ("postgresql", "CAST(array['USER'] AS \"Role\"[])", Default("expression", "(ARRAY['USER'])::\"Role\"[]")),
+        ("postgresql", "ARRAY['USER'::\"Role\"]", Default("expression", "ARRAY['USER'::\"Role\"]")),
+        ("postgresql", "ARRAY[]::integer[]", Default("expression", "ARRAY[]::integer[]")),
+        ("postgresql", "(now() AT TIME ZONE 'utc'::text)", Default("expression", "now() AT TIME ZONE 'utc'::text")),
         ("postgresql", "CAST('draft' AS TEXT)", Default("literal", "'draft'")),
-        ("postgresql", "CAST(lower('A (b)') AS TEXT)", Default("expression", "lower('A (b)')")),
-        ("postgresql", "(lower('X'::text))", Default("expression", "lower('X')")),
+        ("postgresql", "CAST(lower('A (b)') AS TEXT)", Default("expression", "(lower('A (b)'))::TEXT")),
+        ("postgresql", "(lower('X'::text))", Default("expression", "lower('X'::text)")),
     ],
 )
 def test_classify_default(dialect: str, text: str, expected: Default) -> None:

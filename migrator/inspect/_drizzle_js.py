@@ -37,6 +37,7 @@ from typing import Any
 from tree_sitter import Node, Parser
 
 from migrator.errors import BadInput
+from migrator.inspect import _drizzle_filters as drizzle_filters
 from migrator.tsparse import SOURCE_SUFFIXES, first_error, name_text, parser_for, string_value, unescape
 _SKIP_DIRS = frozenset({"node_modules", ".git", ".next", "dist", "build", ".turbo", "coverage"})
 _DRIZZLE_MODULE = re.compile(r"^drizzle-orm(?:/|$)")
@@ -131,6 +132,7 @@ class TableObj:
     schema: str | None
     loc: Loc
     casing_names: dict[str, str] = field(default_factory=dict)  # filled by the mapper
+    row_security: bool = False  # pgTable.withRLS(...) or .enableRLS()
 
 
 @dataclass(frozen=True, eq=False)
@@ -311,7 +313,7 @@ class Module(Scope):
                         self.exports[local] = (local, None)
                 elif name is not None:
                     self.project.warn(self.loc(decl), "destructuring at the top level is not evaluated")
-        elif kind in ("function_declaration", "generator_function_declaration"):
+        elif kind in ("function_declaration", "generator_function_declaration", "enum_declaration"):
             name = node.child_by_field_name("name")
             if name is not None:
                 local = self.text(name)
@@ -409,10 +411,31 @@ class Module(Scope):
         assert node is not None
         if node.type in ("function_declaration", "generator_function_declaration"):
             return JsFunction(node, self, self)
+        if node.type == "enum_declaration":
+            return self._enum(node)
         value = node.child_by_field_name("value")
         if value is None:
             return Opaque(f"'{name}' is declared without a value", self.loc(node))
         return Evaluator(self).eval(value, self)
+
+    def _enum(self, node: Node) -> dict[str, Any]:
+        """A TypeScript `enum` as the object it compiles to: member -> value (numbers count up from 0)."""
+        members: dict[str, Any] = {}
+        body = node.child_by_field_name("body")
+        following: Any = 0
+        for member in body.named_children if body is not None else ():
+            if member.type == "comment":
+                continue
+            key_node = member.child_by_field_name("name") if member.type == "enum_assignment" else member
+            key = _string_value(self, key_node) if key_node.type == "string" else self.text(key_node)
+            if member.type == "enum_assignment":
+                value = Evaluator(self).eval(member.child_by_field_name("value"), self)
+            else:
+                value = following
+            members[key] = value
+            following = value + 1 if isinstance(value, int) and not isinstance(value, bool) else Opaque(
+                f"enum member after '{key}' has no value", self.loc(member))
+        return members
 
     def export(self, name: str, seen: frozenset[str] = frozenset()) -> Any:
         """The value this module exports as `name` (following re-exports), or _MISSING."""
@@ -904,6 +927,8 @@ class Evaluator:
     def _array(self, node: Node, scope: Scope) -> list[Any]:
         out: list[Any] = []
         for child in node.named_children:
+            if child.type == "comment":
+                continue  # a comment between the items is no item
             if child.type == "ERROR":
                 out.append(self.opaque(child, "not valid TypeScript (syntax error)"))
             elif child.type == "spread_element":
@@ -964,6 +989,8 @@ class Evaluator:
             return (self._sql_template(args_node, scope),), self.m.text(args_node)
         args: list[Any] = []
         for child in args_node.named_children:
+            if child.type == "comment":
+                continue
             if child.type == "spread_element":
                 value = self.eval(child.named_children[0], scope)
                 args.extend(value if isinstance(value, list) else [value])
@@ -1028,7 +1055,9 @@ class Evaluator:
             if name == "enum":
                 return _make_enum(args, loc, target.name)
         if isinstance(target, TableObj):
-            return target  # enableRLS() and friends: row-level security is not in the schema model
+            if name == "enableRLS":
+                target.row_security = True
+            return target
         if isinstance(target, JsFunction) and name in ("call", "apply"):
             rest = args[1:] if name == "call" else (tuple(args[1]) if len(args) > 1 and isinstance(args[1], list) else ())
             return call_function(target, rest, loc)
@@ -1046,6 +1075,11 @@ def _drizzle_call(fn: DrizzleFn, args: tuple[Any, ...], loc: Loc) -> Any:
     name = fn.name
     if name in TABLE_FUNCTIONS:
         return _make_table(TABLE_FUNCTIONS[name], args, loc)
+    if name == "pgTable.withRLS":
+        table = _make_table("pg", args, loc)
+        if isinstance(table, TableObj):
+            table.row_security = True
+        return table
     if name in TABLE_CREATORS:
         return TableCreator(TABLE_CREATORS[name], args[0] if args else None, loc)
     if name in SCHEMA_FUNCTIONS:
@@ -1059,6 +1093,8 @@ def _drizzle_call(fn: DrizzleFn, args: tuple[Any, ...], loc: Loc) -> Any:
         return SqlTemplate((text,), (), loc)
     if name == "relations":
         return RelationsObj(args[0] if args else None, args[1] if len(args) > 1 else None, loc)
+    if name in drizzle_filters.NAMES and fn.module.split("/")[0] == "drizzle-orm" and "-core" not in fn.module:
+        return drizzle_filters.build(name, args, loc, SqlTemplate, Opaque)
     return Builder(fn, args, loc)
 
 

@@ -688,6 +688,7 @@ class _Reader:
                 min_value=None if min_value in (None, 1 if increment > 0 else low) else min_value,
                 max_value=None if max_value in (None, high if increment > 0 else -1) else max_value,
                 cycle=bool(opts.get("cycle")),
+                cache=_int(opts.get("cache"), 1) or 1,
                 origin=self.origin(seq.loc),
             )
         )
@@ -706,7 +707,10 @@ class _Reader:
                 # as declared: casing is not applied to it), or the name given.
                 given = unique.args[0] if unique.args and isinstance(unique.args[0], str) else None
                 name = given or f"{t.obj.name}_{col.declared}_unique"
-                self._unique(t, name, (col.name,), self.origin(unique.loc), uniques, indexes)
+                # .unique(name, { nulls: "not distinct" }): UNIQUE NULLS NOT DISTINCT.
+                config = unique.args[1] if len(unique.args) > 1 and isinstance(unique.args[1], dict) else {}
+                self._unique(t, name, (col.name,), self.origin(unique.loc), uniques, indexes,
+                             nulls_not_distinct=config.get("nulls") == "not distinct")
             ref = col.builder.call("references")
             if ref is not None:
                 fk = self._references(t, col, ref)
@@ -739,9 +743,8 @@ class _Reader:
                 if cols:
                     given = item.args[0] if item.args and isinstance(item.args[0], str) else None
                     declared = [c.declared for c in cols]
-                    if item.has("nullsNotDistinct"):
-                        self.notes.append(f"{item.loc}: NULLS NOT DISTINCT is not represented in the schema model")
-                    self._unique(t, given or f"{t.obj.name}_{'_'.join(declared)}_unique", tuple(c.name for c in cols), self.origin(item.loc), uniques, indexes)
+                    self._unique(t, given or f"{t.obj.name}_{'_'.join(declared)}_unique", tuple(c.name for c in cols), self.origin(item.loc), uniques, indexes,
+                                 nulls_not_distinct=item.has("nullsNotDistinct"))
             elif name == "foreignKey":
                 fk = self._foreign_key(t, item)
                 if fk is not None:
@@ -763,6 +766,7 @@ class _Reader:
             indexes=tuple(indexes),
             foreign_keys=tuple(fks),
             checks=tuple(checks),
+            row_security=bool(getattr(t.obj, "row_security", False)),
             origin=origin,
         )
 
@@ -1034,13 +1038,15 @@ class _Reader:
                 return []
         return cols
 
-    def _unique(self, t: _Table, name: str, columns: tuple[str, ...], origin: model.Origin, uniques: list, indexes: list) -> None:
+    def _unique(self, t: _Table, name: str, columns: tuple[str, ...], origin: model.Origin, uniques: list, indexes: list,
+                *, nulls_not_distinct: bool = False) -> None:
         if self.dialect == "sqlite":
             # drizzle-kit (sqlite) makes every unique constraint a CREATE UNIQUE INDEX of that name.
             elements = tuple(model.IndexElement(column=c) for c in columns)
             indexes.append(model.Index(name=name, elements=elements, unique=True, origin=origin))
         else:
-            uniques.append(model.UniqueConstraint(name=pg_truncate(name) if self.pg else name, columns=columns, origin=origin))
+            uniques.append(model.UniqueConstraint(name=pg_truncate(name) if self.pg else name, columns=columns,
+                                                  nulls_not_distinct=nulls_not_distinct and self.pg, origin=origin))
 
     def _primary_key(self, t: _Table, item: Builder) -> model.PrimaryKey | None:
         # docs/indexes-constraints#composite-primary-key: primaryKey({ columns, name }) is
@@ -1170,7 +1176,17 @@ class _Reader:
                 return None
             given = f"{t.name}_{'_'.join(names)}_index"
         where_call = item.call("where")
-        where = self.render_sql(t, where_call.args[0], "where") if where_call and where_call.args and isinstance(where_call.args[0], SqlTemplate) else None
+        where = None
+        if where_call is not None:
+            condition = where_call.args[0] if where_call.args else None
+            if not isinstance(condition, SqlTemplate):
+                # Without its predicate the index would read as a different, total one.
+                reason = condition.reason if isinstance(condition, Opaque) else "the condition is not SQL"
+                self.warn(where_call.loc, f"table '{t.name}': index '{given}' left out, its WHERE cannot be read: {reason}")
+                return None
+            where = self.render_sql(t, condition, "where")
+            if where is None:
+                return None
         return model.Index(
             name=pg_truncate(given) if self.pg else given,
             elements=tuple(elements),

@@ -177,7 +177,7 @@ class _SnapshotReader:
             name=self.name(seq["name"]), data_type="bigint", start=start, increment=increment,
             min_value=None if min_value in (None, 1 if increment > 0 else low) else min_value,
             max_value=None if max_value in (None, high if increment > 0 else -1) else max_value,
-            cycle=bool(seq.get("cycle")), origin=self.origin()))
+            cycle=bool(seq.get("cycle")), cache=rules._int(seq.get("cache"), 1) or 1, origin=self.origin()))
 
     # -- tables -------------------------------------------------------------------------
 
@@ -224,12 +224,13 @@ class _SnapshotReader:
             # mysql snapshots (version 5) call the object "checkConstraint".
             for key, c in (t.get("checkConstraints") or t.get("checkConstraint") or {}).items()
         ]
-        if t.get("isRLSEnabled") or t.get("policies"):
-            self.notes.append(f"{self.where('tables', raw_name)}: row-level security and policies are not part of the schema model")
+        if t.get("policies"):
+            self.notes.append(f"{self.where('tables', raw_name)}: policies are not part of the schema model")
         if pk is not None and self.dialect != "sqlite":
             columns = [dataclasses.replace(c, nullable=False) if c.name in pk.columns else c for c in columns]
         return model.Table(name=name, columns=tuple(columns), primary_key=pk, uniques=tuple(uniques), indexes=tuple(indexes),
-                           foreign_keys=tuple(fks), checks=tuple(checks), origin=self.origin())
+                           foreign_keys=tuple(fks), checks=tuple(checks), row_security=bool(t.get("isRLSEnabled")),
+                           origin=self.origin())
 
     def pk_columns(self, cpk: Any, key: str) -> tuple[list[str], str]:
         if isinstance(cpk, str):
@@ -239,12 +240,11 @@ class _SnapshotReader:
         return list(cpk.get("columns") or []), str(cpk.get("name") or key)
 
     def unique(self, name: str, columns: tuple[str, ...], nulls_not_distinct: bool, uniques: list, indexes: list, table: str) -> None:
-        if nulls_not_distinct:
-            self.notes.append(f"{self.where('tables', table, 'uniqueConstraints', name)}: NULLS NOT DISTINCT is not represented in the schema model")
         if self.dialect == "sqlite":
             indexes.append(model.Index(name=name, elements=tuple(model.IndexElement(column=c) for c in columns), unique=True, origin=self.origin()))
         else:
-            uniques.append(model.UniqueConstraint(name=self.name(name), columns=columns, origin=self.origin()))
+            uniques.append(model.UniqueConstraint(name=self.name(name), columns=columns, nulls_not_distinct=nulls_not_distinct,
+                                                  origin=self.origin()))
 
     def column(self, t: dict, ns: str, table: str, col: dict, single_pk: bool) -> model.Column:
         rules = self.rules

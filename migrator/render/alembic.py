@@ -124,6 +124,9 @@ class _Renderer:
             # Alembic writes a text default that looks like a number or a quoted string as a
             # bare literal (server_default=0), which Alembic itself then refuses to run.
             return f"sa.text({obj.text!r})"
+        if kind == "primary_key" and getattr(obj, "deferrable", None):
+            # Alembic's renderer writes a primary key's name and columns only.
+            return _deferrable_primary_key(obj)
         return False  # Alembic's own rendering
 
     def body(self, steps: list[Step]) -> str:
@@ -145,8 +148,8 @@ class _Renderer:
                 flush()
                 lines.extend(rendered)
         flush()
-        if not lines:
-            lines = ["pass"]
+        if not any(line and not line.startswith("#") for line in lines):
+            lines.append("pass")  # only comments (objects no fix is emitted for): still a function body
         return "".join(INDENT + line + "\n" if line else "\n" for line in lines)
 
     def _op(self, op: ops.MigrateOperation) -> str:
@@ -169,6 +172,16 @@ class _Renderer:
         return text
 
 
+def _deferrable_primary_key(pk: sa.PrimaryKeyConstraint) -> str:
+    args = [repr(c.name) for c in pk.columns]
+    if pk.name:
+        args.append(f"name={str(pk.name)!r}")
+    args.append(f"deferrable={bool(pk.deferrable)!r}")
+    if pk.initially:
+        args.append(f"initially={pk.initially!r}")
+    return f"sa.PrimaryKeyConstraint({', '.join(args)})"
+
+
 _ALTER_INDENT = " " * 15  # how Alembic indents the keywords of op.alter_column
 
 
@@ -178,6 +191,9 @@ def _identity(identity: sa.Identity) -> str:
         args.append(f"start={identity.start!r}")
     if identity.increment is not None:
         args.append(f"increment={identity.increment!r}")
+    for option in ("minvalue", "maxvalue", "cache", "cycle"):
+        if getattr(identity, option, None) is not None:
+            args.append(f"{option}={getattr(identity, option)!r}")
     return f"sa.Identity({', '.join(args)})"
 
 

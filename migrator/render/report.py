@@ -162,9 +162,15 @@ def describe(value: Any) -> str:
     if isinstance(value, model.View):
         return f"{'materialized ' if value.materialized else ''}view"
     if isinstance(value, model.Sequence):
-        return f"sequence {value.data_type} start {value.start} increment {value.increment}"
+        owned = f" owned by {value.owned_by}" if value.owned_by else ""
+        return f"sequence {value.data_type} start {value.start} increment {value.increment}{owned}"
     if isinstance(value, model.Extension):
         return f"extension {value.name}{' ' + value.version if value.version else ''}"
+    if isinstance(value, model.DatabaseObject):
+        # A fingerprint: its kind and digest say which version of the object a side has.
+        from migrator.verify.normalize import object_kind_word
+
+        return f"{object_kind_word(value.kind)} #{value.digest[:8]}"
     name = getattr(value, "name", None)
     return str(name) if name is not None else str(value)
 

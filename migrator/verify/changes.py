@@ -87,6 +87,53 @@ _kind("alter_view", "alter_view", "warning", "view", "view {path} is defined dif
 _kind("add_sequence", "drop_sequence", "warning", "sequence", "sequence {path} exists only in TO")
 _kind("drop_sequence", "add_sequence", "warning", "sequence", "sequence {path} exists only in FROM")
 _kind("alter_sequence", "alter_sequence", "warning", "sequence", "sequence {path} is {old} in FROM, {new} in TO")
+# PostgreSQL table options, partitions, exclusion constraints and column collations.
+# old/new are display values ("UNLOGGED", "enabled, forced", "index users_pkey", "RANGE (at)",
+# "partition of public.events FOR VALUES IN (1)"); the whole tables are in context
+# ("table_old"/"table_new"), the columns of alter_column_collation in "column_old"/"column_new".
+_kind("add_exclusion", "drop_exclusion", "error", "exclusion", "exclusion constraint {path} exists only in TO")
+_kind("drop_exclusion", "add_exclusion", "error", "exclusion", "exclusion constraint {path} exists only in FROM")
+_kind("alter_column_collation", "alter_column_collation", "warning", "column", "column {path} collation is {old} in FROM, {new} in TO")
+_kind("alter_table_logged", "alter_table_logged", "warning", "table", "table {path} is {old} in FROM, {new} in TO")
+_kind("alter_row_security", "alter_row_security", "error", "table", "table {path} row level security is {old} in FROM, {new} in TO")
+_kind("alter_replica_identity", "alter_replica_identity", "warning", "table", "table {path} replica identity is {old} in FROM, {new} in TO")
+_kind("alter_table_options", "alter_table_options", "info", "table", "table {path} storage parameters are {old} in FROM, {new} in TO")
+_kind("alter_partition_key", "alter_partition_key", "error", "table", "table {path} is partitioned by {old} in FROM, {new} in TO")
+_kind("alter_partition", "alter_partition", "error", "table", "table {path} is {old} in FROM, {new} in TO")
+# Which index of a partition its parent's index has attached; old/new are display values
+# ("primary key foobar_1_pkey attached to some_idx"), the IndexAttachments are in context
+# ("object_old"/"object_new") with the partitions ("table_old"/"table_new").
+_kind("alter_index_attachment", "alter_index_attachment", "warning", "index", "partition index {path}: {old} in FROM, {new} in TO")
+
+# Options and comments of constraints, indexes, identities, sequences, views, enums and
+# schemas. old/new are display values ("DEFERRABLE INITIALLY DEFERRED", "NOT VALID",
+# "MAXVALUE 1000 CACHE 20", a comment's text, a view's option tuple); the objects are in
+# context ("object_old"/"object_new"; for alter_identity_options "column_old"/"column_new").
+_kind("alter_constraint", "alter_constraint", "warning", "constraint", "constraint {path} is {old} in FROM, {new} in TO")
+_kind("alter_unique_kind", "alter_unique_kind", "info", "unique", "{path} is a {old} in FROM, a {new} in TO")
+_kind("alter_identity_options", "alter_identity_options", "warning", "column", "column {path} identity is {old} in FROM, {new} in TO")
+_kind("alter_view_options", "alter_view_options", "warning", "view", "view {path} options are {old} in FROM, {new} in TO")
+_kind("add_view_index", "drop_view_index", "warning", "index", "index {path} of a materialized view exists only in TO")
+_kind("drop_view_index", "add_view_index", "warning", "index", "index {path} of a materialized view exists only in FROM")
+_kind("alter_index_comment", "alter_index_comment", "info", "index", "index {path} comment differs")
+_kind("alter_constraint_comment", "alter_constraint_comment", "info", "constraint", "constraint {path} comment differs")
+_kind("alter_view_comment", "alter_view_comment", "info", "view", "view {path} comment differs")
+_kind("alter_sequence_comment", "alter_sequence_comment", "info", "sequence", "sequence {path} comment differs")
+_kind("alter_enum_comment", "alter_enum_comment", "info", "enum", "enum {path} comment differs")
+_kind("alter_namespace_comment", "alter_namespace_comment", "info", "namespace", "schema {path} comment differs")
+# The sequence a serial column owns, matched through that column (`name`: "table.column"),
+# never by its name: its type (AS integer) or options differ. old/new are the Sequences.
+_kind("alter_serial_sequence", "alter_serial_sequence", "warning", "sequence",
+      "sequence {path} of serial column {name} differs in type or options")
+
+# Fingerprints (issue 12): objects the model has no structure for (functions, triggers,
+# policies, grants, domains, ...; migrator.schema.DatabaseObject). old/new are the
+# DatabaseObjects; `{what}` is their kind in words. No fix is emitted for them: the SQL
+# and Alembic renderers write a comment saying so. An error by default: a difference a
+# fix cannot repair must fail a drift gate (its default --fail-on is error).
+_kind("add_object", "drop_object", "error", "object", "{what} {path} exists only in TO — not modeled, no fix emitted")
+_kind("drop_object", "add_object", "error", "object", "{what} {path} exists only in FROM — not modeled, no fix emitted")
+_kind("alter_object", "alter_object", "error", "object", "{what} {path} differs — not modeled, no fix emitted")
 
 
 @dataclass(frozen=True)
@@ -169,7 +216,8 @@ class Change:
         )
 
     def _message(self, spec: Kind) -> str:
-        return spec.template.format(path=self.path, old=_show(self.old), new=_show(self.new), name=self.name)
+        return spec.template.format(path=self.path, old=_show(self.old), new=_show(self.new), name=self.name,
+                                    what=_object_word(self.new if self.new is not None else self.old))
 
     def with_severity(self, severity: str) -> Change:
         if severity not in SEVERITIES:
@@ -178,6 +226,18 @@ class Change:
 
 
 _SWAP = {"column_old": "column_new", "column_new": "column_old", "table_old": "table_new", "table_new": "table_old"}
+_SWAP.update({"object_old": "object_new", "object_new": "object_old"})
+
+
+def _object_word(value: Any) -> str:
+    """A fingerprinted object's kind in words ("function", "event trigger"), for `{what}`."""
+    from migrator.schema import DatabaseObject
+
+    if not isinstance(value, DatabaseObject):
+        return "object"
+    from migrator.verify.normalize import object_kind_word
+
+    return object_kind_word(value.kind)
 
 
 def _show(value: Any) -> str:
@@ -196,6 +256,9 @@ def _show(value: Any) -> str:
         return value.generation.replace("_", " ")
     if isinstance(value, tuple):
         return "(" + ", ".join(map(str, value)) + ")"
+    digest = getattr(value, "digest", None)
+    if digest is not None:  # a DatabaseObject: which version of the object, by its fingerprint
+        return f"{_object_word(value)} #{digest[:8]}"
     name = getattr(value, "name", None)
     return str(name) if name is not None else str(value)
 

@@ -67,17 +67,21 @@ def run_checks(
     *,
     names: Iterable[str] | None = None,
     inspect_options: InspectOptions | None = None,
+    server: object = "dev_url",
 ) -> list[CheckResult]:
     """Run the config's checks (all, or those named, in the config's order).
 
     inspect_options: the base options of every load (dev_url, include_bookkeeping, ...);
     a source's own dialect, schemas, exclude_schemas and project_path take precedence.
     An unknown check name is BadInput; everything that goes wrong inside a check is
-    that check's error result.
+    that check's error result. server: who prints expressions back for compare() (a URL or a
+    function giving one, migrator.verify.canonical.server_for; None: text only); default: the dev_url.
     """
     checks = _select(config, names)
     loader = _Loader(config, inspect_options or InspectOptions())
-    return [_run_one(config, check, loader) for check in checks]
+    if server == "dev_url":
+        server = loader.base.dev_url
+    return [_run_one(config, check, loader, server) for check in checks]
 
 
 def exit_code(results: Iterable[CheckResult], fail_on: str = "error") -> int:
@@ -180,7 +184,7 @@ class _Loader:
         return error
 
 
-def _run_one(config: Config, check: CheckSpec, loader: _Loader) -> CheckResult:
+def _run_one(config: Config, check: CheckSpec, loader: _Loader, server: object = None) -> CheckResult:
     result = CheckResult(
         name=check.name,
         from_spec=loader.label(check.from_source),
@@ -195,7 +199,7 @@ def _run_one(config: Config, check: CheckSpec, loader: _Loader) -> CheckResult:
         if isinstance(side, MigratorError):
             return dataclasses.replace(result, error=side)
     assert isinstance(a, Schema) and isinstance(b, Schema)
-    options = dataclasses.replace(compare_options(config), partial=check.partial, server_url=loader.base.dev_url)
+    options = dataclasses.replace(compare_options(config), partial=check.partial, server_url=server)
     try:
         diff = compare(a, b, options)
         diff = _assess(diff, a.dialect)

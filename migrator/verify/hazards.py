@@ -321,6 +321,12 @@ HAZARDS: tuple[Hazard, ...] = (
         "Every table, type and view in the schema goes with it.",
         "drop_namespace", ("drop_namespace",),
     ),
+    Hazard(
+        "MG106", "destructive", "changing a partition key recreates the table",
+        "PostgreSQL cannot change how a table is partitioned: the table and its partitions are dropped and created "
+        "again, and their rows are lost. Create the new table beside the old one, copy the rows, then switch names.",
+        "alter_partition_key", ("alter_partition_key",),
+    ),
     # MG2xx data-dependent
     Hazard(
         "MG201", "data-dependent", "SET NOT NULL fails if any row holds NULL",
@@ -368,6 +374,14 @@ HAZARDS: tuple[Hazard, ...] = (
         ("alter_column_type",), _cast_may_fail,
     ),
     # MG3xx locking (PostgreSQL)
+    Hazard(
+        "MG208", "data-dependent", "attaching a partition fails if a row lies outside its bound",
+        "A partition that moves to another parent or bound is detached and attached again; ATTACH PARTITION checks "
+        "every row against the new bound (and the default partition's rows against it) and fails on the first one "
+        "outside. Move those rows first; a CHECK constraint matching the bound lets PostgreSQL skip the scan.",
+        "alter_partition that attaches the table", ("alter_partition",),
+        lambda change: str(change.new).startswith("a partition of"),
+    ),
     Hazard(
         "MG301", "locking", "a type change rewrites the table under an ACCESS EXCLUSIVE lock",
         "Unless the change is binary-coercible (varchar to text, a longer varchar, more numeric precision at the same "

@@ -58,6 +58,9 @@ def capabilities(schema: model.Schema) -> frozenset[str]:
         # Extensions exist in a Prisma schema only with the postgresqlExtensions preview
         # feature; a schema without them says nothing about the database's.
         caps = caps - {"extensions"}
+    caps = _postgres_table_capabilities(schema, caps)
+    if not reads_objects(schema):
+        caps = caps - {"objects"}
     return caps
 
 
@@ -108,15 +111,22 @@ _WS = re.compile(r"\s+")
 _ARRAY_LITERAL = re.compile(r"^'\{(?P<body>.*)\}'$", re.DOTALL)
 
 
-def expression_key(text: str | None) -> str | None:
-    """An SQL expression without the casts and parentheses PostgreSQL adds when it prints one back."""
+def expression_key(text: str | None) -> Any:
+    """An SQL expression without the casts and parentheses PostgreSQL adds when it prints one back.
+
+    The text key below is then parsed (migrator.verify.textkey): AND/OR precedence,
+    `IN` and `= ANY (ARRAY[…])`, `<>` and `!=` meet there; what sqlglot cannot parse keeps
+    the text key.
+    """
     if text is None:
         return None
     out = unwrap_parens(strip_casts(text).strip())
     out = _WS.sub(" ", out)
     # PostgreSQL prints `(a > 0)` inside larger expressions and lower-cases keywords.
     out = out.replace("( ", "(").replace(" )", ")")
-    return out
+    from migrator.verify.textkey import expression_text_key
+
+    return expression_text_key(out)
 
 
 def default_key(col: model.Column, ctx: Context, owned_sequences: frozenset[str]) -> Any:
@@ -198,6 +208,24 @@ def owned_sequences(ns: model.Namespace) -> frozenset[str]:
     return frozenset(f"{ns.name}.{s.name}" for s in ns.sequences if s.owned_by)
 
 
+def standalone_sequences(ns: model.Namespace) -> tuple[model.Sequence, ...]:
+    """The sequences compared as objects of their own: all but a serial column's.
+
+    A sequence is a serial column's (part of the column, compared through it) when it is
+    OWNED BY a column whose default takes from it. One OWNED BY a column that does not use
+    it (ALTER SEQUENCE s OWNED BY t.c on a plain column) is standalone: its ownership
+    moves with ALTER SEQUENCE ... OWNED BY, and decides when DROP COLUMN/TABLE drops it.
+    """
+    used = {(t.name, c.name, c.default.value) for t in ns.tables for c in t.columns
+            if c.default is not None and c.default.kind == "sequence"}
+    out = []
+    for s in ns.sequences:
+        table, _, column = (s.owned_by or "").rpartition(".")
+        if not s.owned_by or not used & {(table, column, f"{ns.name}.{s.name}"), (table, column, s.name)}:
+            out.append(s)
+    return tuple(out)
+
+
 def index_element_key(e: model.IndexElement, method: str) -> Any:
     # NULLS FIRST is PostgreSQL's default for DESC and NULLS LAST for ASC: unset means that.
     nulls_first = e.nulls_first if e.nulls_first is not None else e.descending
@@ -243,3 +271,219 @@ def view_key(v: model.View) -> Any:
 
 def sequence_key(s: model.Sequence) -> Any:
     return (s.data_type, s.start, s.increment, s.min_value, s.max_value, s.cycle)
+
+
+def serial_sequence_key(s: model.Sequence, caps: frozenset[str]) -> Any:
+    """A serial column's own sequence without its name (PostgreSQL's choice): type and
+    options, CACHE only when both sides can declare it (sequence_options)."""
+    return sequence_key(s) + ((s.cache,) if "sequence_options" in caps else ())
+
+
+# ---------------------------------------------------------------------------
+# Options and comments (issue 12). Each is a capability of its own: Prisma, Drizzle and
+# SQLAlchemy models cannot declare most of them, so a live database that has them is
+# "not modeled" against those sources, never drift.
+#
+# constraint_options  DEFERRABLE / INITIALLY DEFERRED, NOT VALID, NO INHERIT, MATCH FULL
+# nulls_not_distinct  UNIQUE/unique index NULLS NOT DISTINCT (Drizzle's .nullsNotDistinct())
+# identity_options    an identity's MINVALUE, MAXVALUE, CACHE, CYCLE
+# sequence_options    a sequence's CACHE (Drizzle's pgSequence({ cache }))
+# view_options        a view's WITH (...) options, a materialized view's indexes
+# object_comments     comments on indexes, constraints, views, sequences, enum types, schemas
+# namespaces          schemas as objects of their own, an empty one included
+# unique_kind         a UNIQUE constraint told apart from a unique index (Prisma Migrate makes
+#                     every @unique an index: a Prisma schema cannot say which one it wants)
+OPTION_KINDS = frozenset({"constraint_options", "nulls_not_distinct", "identity_options", "sequence_options",
+                          "view_options", "object_comments", "namespaces", "unique_kind"})
+ALL_KINDS = ALL_KINDS | OPTION_KINDS
+# SQLAlchemy's set was made from ALL_KINDS before these were added: it has none of them but unique_kind.
+CAPABILITIES["drizzle"] = CAPABILITIES["drizzle"] | {"nulls_not_distinct", "sequence_options", "unique_kind"}
+CAPABILITIES["sqlalchemy"] = CAPABILITIES["sqlalchemy"] | {"unique_kind"}
+KIND_LABELS.update({
+    "constraint_options": "constraint options (DEFERRABLE, NOT VALID, NO INHERIT, MATCH FULL)",
+    "nulls_not_distinct": "NULLS NOT DISTINCT",
+    "identity_options": "identity options (MINVALUE, MAXVALUE, CACHE, CYCLE)",
+    "sequence_options": "sequence CACHE",
+    "view_options": "view options and materialized view indexes",
+    "object_comments": "comments on indexes, constraints, views, sequences, types and schemas",
+    "namespaces": "schemas",
+    "unique_kind": "unique constraint or unique index",
+})
+
+
+def constraint_options(obj: Any, caps: frozenset[str]) -> tuple[str, ...]:
+    """The options of a primary key, unique, foreign key or check constraint that differ
+    from PostgreSQL's defaults, as SQL words ("DEFERRABLE", "INITIALLY DEFERRED", "NOT VALID").
+
+    NULLS NOT DISTINCT is not here: it changes which rows the constraint accepts, so it is
+    part of the constraint's key (unique_nulls_key), as its columns are.
+    """
+    if "constraint_options" not in caps:
+        return ()
+    words = []
+    if getattr(obj, "deferrable", False):
+        words.append("DEFERRABLE")
+        if getattr(obj, "initially_deferred", False):
+            words.append("INITIALLY DEFERRED")
+    if getattr(obj, "match_full", False):
+        words.append("MATCH FULL")
+    if getattr(obj, "no_inherit", False):
+        words.append("NO INHERIT")
+    if getattr(obj, "not_valid", False):
+        words.append("NOT VALID")
+    return tuple(words)
+
+
+def unique_nulls_key(obj: Any, caps: frozenset[str]) -> bool:
+    """NULLS NOT DISTINCT of a unique constraint or index, when both sides can say it."""
+    return bool(getattr(obj, "nulls_not_distinct", False)) if "nulls_not_distinct" in caps else False
+
+
+def identity_options(identity: model.Identity | None) -> tuple[Any, ...] | None:
+    """An SQL identity's sequence options beyond start and increment; None for other numbering."""
+    if identity is None or identity.generation not in ("always", "by_default"):
+        return None
+    return (identity.min_value, identity.max_value, identity.cache if identity.cache not in (None, 1) else None,
+            bool(identity.cycle))
+
+
+def view_options(v: model.View) -> tuple[str, ...]:
+    return tuple(sorted(o.lower() for o in v.options))
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL table options, partitions, exclusion constraints and collations (issue 12).
+# Only a PostgreSQL database (live, SQL applied to one, or its snapshot) describes them;
+# Prisma, Drizzle and SQLAlchemy models cannot, and SQLite has none of them.
+#
+# exclusions     EXCLUDE USING ... constraints
+# partitions     PARTITION BY keys; partitions as tables (PARTITION OF parent FOR VALUES ...)
+# table_options  UNLOGGED, REPLICA IDENTITY, storage parameters (WITH (fillfactor=70))
+# row_security   ENABLE / FORCE ROW LEVEL SECURITY
+# collations     a column's COLLATE other than its type's default
+POSTGRES_TABLE_KINDS = frozenset({"exclusions", "partitions", "table_options", "row_security", "collations"})
+ALL_KINDS = ALL_KINDS | POSTGRES_TABLE_KINDS
+# The model sources' sets were made from ALL_KINDS before these were added: they have none
+# of them but Drizzle's pgTable.withRLS() / .enableRLS() (and drizzle-kit's isRLSEnabled).
+CAPABILITIES["drizzle"] = CAPABILITIES["drizzle"] | {"row_security"}
+# Sources that describe everything else, but not these.
+_WITHOUT_TABLE_KINDS = {"drizzle-snapshot": POSTGRES_TABLE_KINDS - {"row_security"}}
+
+
+def _postgres_table_capabilities(schema: model.Schema, caps: frozenset[str]) -> frozenset[str]:
+    if schema.dialect != "postgresql":
+        return caps - POSTGRES_TABLE_KINDS  # no other dialect (nor its reader) has them
+    return caps - _WITHOUT_TABLE_KINDS.get(source_kind(schema.source), frozenset())
+
+
+KIND_LABELS.update({
+    "exclusions": "exclusion constraints",
+    "partitions": "partitions and partition keys",
+    "table_options": "table options (UNLOGGED, REPLICA IDENTITY, storage parameters)",
+    "row_security": "row level security",
+    "collations": "column collations",
+})
+
+
+def exclusion_key(x: model.ExclusionConstraint) -> Any:
+    """An exclusion constraint as its index and operators: what it lets in (names aside)."""
+    return (
+        x.method or "gist",
+        tuple(index_element_key(e, x.method) for e in x.elements),
+        tuple(o.strip() for o in x.operators),
+        expression_key(x.where),
+        tuple(x.include),
+        x.deferrable,
+        x.deferrable and x.initially_deferred,
+    )
+
+
+def partition_text_key(text: str | None) -> str | None:
+    """A partition key or bound as PostgreSQL prints it, blanks aside."""
+    return _WS.sub(" ", text.strip()) if text else None
+
+
+def row_security_state(t: model.Table) -> str:
+    """ROW LEVEL SECURITY of a table in words: "disabled", "enabled", "enabled, forced", ..."""
+    state = "enabled" if t.row_security else "disabled"
+    return f"{state}, forced" if t.force_row_security else state
+
+
+def partition_state(t: model.Table) -> str:
+    """What a table is in its partition tree, in words (alter_partition's old/new)."""
+    if not t.partition_of:
+        return "not a partition"
+    return f"a partition of {t.partition_of} {partition_text_key(t.partition_bound) or ''}".rstrip()
+
+
+# ---------------------------------------------------------------------------
+# Fingerprints (issue 12): functions, triggers, policies, grants and every other kind the
+# model has no structure for are model.DatabaseObjects, compared by digest. Only the
+# PostgreSQL catalog reader makes them (live databases, SQL applied to a scratch server,
+# snapshots of those), so every other source lacks the "objects" capability and a live
+# database's objects are "not modeled" against it, never drift.
+
+ALL_KINDS = ALL_KINDS | {"objects"}
+# Sources whose readers never fingerprint, whatever ALL_KINDS says.
+NO_OBJECT_SOURCES = frozenset({"prisma", "drizzle", "drizzle-snapshot", "sqlalchemy"})
+# migrator.inspect._scratch begins every note of a static SQL reading with these words.
+_STATIC_READING = "static reading"
+KIND_LABELS["objects"] = "other objects"
+
+
+def reads_objects(schema: model.Schema) -> bool:
+    """Whether `schema` comes from a reader that fingerprints what the model has no structure for."""
+    if schema.dialect != "postgresql" or source_kind(schema.source) in NO_OBJECT_SOURCES:
+        return False
+    return not any(note.startswith(_STATIC_READING) for note in schema.notes)
+
+
+def objects_label(schema: model.Schema) -> str:
+    """"other objects (functions, triggers)": the not-modeled line's label, naming the kinds `schema` holds."""
+    kinds = sorted({o.kind for ns in schema.namespaces for o in ns.objects} | {o.kind for o in schema.objects})
+    return f"other objects ({', '.join(object_kind_plural(k) for k in kinds)})" if kinds else "other objects"
+
+
+# How a message names an object kind ("function public.f(integer) differs").
+OBJECT_KIND_WORDS = {
+    "grant": "grants on", "default_privileges": "default privileges", "event_trigger": "event trigger",
+    "text_search_configuration": "text search configuration", "text_search_dictionary": "text search dictionary",
+    "foreign_table": "foreign table", "foreign_data_wrapper": "foreign data wrapper", "server": "foreign server",
+}
+_PLURALS = {"grant": "grants", "default_privileges": "default privileges", "statistics": "statistics objects",
+            "policy": "policies", "server": "foreign servers"}
+
+
+def object_kind_word(kind: str) -> str:
+    return OBJECT_KIND_WORDS.get(kind, kind.replace("_", " "))
+
+
+def object_kind_plural(kind: str) -> str:
+    return _PLURALS.get(kind) or kind.replace("_", " ") + "s"
+
+
+def object_key(obj: model.DatabaseObject) -> Any:
+    """A fingerprint compares by its digest (its definition, privileges and comment)."""
+    return obj.digest
+
+
+# ---------------------------------------------------------------------------
+# Index storage parameters and key collations (issue 12). `WITH (fillfactor=70)` on an
+# index and `(name COLLATE "C")` on one of its keys are PostgreSQL's: they count under
+# the "table_options" and "collations" capabilities, which Prisma, Drizzle, SQLAlchemy
+# models and SQLite lack, so against those sources they are "not modeled", never drift.
+# Both are part of an index's key: a difference is a drop and an add of the index (a
+# different COLLATE is a different index; a storage parameter only takes effect for
+# what is written after ALTER INDEX ... SET, so rebuilding is what makes the two alike).
+
+
+def index_extras_key(obj: Any, caps: frozenset[str]) -> tuple[Any, ...]:
+    """(storage parameters, key collations) of an index, each () when a side cannot say it.
+
+    A UNIQUE constraint has neither in the model: it compares as an index without them.
+    """
+    options = tuple(sorted(getattr(obj, "options", ()) or ())) if "table_options" in caps else ()
+    collations: tuple[Any, ...] = ()
+    if "collations" in caps and isinstance(obj, model.Index) and any(e.collation for e in obj.elements):
+        collations = tuple(e.collation for e in obj.elements)
+    return (options, collations)

@@ -25,6 +25,7 @@ from migrator.schema import (
     CheckConstraint,
     Default,
     EnumType,
+    ExclusionConstraint,
     Extension,
     ForeignKey,
     Identity,
@@ -157,7 +158,8 @@ DEFAULT_CASES: list[tuple[str, Default | None]] = [
     ("timestamp DEFAULT CURRENT_TIMESTAMP", Default("current_timestamp", "CURRENT_TIMESTAMP")),
     ("uuid DEFAULT gen_random_uuid()", Default("expression", "gen_random_uuid()")),
     ("date DEFAULT CURRENT_DATE", Default("expression", "CURRENT_DATE")),
-    ("text DEFAULT lower('X')", Default("expression", "lower('X')")),
+    # An expression keeps the casts PostgreSQL prints: DDL repeats it (comparison strips them).
+    ("text DEFAULT lower('X')", Default("expression", "lower('X'::text)")),
     ("integer DEFAULT (1 + 2)", Default("expression", "1 + 2")),
     ("bigint DEFAULT nextval('counter')", Default("sequence", "public.counter")),
     ("bigint DEFAULT nextval('billing.counter')", Default("sequence", "billing.counter")),
@@ -310,7 +312,7 @@ def test_check_constraints_without_their_wrapper(pg_url: str) -> None:
         ALTER TABLE orders ADD CONSTRAINT later CHECK (qty < 100) NOT VALID;""",
     ).table("public.orders")
     assert table.checks == (
-        CheckConstraint("later", "qty < 100"),
+        CheckConstraint("later", "qty < 100", not_valid=True),
         CheckConstraint("orders_qty_check", "qty > 0"),
         CheckConstraint("status_known", "status = ANY (ARRAY['new'::text, 'paid'::text])"),
         CheckConstraint("total_sane", "total >= 0::numeric AND total < 1000000::numeric"),
@@ -560,28 +562,88 @@ def test_schema_holding_only_extension_objects_is_left_out(pg_url: str) -> None:
     assert [(ns.name, ns.views) for ns in asked.namespaces] == [("extensions", ())]
 
 
-def test_partitions_are_not_listed_and_a_note_says_so(pg_url: str) -> None:
+def test_partitions_are_tables_with_their_parent_and_bound_and_no_inherited_copies(pg_url: str) -> None:
     schema = read(
         pg_url,
-        """CREATE TABLE events (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+        """CREATE TABLE events (id int, at date, region text, CHECK (id > 0), PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
         CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
-        CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+        CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')
+            PARTITION BY RANGE (id);
+        CREATE TABLE events_2025_low PARTITION OF events_2025 FOR VALUES FROM (0) TO (1000);
+        CREATE TABLE events_rest PARTITION OF events DEFAULT;
         CREATE INDEX events_at ON events (at);
+        CREATE INDEX events_2024_region ON events_2024 (region);
+        ALTER TABLE events_2024 ADD CONSTRAINT events_2024_region_check CHECK (region <> '');
         CREATE TABLE ref (id int, at date, FOREIGN KEY (id, at) REFERENCES events (id, at));""",
     )
-    assert [t.name for t in schema.namespace("public").tables] == ["events", "ref"]
+    assert [t.name for t in schema.namespace("public").tables] == [
+        "events", "events_2024", "events_2025", "events_2025_low", "events_rest", "ref",
+    ]
     events = schema.table("public.events")
+    assert events.partition_by == "RANGE (at)" and events.partition_of is None
     assert events.primary_key == PrimaryKey(("id", "at"), name="events_pkey")
     assert events.indexes == (Index("events_at", (IndexElement("at"),)),)
+    y2024 = schema.table("public.events_2024")
+    assert (y2024.partition_of, y2024.partition_bound) == (
+        "public.events", "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"
+    )
+    assert [c.name for c in y2024.columns] == ["id", "at", "region"]
+    # What the partition inherits (key, index, check) is its parent's; only its own is listed.
+    assert y2024.primary_key is None
+    assert [i.name for i in y2024.indexes] == ["events_2024_region"]
+    assert [c.name for c in y2024.checks] == ["events_2024_region_check"]
+    y2025 = schema.table("public.events_2025")
+    assert (y2025.partition_by, y2025.partition_of) == ("RANGE (id)", "public.events")
+    low = schema.table("public.events_2025_low")
+    assert (low.partition_of, low.partition_bound) == ("public.events_2025", "FOR VALUES FROM (0) TO (1000)")
+    assert schema.table("public.events_rest").partition_bound == "DEFAULT"
     # One foreign key, not one per referenced partition.
     assert [fk.name for fk in schema.table("public.ref").foreign_keys] == ["ref_id_at_fkey"]
-    assert "2 partition(s) of partitioned tables are not listed; their parent tables are" in schema.notes
+    assert not any("partition" in note for note in schema.notes)
 
 
-def test_exclusion_constraints_are_named_in_a_note_not_listed_as_indexes(pg_url: str) -> None:
-    schema = read(pg_url, "CREATE TABLE booking (during tsrange, EXCLUDE USING gist (during WITH &&));")
-    assert schema.table("public.booking").indexes == ()
-    assert any("booking_during_excl" in note for note in schema.notes)
+def test_exclusion_constraints_with_expressions_opclasses_and_predicates(pg_url: str) -> None:
+    schema = read(
+        pg_url,
+        """CREATE EXTENSION btree_gist;
+        CREATE TABLE booking (room int, during tsrange, name text, active bool,
+            CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&) WHERE (active),
+            CONSTRAINT one_name EXCLUDE USING btree (lower(name) WITH =) DEFERRABLE INITIALLY DEFERRED,
+            CONSTRAINT by_pattern EXCLUDE (name text_pattern_ops WITH =) INCLUDE (room));
+        COMMENT ON CONSTRAINT one_name ON booking IS 'case-insensitive';""",
+    )
+    booking = schema.table("public.booking")
+    assert booking.indexes == ()
+    assert booking.exclusions == (
+        ExclusionConstraint("by_pattern", (IndexElement("name", opclass="text_pattern_ops"),), ("=",), method="btree",
+                            include=("room",)),
+        ExclusionConstraint("no_overlap", (IndexElement("room"), IndexElement("during")), ("=", "&&"), where="active"),
+        ExclusionConstraint("one_name", (IndexElement(expression="lower(name)"),), ("=",), method="btree",
+                            deferrable=True, initially_deferred=True, comment="case-insensitive"),
+    )
+    assert not any("exclusion" in note for note in schema.notes)
+
+
+def test_table_options_and_column_collation(pg_url: str) -> None:
+    schema = read(
+        pg_url,
+        """CREATE UNLOGGED TABLE cache (k text COLLATE "C" PRIMARY KEY, v text, w varchar(5) COLLATE "POSIX")
+            WITH (fillfactor = 70, autovacuum_enabled = false);
+        ALTER TABLE cache ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE cache FORCE ROW LEVEL SECURITY;
+        ALTER TABLE cache REPLICA IDENTITY USING INDEX cache_pkey;
+        CREATE TABLE plain (id int);
+        CREATE TABLE everything (id int);
+        ALTER TABLE everything REPLICA IDENTITY FULL;""",
+    )
+    cache = schema.table("public.cache")
+    assert (cache.unlogged, cache.row_security, cache.force_row_security) == (True, True, True)
+    assert cache.replica_identity == "index cache_pkey"
+    assert cache.options == ("autovacuum_enabled=false", "fillfactor=70")
+    assert [c.collation for c in cache.columns] == ["C", None, "POSIX"]
+    plain = schema.table("public.plain")
+    assert (plain.unlogged, plain.row_security, plain.replica_identity, plain.options) == (False, False, None, ())
+    assert schema.table("public.everything").replica_identity == "full"
 
 
 # ---------------------------------------------------------------------------
@@ -737,7 +799,8 @@ def test_query_count_does_not_grow_with_the_number_of_tables(pg_cluster: pgclust
         finally:
             run_sql(pg_cluster.url, f'DROP DATABASE "{name}" WITH (FORCE)')
     assert counts[0] == counts[1]
-    assert counts[0] <= 12  # one per object kind, plus transaction set-up
+    # One per object kind, one per kind of options and comments, plus transaction set-up.
+    assert counts[0] <= 20
 
 
 # ---------------------------------------------------------------------------
@@ -843,3 +906,84 @@ def test_masked_keeps_the_url_readable() -> None:
     assert masked("postgresql://u@h/db") == "postgresql://u@h/db"
     assert masked("postgresql://u:pw@h:bad/db") == "postgresql://u:***@h:bad/db"
     assert masked("postgresql://h/db?password=pw&user=u") == "postgresql://h/db?password=***&user=u"
+
+
+# ---------------------------------------------------------------------------
+# Options and comments (issue 12): constraint flags, identity and sequence options,
+# view options, materialized views' indexes, comments on every commentable object.
+
+
+def test_constraint_options_and_comments(pg_url: str) -> None:
+    schema = read(pg_url, """
+        CREATE SCHEMA app;
+        COMMENT ON SCHEMA app IS 'the app';
+        CREATE TYPE app.mood AS ENUM ('ok', 'sad');
+        COMMENT ON TYPE app.mood IS 'how it feels';
+        CREATE TABLE app.p (id integer PRIMARY KEY DEFERRABLE, code text, x integer, y integer,
+            CONSTRAINT p_code UNIQUE NULLS NOT DISTINCT (code) DEFERRABLE INITIALLY DEFERRED,
+            CONSTRAINT p_xy UNIQUE (x, y), CONSTRAINT p_x UNIQUE (x));
+        CREATE TABLE app.c (id integer, a integer, b integer,
+            CONSTRAINT c_p FOREIGN KEY (id) REFERENCES app.p (x) DEFERRABLE INITIALLY DEFERRED,
+            CONSTRAINT c_full FOREIGN KEY (a, b) REFERENCES app.p (x, y) MATCH FULL,
+            CONSTRAINT c_pos CHECK (a > 0) NO INHERIT);
+        ALTER TABLE app.c ADD CONSTRAINT c_neg CHECK (b < 0) NOT VALID;
+        ALTER TABLE app.c ADD CONSTRAINT c_nv FOREIGN KEY (b) REFERENCES app.p (x) NOT VALID;
+        CREATE UNIQUE INDEX c_a ON app.c (a) NULLS NOT DISTINCT;
+        COMMENT ON INDEX app.c_a IS 'one a';
+        COMMENT ON CONSTRAINT c_pos ON app.c IS 'positive';
+        COMMENT ON CONSTRAINT p_pkey ON app.p IS 'the key';
+    """)
+    app = schema.namespace("app")
+    assert app.comment == "the app"
+    assert app.enum("mood").comment == "how it feels"
+    assert schema.namespace("public").comment is None  # initdb's "standard public schema"
+    p, c = app.table("p"), app.table("c")
+    assert p.primary_key == PrimaryKey(("id",), "p_pkey", deferrable=True, comment="the key")
+    assert UniqueConstraint("p_code", ("code",), nulls_not_distinct=True, deferrable=True, initially_deferred=True) in p.uniques
+    assert UniqueConstraint("p_xy", ("x", "y")) in p.uniques
+    fks = {fk.name: fk for fk in c.foreign_keys}
+    assert (fks["c_p"].deferrable, fks["c_p"].initially_deferred, fks["c_p"].not_valid) == (True, True, False)
+    assert fks["c_full"].match_full and not fks["c_full"].deferrable
+    assert fks["c_nv"].not_valid
+    checks = {ch.name: ch for ch in c.checks}
+    assert checks["c_pos"] == CheckConstraint("c_pos", "a > 0", no_inherit=True, comment="positive")
+    assert checks["c_neg"] == CheckConstraint("c_neg", "b < 0", not_valid=True)
+    idx = c.index("c_a")
+    assert idx.nulls_not_distinct and idx.comment == "one a"
+
+
+def test_identity_sequence_and_view_options(pg_url: str) -> None:
+    schema = read(pg_url, """
+        CREATE TABLE t (id integer GENERATED ALWAYS AS IDENTITY (MAXVALUE 1000 CACHE 20 CYCLE) PRIMARY KEY,
+                        n smallint GENERATED BY DEFAULT AS IDENTITY (INCREMENT -1 MINVALUE -50),
+                        m bigint GENERATED BY DEFAULT AS IDENTITY);
+        CREATE SEQUENCE s CACHE 5;
+        COMMENT ON SEQUENCE s IS 'numbers';
+        CREATE SEQUENCE plain;
+        CREATE VIEW v WITH (security_barrier=true, check_option=local) AS SELECT id FROM t;
+        COMMENT ON VIEW v IS 'a view';
+        CREATE MATERIALIZED VIEW mv WITH (fillfactor=70) AS SELECT id, m FROM t;
+        CREATE UNIQUE INDEX mv_id ON mv (id);
+        CREATE INDEX mv_m ON mv (m DESC) WHERE m > 0;
+        COMMENT ON INDEX mv_id IS 'one row per id';
+        COMMENT ON MATERIALIZED VIEW mv IS 'cached';
+    """)
+    public = schema.namespace("public")
+    t = public.table("t")
+    assert t.column("id").identity == Identity("always", 1, 1, max_value=1000, cache=20, cycle=True)
+    assert t.column("n").identity == Identity("by_default", -1, -1, min_value=-50)
+    assert t.column("m").identity == Identity("by_default", 1, 1)
+    assert public.sequence("s") == Sequence("s", cache=5, comment="numbers")
+    assert public.sequence("plain").cache == 1
+    v, mv = public.view("v"), public.view("mv")
+    assert v.options == ("check_option=local", "security_barrier=true") and v.comment == "a view" and v.indexes == ()
+    assert mv.options == ("fillfactor=70",) and mv.comment == "cached"
+    assert [i.name for i in mv.indexes] == ["mv_id", "mv_m"]
+    assert mv.indexes[0] == Index("mv_id", (IndexElement("id"),), unique=True, comment="one row per id")
+    assert mv.indexes[1].elements == (IndexElement("m", descending=True),) and mv.indexes[1].where == "m > 0"
+
+
+def test_empty_schemas_are_listed(pg_url: str) -> None:
+    schema = read(pg_url, "CREATE SCHEMA empty_one; COMMENT ON SCHEMA empty_one IS 'later'")
+    assert schema.namespace("empty_one").comment == "later"
+    assert schema.namespace("empty_one").tables == ()

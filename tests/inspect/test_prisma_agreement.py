@@ -24,7 +24,7 @@ from migrator import inspect as sources
 from migrator.inspect import InspectOptions
 from migrator.schema import Schema, to_dict, without_client_defaults
 
-from ..conftest import EXAMPLES, FIXTURES, run_sql
+from ..conftest import EXAMPLES, FIXTURES, cast_free_expression_defaults, run_sql
 
 CASES_DIR = FIXTURES / "prisma"
 CASES = sorted(p for p in CASES_DIR.iterdir() if (p / "schema.prisma").is_file()) if CASES_DIR.is_dir() else []
@@ -59,9 +59,10 @@ def comparable_text(schema: Schema) -> str:
 
 
 def assert_same_schema(expected: Schema, actual: Schema, expected_label: str, actual_label: str) -> None:
-    """Equality of the two schemas, client-side defaults aside, with a unified diff of their snapshots."""
-    left = without_client_defaults(expected)
-    right = without_client_defaults(actual)
+    """Equality of the two schemas, client-side defaults and the casts of expression defaults
+    aside, with a unified diff of their snapshots."""
+    left = cast_free_expression_defaults(without_client_defaults(expected))
+    right = cast_free_expression_defaults(without_client_defaults(actual))
     if left == right:
         return
     diff = "".join(

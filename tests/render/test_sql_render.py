@@ -265,3 +265,43 @@ def test_a_postgresql_model_renders_for_sqlite(tmp_path: Path) -> None:
     assert back.table("posts").column("status").type == SqlType("text")
     assert back.table("posts").column("meta").type == SqlType("jsonb")
     assert back.table("posts").index("ix_posts_title_lower").elements[0].expression == "lower(title)"
+
+
+# ---------------------------------------------------------------------------
+# Options and comments (issue 12): CREATE statements carry them, or statements right after.
+
+OPTIONS_SQL = """
+CREATE SCHEMA app;
+COMMENT ON SCHEMA app IS 'the app';
+CREATE TYPE app.mood AS ENUM ('ok', 'sad');
+COMMENT ON TYPE app.mood IS 'how it feels';
+CREATE SEQUENCE app.counter CACHE 10;
+COMMENT ON SEQUENCE app.counter IS 'counts';
+CREATE TABLE app.parent (id integer GENERATED ALWAYS AS IDENTITY (MAXVALUE 1000 CACHE 5 CYCLE) PRIMARY KEY,
+                         code text, CONSTRAINT parent_code_key UNIQUE NULLS NOT DISTINCT (code) DEFERRABLE INITIALLY DEFERRED);
+CREATE TABLE app.child (id integer CONSTRAINT child_pkey PRIMARY KEY DEFERRABLE, parent_id integer, n integer,
+                        CONSTRAINT child_n_check CHECK (n > 0) NO INHERIT,
+                        CONSTRAINT child_parent_fk FOREIGN KEY (parent_id) REFERENCES app.parent (id) MATCH FULL DEFERRABLE);
+ALTER TABLE app.child ADD CONSTRAINT child_n_small CHECK (n < 100) NOT VALID;
+ALTER TABLE app.child ADD CONSTRAINT child_parent_nv FOREIGN KEY (parent_id) REFERENCES app.parent (id) NOT VALID;
+COMMENT ON CONSTRAINT child_n_check ON app.child IS 'positive';
+CREATE UNIQUE INDEX child_n_idx ON app.child (n) NULLS NOT DISTINCT;
+COMMENT ON INDEX app.child_n_idx IS 'one per n';
+CREATE VIEW app.v WITH (security_barrier=true) AS SELECT id FROM app.child;
+COMMENT ON VIEW app.v IS 'a view';
+CREATE MATERIALIZED VIEW app.mv WITH (fillfactor=70) AS SELECT id, n FROM app.child;
+CREATE UNIQUE INDEX mv_id ON app.mv (id);
+COMMENT ON INDEX app.mv_id IS 'by id';
+COMMENT ON MATERIALIZED VIEW app.mv IS 'cached';
+CREATE SCHEMA empty_one;
+"""
+
+
+def test_options_and_comments_round_trip(pg_url: str, second_pg_url: str) -> None:
+    run_sql(pg_url, OPTIONS_SQL)
+    original = read_pg(pg_url)
+    child = original.namespace("app").table("child")
+    assert {c.name for c in child.checks if c.not_valid} == {"child_n_small"}
+    assert original.namespace("app").view("mv").indexes
+    run_sql(second_pg_url, render_sql(original, "postgresql"))
+    assert read_pg(second_pg_url) == original

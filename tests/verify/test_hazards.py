@@ -90,6 +90,11 @@ CASES = [
     ("rename column", col_change("rename_column", "name", "full_name", name="full_name"), "postgresql", ("MG402",)),
     ("drop view", Change("drop_view", "public.v", "public", "v"), "postgresql", ("MG408",)),
     ("add table", table_change("add_table", new=Table("t")), "postgresql", ()),
+    ("partition key change", table_change("alter_partition_key", "RANGE (at)", "LIST (kind)"), "postgresql", ("MG106",)),
+    ("partition bound change", table_change("alter_partition", "a partition of public.p FOR VALUES IN (1)",
+                                            "a partition of public.p FOR VALUES IN (1, 2)"), "postgresql", ("MG208",)),
+    ("partition detached", table_change("alter_partition", "a partition of public.p DEFAULT", "not a partition"), "postgresql", ()),
+    ("unlogged", table_change("alter_table_logged", "LOGGED", "UNLOGGED"), "postgresql", ()),
     ("comment", col_change("alter_column_comment", None, "x"), "postgresql", ()),
 ]
 

@@ -18,7 +18,9 @@ def one_column(default: Default, type_: SqlType) -> Schema:
     ("left", "right", "type_", "same"),
     [
         (Default("expression", "now() + '1 day'::interval"), Default("expression", "CURRENT_TIMESTAMP + interval '1 day'"), SqlType("timestamp", timezone=True), True),
-        (Default("expression", "lower('ABC')"), Default("expression", "LOWER( 'ABC' )"), SqlType("text"), True),
+        # `LOWER( 'ABC' )` is settled by the text key now (tests/verify/test_canonical.py); a
+        # schema-qualified call is not.
+        (Default("expression", "lower('ABC')"), Default("expression", "pg_catalog.lower( 'ABC' )"), SqlType("text"), True),
         (Default("expression", "1 + 1"), Default("expression", "2"), SqlType("integer"), False),
         (Default("expression", "no_such_function()"), Default("expression", "now()"), SqlType("text"), False),
     ],
