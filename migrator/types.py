@@ -165,6 +165,13 @@ _TYPE_RE = re.compile(
 _FLOAT_REAL_MAX_PRECISION = 24  # float(p) is real up to 24 bits of mantissa, double beyond
 
 
+# A double-quoted identifier with a capital letter, and a type name made of quoted or plain
+# identifiers (schema-qualified) with an optional array suffix.
+_CASED_QUOTED = re.compile(r'"[^"]*[A-Z][^"]*"')
+_QUOTED_TYPE_RE = re.compile(r'^(?P<name>(?:"[^"]+"|[a-z_][a-z0-9_$]*)(?:\.(?:"[^"]+"|[a-z_][a-z0-9_$]*))?)'
+                             r'(?P<array>(?:\[\d*\])+)?$')
+
+
 @functools.lru_cache(maxsize=8192)  # pure; sources parse the same few spellings thousands of times
 def parse_type(text: str, dialect: str) -> SqlType:
     """The canonical type of a declared type string in `dialect`.
@@ -178,6 +185,12 @@ def parse_type(text: str, dialect: str) -> SqlType:
         # A column declared without a type (SQLite allows it) takes values of every type:
         # BLOB affinity in SQLite's words, the same as a STRICT table's ANY.
         return SqlType("any")
+    if dialect == "postgresql" and _CASED_QUOTED.search(raw):
+        # A quoted name with capitals ("PositiveInt", a domain) names another type than its
+        # lower-cased spelling: kept as written, an unknown type.
+        quoted = _QUOTED_TYPE_RE.match(raw)
+        if quoted:
+            return SqlType(quoted.group("name"), array=bool(quoted.group("array")))
     match = _TYPE_RE.match(raw)
     if not match:
         return SqlType(raw.lower())

@@ -296,6 +296,14 @@ class _PostgresTablePlanner:
     _compile_type: Any
     to: model.Schema | None
     frm: model.Schema | None
+    d: str
+    emitted: set[tuple[str, str, str]]
+    retyped_tables: set[tuple[str, str]]
+    _lookup: Any
+    _owner: Any
+    _index_table: Any
+    _emit_foreign_key: Any
+    _opt_index_comment_of: Any
 
     def _postgres_table_handlers(self) -> dict[str, Callable[[Change], None]]:
         handlers = {
@@ -373,15 +381,42 @@ class _PostgresTablePlanner:
     def _alter_partition(self, change: Change) -> None:
         old, new = self._tables_of(change)
         name = self._table_name(change)
-        if old is not None and old.partition_of:
+        if old is not None and old.partition_of and (self._ns(change), str(change.table), "detached") not in self.emitted:
             parent_ns, _, parent = old.partition_of.partition(".")
+            self.emitted.add((self._ns(change), str(change.table), "detached"))
             self._sql("drop_partitions", f"ALTER TABLE {qualified_name(parent_ns, parent, 'postgresql')} DETACH PARTITION {name}")
+            if new is not None and not new.partition_of:
+                self._drop_inherited(self._ns(change), old)
         if new is not None and new.partition_of:
             parent_ns, _, parent = new.partition_of.partition(".")
             self._note("partitions", f"migrator: {change.path} is attached {new.partition_bound or 'DEFAULT'}: "
                                      "this fails if a row lies outside the bound")
             self._sql("partitions", f"ALTER TABLE {qualified_name(parent_ns, parent, 'postgresql')} ATTACH PARTITION {name} "
                                     f"{new.partition_bound or 'DEFAULT'}")
+
+    def _drop_inherited(self, namespace: str, table: model.Table) -> None:
+        """After DETACH PARTITION: what the partition had from its parent stays on it as its
+        own (the attached indexes, the keys, foreign keys and checks cloned from the parent's).
+        The model saw none of it on the partition, so it is dropped; what TO gives the table
+        comes from the diff's own changes. IF EXISTS: a foreign key the fix drops from the
+        parent first takes its copies with it."""
+        ns, _, name = str(table.partition_of).partition(".")
+        parent = self._lookup(self.frm, ns, "table", name)
+        if parent is None:
+            return
+        quote = sa_dialect("postgresql").identifier_preparer.quote
+        target = qualified_name(namespace, table.name, "postgresql")
+        parent_keys = {u.name for u in parent.uniques} | ({parent.primary_key.name} if parent.primary_key is not None else set())
+        for att in table.index_attachments:
+            if _backs_constraint(table, att.name) is not None:
+                continue  # its own key: the diff compares it
+            if att.parent in parent_keys:
+                self._sql("drop_partitions", f"ALTER TABLE {target} DROP CONSTRAINT IF EXISTS {quote(att.name)}")
+            else:
+                self._sql("drop_partitions", f"DROP INDEX IF EXISTS {qualified_name(namespace, att.name, 'postgresql')}")
+        for obj in (*parent.foreign_keys, *(c for c in parent.checks if not c.no_inherit)):
+            if obj.name:
+                self._sql("drop_partitions", f"ALTER TABLE {target} DROP CONSTRAINT IF EXISTS {quote(obj.name)}")
 
     def _rekeyed(self, changes: list[Change]) -> set[str]:
         cache = self.__dict__.setdefault("_rekeyed_cache", {})
@@ -396,16 +431,23 @@ class _PostgresTablePlanner:
         if not rekeyed or change.kind == "alter_partition_key" or change.table is None or change.kind.endswith("_namespace"):
             return False
         key = f"{self._ns(change)}.{change.table}"
-        for side in (self.to, self.frm):
-            current, seen = key, set()
-            while current and current not in seen:
-                if current in rekeyed:
-                    return True
-                seen.add(current)
-                ns, _, name = current.partition(".")
-                table = self._lookup(side, ns, "table", name)
-                current = table.partition_of if table is not None else None
-        return False
+        ns, _, name = key.partition(".")
+        if self._lookup(self.to, ns, "table", name) is not None and self._lookup(self.frm, ns, "table", name) is not None:
+            # A table TO keeps outside the recreated tree was detached from it first (_alter_partition_key).
+            return self._rekeyed_root(self.to, key, rekeyed) is not None
+        return any(self._rekeyed_root(side, key, rekeyed) is not None for side in (self.to, self.frm))
+
+    def _rekeyed_root(self, side: model.Schema | None, key: str, roots: set[str]) -> str | None:
+        """The table of `roots` that `key` ("schema.table") is, or is a partition of, in `side`."""
+        current, seen = key, set()
+        while current and current not in seen:
+            if current in roots:
+                return current
+            seen.add(current)
+            ns, _, name = current.partition(".")
+            table = self._lookup(side, ns, "table", name)
+            current = table.partition_of if table is not None else None
+        return None
 
     def _alter_partition_key(self, change: Change) -> None:
         """Drop the table and create it, and all its partitions, as TO says: no ALTER changes a partition key."""
@@ -416,7 +458,30 @@ class _PostgresTablePlanner:
             return
         self._note("drop_partitions", f"migrator: PostgreSQL cannot change the partition key of {change.path}: "
                                       "the table and its partitions are dropped and recreated, and their rows are lost")
+        if old is not None:
+            self._keep_across_recreation(namespace, old)
+        key = f"{namespace}.{new.name}"
+        for side_ns in (self.frm.namespaces if self.frm is not None else ()):
+            for t in side_ns.tables:
+                qualified = f"{side_ns.name}.{t.name}"
+                kept = self._lookup(self.to, side_ns.name, "table", t.name)
+                if kept is None or qualified == key:
+                    continue
+                in_from = self._rekeyed_root(self.frm, qualified, {key}) is not None
+                in_to = self._rekeyed_root(self.to, qualified, {key}) is not None
+                if in_from and not in_to and t.partition_of == key and (side_ns.name, t.name, "detached") not in self.emitted:
+                    # TO keeps it outside this table: detached, so DROP TABLE leaves it (_alter_partition attaches it).
+                    self.emitted.add((side_ns.name, t.name, "detached"))
+                    self._sql("drop_partitions", f"ALTER TABLE {self._table_name(change)} DETACH PARTITION "
+                                                 f"{qualified_name(side_ns.name, t.name, 'postgresql')}")
+                    if not kept.partition_of:
+                        self._drop_inherited(side_ns.name, t)
+                elif in_to and not in_from:
+                    # TO has it in the recreated tree, FROM as a table of its own: created again as TO says.
+                    self._sql("drop_partitions", f"DROP TABLE {qualified_name(side_ns.name, t.name, 'postgresql')}")
         self._sql("drop_partitions", f"DROP TABLE {self._table_name(change)}")
+        # The views that read it are dropped before and created again after (_plan_views).
+        self.retyped_tables.add((namespace, new.name))
         self._add_table(Change("add_table", change.path, namespace=namespace, table=new.name, new=new))
         key = f"{namespace}.{new.name}"
         tables = {f"{ns.name}.{t.name}": (ns.name, t) for ns in (self.to.namespaces if self.to is not None else ()) for t in ns.tables}
@@ -427,6 +492,61 @@ class _PostgresTablePlanner:
                 parent = tables[parent][1].partition_of if parent in tables else None
             if parent == key:
                 self._add_partition(ns_name, table)
+
+    def _keep_across_recreation(self, namespace: str, old: model.Table) -> None:
+        """What DROP TABLE would take with FROM's table `old` but does not belong to it:
+        other tables' foreign keys that reference it (dropped first, added back as TO has
+        them) and the sequences its serial columns own (released, and owned again)."""
+        quote = sa_dialect("postgresql").identifier_preparer.quote
+        for ns in (self.frm.namespaces if self.frm is not None else ()):
+            for t in ns.tables:
+                if (ns.name, t.name) == (namespace, old.name):
+                    continue  # its own go with it
+                for fk in t.foreign_keys:
+                    if (fk.ref_schema or ns.name, fk.ref_table) != (namespace, old.name):
+                        continue
+                    key = (ns.name, t.name, f"drop_fk:{fk.name}")
+                    if key in self.emitted or key in getattr(self, "diff_dropped_fks", set()):
+                        continue
+                    self.emitted.add(key)
+                    self._sql("drop_foreign_keys", f"ALTER TABLE {qualified_name(ns.name, t.name, 'postgresql')} "
+                                                   f"DROP CONSTRAINT {quote(str(fk.name))}")
+                    to_table = self._to_table(ns.name, t.name)
+                    for fk_to in (to_table.foreign_keys if to_table is not None else ()):
+                        if fk_to.name == fk.name:
+                            self._emit_foreign_key(ns.name, t.name, fk_to)
+        try:
+            sequences = self.frm.namespace(namespace).sequences if self.frm is not None else ()
+        except KeyError:
+            sequences = ()
+        for seq in sequences:
+            if not (seq.owned_by or "").startswith(f"{old.name}."):
+                continue
+            name = qualified_name(namespace, seq.name, "postgresql")
+            self._sql("drop_partitions", f"ALTER SEQUENCE {name} OWNED BY NONE")
+            kept = self._lookup(self.to, namespace, "sequence", seq.name)
+            if kept is not None and kept.owned_by:
+                self._sql("sequences_late", f"ALTER SEQUENCE {name} OWNED BY {self._owner(namespace, kept.owned_by)}")
+        self._objects_across_recreation(namespace, old.name)
+
+    def _objects_across_recreation(self, namespace: str, table: str) -> None:
+        """The table's objects migrator does not model (triggers, policies, grants) go with
+        DROP TABLE. A trigger TO has too is created again from its definition
+        (pg_get_triggerdef) when that is all its fingerprint holds; every other one is named
+        in a comment, since the fix cannot restore it."""
+        try:
+            objects = self.to.namespace(namespace).objects if self.to is not None else ()
+        except KeyError:
+            objects = ()
+        for obj in objects:
+            if obj.name != table and not obj.name.startswith(f"{table}."):
+                continue
+            text = obj.definition.strip()
+            if obj.kind == "trigger" and text.startswith("CREATE TRIGGER ") and "\n" not in text and text.endswith(")"):
+                self._sql("table_options", text)
+            else:
+                self._note("table_options", f"migrator: {obj.kind} {namespace}.{obj.name} goes with the recreated table "
+                                            "and is not created again (not modeled)")
 
     # -- exclusion constraints and collations ------------------------------------
 
@@ -455,6 +575,7 @@ class _PostgresTablePlanner:
         if not self.pg:
             return
         dropped_fks = {(self._ns(c), str(c.table), getattr(c.old, "name", None)) for c in changes if c.kind == "drop_foreign_key"}
+        self.diff_dropped_fks = {(ns, t, f"drop_fk:{name}") for ns, t, name in dropped_fks}
         added_indexes = {(self._ns(c), str(c.table), c.name) for c in changes if c.kind == "add_index"}
         for change in changes:
             if change.kind != "alter_index_attachment":
@@ -834,13 +955,20 @@ class _OptionsPlanner:
             from_table, to_table = self._from_table(namespace, table), self._to_table(namespace, table)
             old = find(from_table, model.UniqueConstraint) or find(from_table, model.Index)
             new = find(to_table, model.UniqueConstraint) or find(to_table, model.Index)
+            if old is None and new is not None and from_table is not None:
+                # Named differently in FROM: the unique of the other kind on the same columns.
+                old = next((o for o in (*from_table.uniques, *(i for i in from_table.indexes if i.unique))
+                            if type(o) is not type(new) and tuple(o.columns) == tuple(new.columns)), None)
+            if new is None and old is not None and to_table is not None:
+                new = next((o for o in (*to_table.uniques, *(i for i in to_table.indexes if i.unique))
+                            if type(o) is not type(old) and tuple(o.columns) == tuple(old.columns)), None)
         if old is None or new is None:
             return
-        # A rename (renames phase, before the drops) already gave FROM's object TO's name.
+        # FROM's object goes under its own name (compare() reports no rename with a change of kind).
         if isinstance(old, model.UniqueConstraint):
-            self._opt_drop_constraint(namespace, table, dataclasses.replace(old, name=new.name or old.name), "key")
+            self._opt_drop_constraint(namespace, table, dataclasses.replace(old, name=old.name or new.name), "key")
         else:
-            self._sql("drop_constraints", f"DROP INDEX {self._qualified(namespace, str(new.name or old.name))}")
+            self._sql("drop_constraints", f"DROP INDEX {self._qualified(namespace, str(old.name or new.name))}")
         if isinstance(new, model.UniqueConstraint):
             self._opt_add_constraint(namespace, table, new)
         else:
@@ -1056,7 +1184,8 @@ class _NewObjectPlanner:
         def column(ns: str, col: Any) -> None:
             if not isinstance(col, model.Column):
                 return
-            types.update({col.type.name.lower(), f"{ns}.{col.type.name}".lower()})
+            bare = col.type.name.replace('"', "")
+            types.update({bare.lower(), f"{ns}.{bare}".lower()})
             if col.default is not None:
                 texts.append(str(col.default.value))
             if col.generated:
@@ -1078,7 +1207,8 @@ class _NewObjectPlanner:
             elif isinstance(value, model.CheckConstraint):
                 texts.append(value.expression)
             elif isinstance(value, model.SqlType):
-                types.update({value.name.lower(), f"{ns}.{value.name}".lower()})
+                bare = value.name.replace('"', "")
+                types.update({bare.lower(), f"{ns}.{bare}".lower()})
             elif isinstance(value, model.Default):
                 texts.append(str(value.value))
             elif isinstance(value, str):
@@ -1194,7 +1324,7 @@ class _NewObjectPlanner:
             columns = c.new.columns if c.kind == "add_table" and isinstance(c.new, model.Table) else (
                 (c.new,) if c.kind == "add_column" and isinstance(c.new, model.Column) else ())
             for col in columns:
-                hit = missing.get(col.type.name.lower())
+                hit = missing.get(col.type.name.replace('"', "").lower())
                 if hit is not None:
                     self._note("objects", f"migrator: {c.path}: column {col.name} is of {object_kind_word(hit[1])} "
                                           f"{hit[0]}, which exists only in TO and is not modeled: this fix does not "
@@ -1441,7 +1571,23 @@ class _Planner(_PostgresTablePlanner, _OptionsPlanner, _PolicyPlanner, _NewObjec
 
     def _drop_namespace(self, change: Change) -> None:
         if self.pg:
+            self._drop_namespace_objects(change.path)
             self._sql("drop_namespaces", self._compile(sa.schema.DropSchema(change.path)))
+
+    def _drop_namespace_objects(self, namespace: str) -> None:
+        """A comment before DROP SCHEMA naming the objects migrator does not model that FROM
+        has in the schema: no fix drops them, and DROP SCHEMA (no CASCADE, which would also
+        take whatever outside the schema uses them) fails while the schema holds them."""
+        from migrator.verify.normalize import object_kind_word
+
+        held = next((ns.objects for ns in (self.frm.namespaces if self.frm is not None else ()) if ns.name == namespace), ())
+        # A table's triggers, policies, rules and grants go with it; _plan_used_objects drops some.
+        held = [o for o in held if o.kind not in ("trigger", "policy", "rule", "grant")
+                and (namespace, o.kind, o.name) not in self.objects_made]
+        if held:
+            names = ", ".join(f"{object_kind_word(o.kind)} {namespace}.{o.name}" for o in sorted(held, key=lambda o: (o.kind, o.name)))
+            self._note("drop_namespaces", f"migrator: schema {namespace} holds objects migrator does not model ({names}): "
+                                          f"DROP SCHEMA fails until they are dropped by hand")
 
     def _add_extension(self, change: Change) -> None:
         if not self.pg:
@@ -1724,7 +1870,11 @@ class _Planner(_PostgresTablePlanner, _OptionsPlanner, _PolicyPlanner, _NewObjec
             creates[key] = new
         from_views = self._views_of(self.frm)
         from_reads = {key: self._view_reads(self.frm, key, view) for key, view in from_views.items()}
-        changed = set(drops) | self.retyped_tables
+        # A table or column this fix drops is as much in the way (PostgreSQL refuses to drop
+        # what a view reads): its readers are dropped first and made again as TO has them
+        # (migra's dependencies2: table x.data becomes a view x.data that x.q reads).
+        changed = set(drops) | self.retyped_tables | {(ns, table) for ns, table, what in self.dropping
+                                                      if what is None or not what.startswith("check:")}
         grown = True
         while grown:
             grown = False
@@ -1959,6 +2109,8 @@ class _Planner(_PostgresTablePlanner, _OptionsPlanner, _PolicyPlanner, _NewObjec
             alter(modify_nullable=bool(kinds["alter_column_nullable"].new))
         if kinds.keys() & {"alter_column_nullable", "alter_column_default"}:
             self._renew_partition_columns(namespace, table, name, kinds)
+        if _is_serial(new_id) and new is not None and new.default is not None:
+            default_changes = False  # _serial_sequence below creates the sequence, then sets this default
         if default_changes:
             text = server_default_text(new_default, self.d, new.type if new is not None else None)
             if text is not None or "alter_column_default" in kinds:

@@ -570,6 +570,16 @@ class _SerialSequences:
                      message=f"sequence {ns}.{sb.name} of serial column {owner} is {old} in FROM, {new} in TO")
 
 
+def _sequence_owners(schema: model.Schema) -> dict[str, str]:
+    """Each sequence ("ns.seq") -> the table of the column that owns it ("" for none)."""
+    return {f"{n.name}.{s.name}": (s.owned_by or "").rpartition(".")[0] for n in schema.namespaces for s in n.sequences}
+
+
+def _owned_by_table(owners: dict[str, str], owned: frozenset[str], table: str) -> frozenset[str]:
+    """The sequences of `owned` that a column of `table` owns."""
+    return frozenset(s for s in owned if owners.get(s) == table)
+
+
 def _sequence_words(s: model.Sequence, caps: frozenset[str]) -> list[str]:
     """A sequence's type and options as words, one per option, in a fixed order."""
     words = [f"AS {s.data_type}", f"START {s.start}", f"INCREMENT {s.increment}",
@@ -644,6 +654,7 @@ class _Comparer(_PostgresTables, _OptionsComparer, _ObjectsComparer, _SerialSequ
         self.ctx = norm.context_for(a, b)
         self.caps_a, self.caps_b = norm.capabilities(a), norm.capabilities(b)
         self.caps = self.caps_a & self.caps_b
+        self.sequence_owners_a, self.sequence_owners_b = _sequence_owners(a), _sequence_owners(b)
         self.renames = dict(options.renames)
         self.changes: list[Change] = []
         # Cross-dialect, each side's default namespace is the same place (SQLite's main is PostgreSQL's public).
@@ -805,6 +816,10 @@ class _Comparer(_PostgresTables, _OptionsComparer, _ObjectsComparer, _SerialSequ
         tname = path_table or tb.name
         tpath = f"{ns}.{tname}"
         base = dict(namespace=ns, table=tname)
+        # SERIAL's sequence is the one its own table owns: a partition's column drawing from
+        # its parent's sequence, or any column drawing from another table's, is not serial.
+        owned_a = _owned_by_table(self.sequence_owners_a, owned_a, ta.name)
+        owned_b = _owned_by_table(self.sequence_owners_b, owned_b, tb.name)
         pk_a = set(ta.primary_key.columns) if ta.primary_key else set()
         pk_b = set(tb.primary_key.columns) if tb.primary_key else set()
 
@@ -928,7 +943,9 @@ class _Comparer(_PostgresTables, _OptionsComparer, _ObjectsComparer, _SerialSequ
             if key(ea) != key(eb):
                 only_a.append(ea)
                 only_b.append(eb)
-            elif ea[1].name and eb[1].name and name(ea) != name(eb):
+            elif ea[1].name and eb[1].name and name(ea) != name(eb) and ea[0] == eb[0]:
+                # (Of a constraint that becomes an index or back, alter_unique_kind drops FROM's
+                # object under its own name and makes TO's: no rename before it.)
                 self.add("rename_constraint", f"{tpath}.{ea[1].name}", name=ea[1].name, old=ea[1].name, new=eb[1].name,
                          origin_old=ea[1].origin, origin_new=eb[1].origin, context=(("object", eb[0]),), **base)
         for ea, eb in pairs:

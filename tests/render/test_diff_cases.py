@@ -178,7 +178,8 @@ def _oracle_change(a: model.Schema, b: model.Schema, line: str) -> Change:
         if attr is None:
             return Change(kind, path, ns, table, name, old=old_col, new=new_col, context=context)
         if attr == "identity":  # compare() reports a serial column (owned sequence) as Identity("serial")
-            return Change(kind, path, ns, table, name, old=_identity(old_col), new=_identity(new_col), context=context)
+            return Change(kind, path, ns, table, name, old=_identity(a, ns, old_table, old_col),
+                          new=_identity(b, ns, new_table, new_col), context=context)
         return Change(kind, path, ns, table, name, old=getattr(old_col, attr), new=getattr(new_col, attr), context=context)
     return Change(kind, path, ns, table, name, old=_constraint(old_table, name), new=_constraint(new_table, name))
 
@@ -198,9 +199,16 @@ def columns_by_name(schema: model.Schema) -> model.Schema:
     )
 
 
-def _identity(col: model.Column) -> model.Identity | None:
-    if col.identity is None and col.default is not None and col.default.kind == "sequence":
-        return model.Identity("serial")
+def _identity(schema: model.Schema, ns: str, table: model.Table | None, col: model.Column | None) -> model.Identity | None:
+    """The column's numbering as compare() reports it: a sequence default is serial only
+    when the sequence is owned by this very column."""
+    if col is None:
+        return None
+    if col.identity is None and col.default is not None and col.default.kind == "sequence" and table is not None:
+        seq_ns, _, seq = col.default.value.rpartition(".")
+        owner = next((s.owned_by for n in schema.namespaces if n.name == (seq_ns or ns) for s in n.sequences if s.name == seq), None)
+        if owner == f"{table.name}.{col.name}":
+            return model.Identity("serial")
     return col.identity
 
 
