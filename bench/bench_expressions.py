@@ -7,7 +7,7 @@ text keys differ (CAST(…) against `::`), 1,000 expressions to print back. Time
 
 - migrator: canonical.settle(), the whole batch (connect, one transaction, a handful of
   round trips, rewrite);
-- peer: the naive way, as migrator.verify.server.settle_defaults did it for defaults — per
+- peer: the naive way, as settle_defaults (before migrator.verify.canonical) did it for defaults — per
   expression a savepoint, a temporary table, the scratch object, a read, a rollback.
 
 Both run on one ephemeral local cluster (so the round trips are cheap; over a network the

@@ -169,8 +169,9 @@ class IndexElement:
     opclass: str | None = None
     collation: str | None = None  # COLLATE of this key when not the column's own
 
-    def label(self) -> str:
-        text = self.column if self.column is not None else f"({self.expression})"
+    def label(self, quote: Callable[[str], str] = str) -> str:
+        """The key as SQL writes it in an index: `col COLLATE "C" opclass DESC NULLS LAST`."""
+        text = quote(self.column) if self.column is not None else f"({self.expression})"
         if self.collation:
             text += f' COLLATE "{self.collation}"'
         if self.opclass:

@@ -1359,26 +1359,11 @@ class _Reader(_OptionsReader):
         for (relid, name, unique, method, nkey, indkey, indoption, indclass, where, exprs) in rows:
             t = tables[relid]
             attnames = t.attnames
-            elements = []
-            for pos in range(nkey):
-                attnum = indkey[pos]
-                option = indoption[pos] if pos < len(indoption) else 0
-                descending = bool(option & 1)
-                nulls_first = bool(option & 2)
-                elements.append(
-                    model.IndexElement(
-                        column=attnames.get(attnum) if attnum else None,
-                        expression=unwrap_parens(exprs[pos]) if not attnum and exprs else None,
-                        descending=descending,
-                        # Only a non-default placement is recorded: NULLS LAST for ASC, FIRST for DESC.
-                        nulls_first=None if nulls_first == descending else nulls_first,
-                        opclass=opclasses.get(indclass[pos]) if pos < len(indclass) else None,
-                    )
-                )
+            elements = _index_elements(attnames, opclasses, nkey, indkey, indoption, indclass, exprs)
             t.indexes.append(
                 model.Index(
                     name=name,
-                    elements=tuple(elements),
+                    elements=elements,
                     unique=bool(unique),
                     method=method or "btree",
                     where=where,
@@ -1481,6 +1466,30 @@ def _read_index_attachments(reader: Any, tables: dict[int, _Table]) -> None:
         tables[relid].options["index_attachments"] = tuple(items)
 
 
+def _index_elements(attnames: dict[int, str], opclasses: dict[int, str], nkey: int, indkey: list[int],
+                    indoption: list[int], indclass: list[int], exprs: list[str] | None) -> tuple[model.IndexElement, ...]:
+    """The key columns of an index (or of an exclusion constraint's index), from pg_index.
+
+    indkey holds 0 for an expression key, whose text is then `exprs[pos]` (pg_get_indexdef of
+    that key). Only a non-default NULLS placement is recorded: LAST for ASC, FIRST for DESC.
+    """
+    elements = []
+    for pos in range(nkey):
+        attnum = indkey[pos]
+        option = indoption[pos] if pos < len(indoption) else 0
+        descending, nulls_first = bool(option & 1), bool(option & 2)
+        elements.append(
+            model.IndexElement(
+                column=attnames.get(attnum) if attnum else None,
+                expression=unwrap_parens(exprs[pos]) if not attnum and exprs else None,
+                descending=descending,
+                nulls_first=None if nulls_first == descending else nulls_first,
+                opclass=opclasses.get(indclass[pos]) if pos < len(indclass) else None,
+            )
+        )
+    return tuple(elements)
+
+
 def _read_exclusions(reader: Any, tables: dict[int, _Table], opclasses: dict[int, str]) -> None:
     """Every exclusion constraint of the tables in scope (Q_EXCLUSIONS), onto its _Table.
 
@@ -1496,24 +1505,11 @@ def _read_exclusions(reader: Any, tables: dict[int, _Table], opclasses: dict[int
         t = tables.get(relid)
         if t is None:
             continue
-        elements = []
-        for pos in range(nkey):
-            attnum = indkey[pos]
-            option = indoption[pos] if pos < len(indoption) else 0
-            descending, nulls_first = bool(option & 1), bool(option & 2)
-            elements.append(
-                model.IndexElement(
-                    column=t.attnames.get(attnum) if attnum else None,
-                    expression=unwrap_parens(keydefs[pos]) if not attnum else None,
-                    descending=descending,
-                    nulls_first=None if nulls_first == descending else nulls_first,
-                    opclass=opclasses.get(indclass[pos]) if pos < len(indclass) else None,
-                )
-            )
+        elements = _index_elements(t.attnames, opclasses, nkey, indkey, indoption, indclass, keydefs)
         t.exclusions.append(
             model.ExclusionConstraint(
                 name=name,
-                elements=tuple(elements),
+                elements=elements,
                 operators=tuple(operators),
                 method=method or "gist",
                 where=where,

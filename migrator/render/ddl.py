@@ -497,7 +497,6 @@ class _PostgresTablePlanner:
         """What DROP TABLE would take with FROM's table `old` but does not belong to it:
         other tables' foreign keys that reference it (dropped first, added back as TO has
         them) and the sequences its serial columns own (released, and owned again)."""
-        quote = sa_dialect("postgresql").identifier_preparer.quote
         for ns in (self.frm.namespaces if self.frm is not None else ()):
             for t in ns.tables:
                 if (ns.name, t.name) == (namespace, old.name):
@@ -509,12 +508,7 @@ class _PostgresTablePlanner:
                     if key in self.emitted or key in getattr(self, "diff_dropped_fks", set()):
                         continue
                     self.emitted.add(key)
-                    self._sql("drop_foreign_keys", f"ALTER TABLE {qualified_name(ns.name, t.name, 'postgresql')} "
-                                                   f"DROP CONSTRAINT {quote(str(fk.name))}")
-                    to_table = self._to_table(ns.name, t.name)
-                    for fk_to in (to_table.foreign_keys if to_table is not None else ()):
-                        if fk_to.name == fk.name:
-                            self._emit_foreign_key(ns.name, t.name, fk_to)
+                    self._drop_and_restore_foreign_key(ns.name, t.name, fk)
         try:
             sequences = self.frm.namespace(namespace).sequences if self.frm is not None else ()
         except KeyError:
@@ -676,7 +670,6 @@ class _PostgresTablePlanner:
     def _readd_referencing_fks(self, pns: str, pname: str, index: model.Index, dropped: set) -> None:
         """Foreign keys on `index`'s columns of pns.pname (one may depend on it): dropped early, added back."""
         columns = set(index.columns)
-        quote = sa_dialect("postgresql").identifier_preparer.quote
         for side_ns in (self.frm.namespaces if self.frm is not None else ()):
             for t in side_ns.tables:
                 for fk in t.foreign_keys:
@@ -684,12 +677,7 @@ class _PostgresTablePlanner:
                         continue
                     if (side_ns.name, t.name, fk.name) in dropped:
                         continue  # the diff drops it anyway
-                    self._sql("drop_foreign_keys", f"ALTER TABLE {qualified_name(side_ns.name, t.name, 'postgresql')} "
-                                                   f"DROP CONSTRAINT {quote(str(fk.name))}")
-                    to_table = self._to_table(side_ns.name, t.name)
-                    for fk_to in (to_table.foreign_keys if to_table is not None else ()):
-                        if fk_to.name == fk.name:
-                            self._emit_foreign_key(side_ns.name, t.name, fk_to)
+                    self._drop_and_restore_foreign_key(side_ns.name, t.name, fk)
 
     def _alter_index_attachment(self, change: Change) -> None:
         mode = self.attachment_modes.get(id(change), "none")
@@ -2280,6 +2268,17 @@ class _Planner(_PostgresTablePlanner, _OptionsPlanner, _PolicyPlanner, _NewObjec
 
     def _add_foreign_key(self, change: Change) -> None:
         self._emit_foreign_key(self._ns(change), str(change.table), change.new)
+
+    def _drop_and_restore_foreign_key(self, namespace: str, table: str, fk: model.ForeignKey) -> None:
+        """FROM's foreign key `fk` dropped early (what it depends on is about to go) and TO's
+        of that name, if any, added back once everything exists."""
+        quote = sa_dialect("postgresql").identifier_preparer.quote
+        self._sql("drop_foreign_keys", f"ALTER TABLE {qualified_name(namespace, table, 'postgresql')} "
+                                       f"DROP CONSTRAINT {quote(str(fk.name))}")
+        to_table = self._to_table(namespace, table)
+        for fk_to in (to_table.foreign_keys if to_table is not None else ()):
+            if fk_to.name == fk.name:
+                self._emit_foreign_key(namespace, table, fk_to)
 
     def _emit_foreign_key(self, namespace: str, table: str, fk: model.ForeignKey) -> None:
         key = (namespace, table, f"fk:{fk.name or fk.columns}")

@@ -19,17 +19,17 @@ from migrator import schema as model
 from migrator.verify.changes import SEVERITIES, Change, Diff
 
 # Where the hazard codes and change kinds are documented. Hazard codes have an anchor
-# each (`<a id="mg101">` in the README's hazard table), change kinds one section.
-README_URL = "https://github.com/migrator-dev/migrator/blob/main/README.md"
+# each (`<a id="mg101">` in docs/diff.md's hazard table), change kinds one section.
+REFERENCE_URL = "https://github.com/migrator-dev/migrator/blob/main/docs/diff.md"
 KINDS_ANCHOR = "change-kinds"
 
 
 def hazard_help_uri(code: str) -> str:
-    return f"{README_URL}#{code.lower()}"
+    return f"{REFERENCE_URL}#{code.lower()}"
 
 
 def kind_help_uri(kind: str) -> str:
-    return f"{README_URL}#{KINDS_ANCHOR}"
+    return f"{REFERENCE_URL}#{KINDS_ANCHOR}"
 
 
 class CheckRun(NamedTuple):

@@ -1,7 +1,7 @@
 """The results of `migrator check` as SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
 One run. tool.driver.rules holds one rule per change kind and one per hazard code (all of
-them, so rule indexes never move between runs), each with a help link to the README.
+them, so rule indexes never move between runs), each with a help link to docs/diff.md.
 Each change is a result of its kind's rule; each hazard it raises is one more result of
 the hazard's rule at the same place, so a code-scanning alert says "MG301: rewrites the
 table" on the line that declares the column. Levels follow the change's severity
@@ -145,7 +145,7 @@ def sarif_data(results: Iterable[Any], tool_version: str, *, root: str | PurePat
             "driver": {
                 "name": "migrator",
                 "version": tool_version,
-                "informationUri": report.README_URL,
+                "informationUri": report.REFERENCE_URL,
                 "rules": rules,
             }
         },

@@ -504,14 +504,7 @@ def exclusion_sql(namespace: str, table: str, x: model.ExclusionConstraint) -> s
     preparer = sa_dialect("postgresql").identifier_preparer
     items = []
     for element, operator in zip(x.elements, x.operators):
-        text = preparer.quote(element.column) if element.column is not None else f"({element.expression})"
-        if element.opclass:
-            text += f" {element.opclass}"
-        if element.descending:
-            text += " DESC"
-        if element.nulls_first is not None:
-            text += " NULLS FIRST" if element.nulls_first else " NULLS LAST"
-        items.append(f"{text} WITH {operator}")
+        items.append(f"{element.label(preparer.quote)} WITH {operator}")
     text = f"ALTER TABLE {qualified_name(namespace, table, 'postgresql')} ADD "
     if x.name:
         text += f"CONSTRAINT {preparer.quote(x.name)} "

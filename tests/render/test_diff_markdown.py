@@ -15,8 +15,8 @@ def test_heading_summary_and_table() -> None:
     assert lines[2] == "**5 errors, 3 warnings, 1 info, 1 possible rename** (2 checks)"
     assert "### prisma-vs-db" in lines and "### drizzle-vs-prisma" in lines
     assert "| 🔴 error | `public.users.legacy_id` | column public.users.legacy_id exists only in FROM | " \
-           "[MG102](https://github.com/migrator-dev/migrator/blob/main/README.md#mg102) " \
-           "[MG404](https://github.com/migrator-dev/migrator/blob/main/README.md#mg404) |" in lines
+           "[MG102](https://github.com/migrator-dev/migrator/blob/main/docs/diff.md#mg102) " \
+           "[MG404](https://github.com/migrator-dev/migrator/blob/main/docs/diff.md#mg404) |" in lines
     assert "| 🔵 info | `public.users.full_name` | possible rename: column name is full_name in TO |  |" in lines
     assert "\x1b" not in text
 

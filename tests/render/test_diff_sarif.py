@@ -31,7 +31,7 @@ def test_one_run_with_a_rule_per_kind_and_per_hazard() -> None:
     ids = [rule["id"] for rule in driver["rules"]]
     assert ids == list(KINDS) + [h.code for h in HAZARDS]
     mg301 = driver["rules"][ids.index("MG301")]
-    assert mg301["helpUri"].endswith("README.md#mg301") and mg301["shortDescription"]["text"]
+    assert mg301["helpUri"].endswith("docs/diff.md#mg301") and mg301["shortDescription"]["text"]
 
 
 def test_results_point_at_the_declaring_file() -> None:

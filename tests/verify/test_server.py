@@ -1,4 +1,4 @@
-"""Asking a real PostgreSQL server whether two default expressions are one."""
+"""compare() asks a real PostgreSQL server whether two default expressions are one (migrator.verify.canonical)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import pytest
 
 from migrator.errors import ConnectionFailed
 from migrator.schema import Column, Default, Namespace, Schema, SqlType, Table
-from migrator.verify.diff import compare
-from migrator.verify.server import settle_defaults
+from migrator.verify.diff import CompareOptions, compare
 
 
 def one_column(default: Default, type_: SqlType) -> Schema:
@@ -26,13 +25,13 @@ def one_column(default: Default, type_: SqlType) -> Schema:
     ],
 )
 def test_the_server_settles_what_text_cannot(pg_cluster, left, right, type_, same) -> None:
-    diff = compare(one_column(left, type_), one_column(right, type_))
+    diff = compare(one_column(left, type_), one_column(right, type_), CompareOptions(server_url=None))
     assert [c.kind for c in diff.changes] == ["alter_column_default"]
-    settled = settle_defaults(diff, pg_cluster.url)
+    settled = compare(one_column(left, type_), one_column(right, type_), CompareOptions(server_url=pg_cluster.url))
     assert settled.clean is same
 
 
 def test_an_unreachable_server_is_a_connection_failure() -> None:
-    diff = compare(one_column(Default("expression", "1"), SqlType("integer")), one_column(Default("expression", "2"), SqlType("integer")))
     with pytest.raises(ConnectionFailed, match=r"\*\*\*"):
-        settle_defaults(diff, "postgresql://u:secret@127.0.0.1:1/db")
+        compare(one_column(Default("expression", "now() + 1"), SqlType("integer")), one_column(Default("expression", "now() + 2"), SqlType("integer")),
+                CompareOptions(server_url="postgresql://u:secret@127.0.0.1:1/db"))
