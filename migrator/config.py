@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from migrator.errors import BadInput
+from migrator.files import read_text
 from migrator.sqltext import mask_url, url_secrets
 from migrator.verify.changes import KINDS, SEVERITIES
 from migrator.verify.diff import CompareOptions
@@ -171,10 +172,7 @@ def load_config(start: Path) -> Config | None:
 def read_config(path: Path, prefix: str = "") -> Config:
     """Read and validate one config file; `prefix` is "tool.migrator" for pyproject.toml."""
     path = Path(path).resolve()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{_where(path)}: cannot read: {exc}") from None
+    text = read_text(path, _where(path))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -1,10 +1,21 @@
-"""File helpers shared by every writer: atomic writes, so no reader ever sees half a file."""
+"""File helpers shared by every reader and writer: UTF-8 reads that fail as bad input, and
+atomic writes, so no reader ever sees half a file."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from migrator.errors import BadInput
+
+
+def read_text(path: str | os.PathLike[str], shown: str | None = None) -> str:
+    """The UTF-8 text of `path`; a file that cannot be read is a BadInput naming it (as `shown`)."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{shown or path}: cannot read: {exc}") from None
 
 
 def atomic_write(path: str | os.PathLike[str], text: str) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 from migrator import schema as model
 from migrator.errors import BadInput
+from migrator.files import read_text
 from migrator.inspect import InspectOptions, keep_namespace, keep_table, register, strip_scheme
 
 SCHEME = "drizzle-snapshot:"
@@ -46,10 +47,7 @@ class DrizzleSnapshotSource:
     def load(self, spec: str, options: InspectOptions) -> model.Schema:
         path = snapshot_file(Path(strip_scheme(spec, self)))
         label = SCHEME + str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BadInput(f"{path}: cannot read: {exc}") from None
+        text = read_text(path)
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:

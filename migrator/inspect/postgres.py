@@ -502,6 +502,20 @@ def _comment(catalog: str, oid: str) -> str:
     )
 
 
+# FDW option names whose values are secrets (postgres_fdw/dblink `password`, `passfile`,
+# `sslkey`, tokens of other wrappers): fingerprints keep the name and never the value.
+_SECRET_OPTION = "(pass|secret|token|key|credential)"
+
+
+def _fdw_options(options: str) -> str:
+    """SQL for " OPTIONS (a 'b', …)" of an FDW options array, secret values masked, or ''."""
+    return (
+        f"COALESCE(' OPTIONS (' || (SELECT pg_catalog.string_agg(CASE WHEN pg_catalog.split_part(o, '=', 1) ~* '{_SECRET_OPTION}'"
+        f" THEN pg_catalog.split_part(o, '=', 1) || '=***' ELSE o END, ', ')"
+        f" FROM pg_catalog.unnest({options}) AS o) || ')', '')"
+    )
+
+
 def _not_member(catalog: str, oid: str) -> str:
     return f"(%(ext)s OR NOT {_extension_member(catalog, oid)})"
 
@@ -699,11 +713,11 @@ SELECT c.relnamespace, 'foreign_table'::text, c.relname::text,
        'FOREIGN TABLE (' || COALESCE((
            SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod)
                                         || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
-                                        || COALESCE(' OPTIONS (' || pg_catalog.array_to_string(a.attfdwoptions, ', ') || ')', ''),
+                                        || {_fdw_options('a.attfdwoptions')},
                                         ', ' ORDER BY a.attnum)
            FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '')
        || ') SERVER ' || pg_catalog.quote_ident(srv.srvname)
-       || COALESCE(' OPTIONS (' || pg_catalog.array_to_string(ft.ftoptions, ', ') || ')', ''),
+       || {_fdw_options('ft.ftoptions')},
        NULL::text, {_comment('pg_class', 'c.oid')}, c.relname
 FROM pg_catalog.pg_foreign_table ft
 JOIN pg_catalog.pg_class c ON c.oid = ft.ftrelid
@@ -783,7 +797,7 @@ SELECT NULL::oid, 'server'::text, s.srvname::text,
        'FOREIGN DATA WRAPPER ' || pg_catalog.quote_ident(w.fdwname)
        || COALESCE(' TYPE ' || pg_catalog.quote_literal(s.srvtype), '')
        || COALESCE(' VERSION ' || pg_catalog.quote_literal(s.srvversion), '')
-       || COALESCE(' OPTIONS (' || pg_catalog.array_to_string(s.srvoptions, ', ') || ')', ''),
+       || {_fdw_options('s.srvoptions')},
        {_privileges('s.srvacl', "'S'", 's.srvowner')}, {_comment('pg_foreign_server', 's.oid')}, NULL::name
 FROM pg_catalog.pg_foreign_server s
 JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw
@@ -791,7 +805,7 @@ WHERE {_not_member('pg_foreign_server', 's.oid')}
 UNION ALL
 SELECT NULL::oid, 'foreign_data_wrapper'::text, w.fdwname::text,
        'HANDLER ' || w.fdwhandler::pg_catalog.regproc::text || ' VALIDATOR ' || w.fdwvalidator::pg_catalog.regproc::text
-       || COALESCE(' OPTIONS (' || pg_catalog.array_to_string(w.fdwoptions, ', ') || ')', ''),
+       || {_fdw_options('w.fdwoptions')},
        {_privileges('w.fdwacl', "'F'", 'w.fdwowner')}, {_comment('pg_foreign_data_wrapper', 'w.oid')}, NULL::name
 FROM pg_catalog.pg_foreign_data_wrapper w
 WHERE {_not_member('pg_foreign_data_wrapper', 'w.oid')}

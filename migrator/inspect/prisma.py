@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 
 from migrator.errors import BadInput
+from migrator.files import read_text
 from migrator.inspect import InspectOptions, register, strip_scheme
 from migrator.schema import Schema
 
@@ -47,11 +48,7 @@ class PrismaSource:
         files = schema_files(path)
         blocks = []
         for file in files:
-            try:
-                text = file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise BadInput(f"{file}: cannot read: {exc}") from None
-            blocks.extend(parse(text, str(file)))
+            blocks.extend(parse(read_text(file), str(file)))
         source = spec if spec.startswith(SCHEME) else SCHEME + spec
         mapper = Mapper(blocks, source, options, prisma_major=prisma_major(files[0]))
         return mapper.build()

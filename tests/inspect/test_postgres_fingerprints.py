@@ -198,3 +198,17 @@ def test_a_snapshot_of_a_database_with_functions_round_trips_and_compares_equal(
     snapshot = model.Schema(dialect=again.dialect, namespaces=again.namespaces, extensions=again.extensions,
                             objects=again.objects, source="snapshot:live.json")
     assert compare(snapshot, live).changes == () and compare(live, snapshot).not_modeled == ()
+
+
+def test_secret_fdw_options_never_reach_a_fingerprint(pg_url: str) -> None:
+    """A foreign server's `password` (dblink-style options) would otherwise be printed in
+    snapshots, reports and the emitted SQL's comments: its value is masked, its name kept."""
+    run_sql(pg_url, """
+        CREATE FOREIGN DATA WRAPPER plain_fdw;
+        CREATE SERVER remote FOREIGN DATA WRAPPER plain_fdw OPTIONS (host 'db.internal', password 'hunter2', sslkey '/k');
+    """)
+    schema = inspect_url(pg_url, InspectOptions())
+    server = next(o for o in schema.objects if o.kind == "server" and o.name == "remote")
+    assert "host=db.internal" in server.definition and "password=***" in server.definition
+    assert "sslkey=***" in server.definition
+    assert "hunter2" not in model.to_json(schema)

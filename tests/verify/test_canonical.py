@@ -64,7 +64,7 @@ def test_without_a_server_the_text_rule_decides_or_says_it_cannot(pg_url, case: 
         assert any("unknown without a server" in n for n in diff.notes)
 
 
-def test_the_cli_diff_uses_a_server_unless_told_not_to(pg_cluster, pg_url, monkeypatch) -> None:
+def test_the_cli_diff_uses_a_server_unless_told_not_to(pg_cluster, pg_url) -> None:
     from typer.testing import CliRunner
 
     from migrator.cli import app
