@@ -57,6 +57,7 @@ peer-suites: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python tests/render/regen_golden.py
 	$(BIN)/python tests/report/regen_golden.py
+	$(BIN)/python tests/rewrite/regen_golden.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

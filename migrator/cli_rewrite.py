@@ -35,13 +35,16 @@ def rewrite(
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="leave these rule codes out")] = None,
     unsafe: Annotated[bool, typer.Option("--unsafe", help="also apply rules that may change behaviour")] = False,
     force: Annotated[bool, typer.Option("--force", help="--apply even to files with uncommitted git changes")] = False,
+    report_only: Annotated[bool, typer.Option("--report-only", help="change nothing: list every legacy site, converted or not, as a finding")] = False,
+    no_project: Annotated[bool, typer.Option("--no-project", help="do not index the project around PATH (only each file's own evidence)")] = False,
     session_name: Annotated[Optional[list[str]], typer.Option("--session-name", help="a name that is always a Session (repeatable), e.g. session, db.session")] = None,
     entity_name: Annotated[Optional[list[str]], typer.Option("--entity-name", help="an expression that always holds a mapped class (repeatable), e.g. self.model")] = None,
     format: Annotated[RewriteFormat, typer.Option("--format", "-f", help="text (diff, findings, summary) or json (schemas/rewrite.v1.json)")] = RewriteFormat.text,
     jobs: Annotated[Optional[int], typer.Option(help="worker processes (default: the machine's cores)")] = None,
 ) -> None:
     """Rewrite legacy database access code (SQLAlchemy 1.x Query API -> 2.0)."""
-    from migrator.rewrite.engine import Selection, apply as apply_changes, rewrite_paths, selected_rules, to_json
+    from migrator.rewrite.engine import (
+        Selection, apply as apply_changes, rewrite_paths, selected_rules, site_counts, to_json)
 
     def codes(values: Optional[list[str]]) -> tuple[str, ...]:
         return tuple(c.strip().upper() for v in values or () for c in v.split(",") if c.strip())
@@ -61,8 +64,10 @@ def rewrite(
                 raise BadInput(f"{cfg.where()}: [rewrite] {key} must be a list of names")
             return tuple(dict.fromkeys([*listed, *(given or ())]))
 
+        if report_only and apply:
+            raise BadInput("--report-only and --apply cannot be used together")
         selection = Selection(rules, codes(select), codes(ignore), unsafe, configured("session_names", session_name),
-                              configured("entity_names", entity_name))
+                              configured("entity_names", entity_name), project=not no_project, report_only=report_only)
         chosen = selected_rules(selection)
         if list_rules:
             for rule in selected_rules(Selection(rules, unsafe=True)):
@@ -88,9 +93,16 @@ def rewrite(
             counts = {s: sum(1 for r in results if r.status == s) for s in ("changed", "unchanged", "skipped", "failed")}
             verb = "changed" if apply else "would change"
             findings = sum(len(r.findings) for r in results)
+            sites = site_counts(results)
+            done = "would be converted" if not apply or report_only else "converted"
             print(f"{counts['changed']} file(s) {verb}, {counts['unchanged']} unchanged, {counts['skipped']} skipped, "
                   f"{counts['failed']} failed; {findings} finding(s)", file=sys.stderr)
+            if sites["legacy_sites"]:
+                print(f"{sites['legacy_sites']} legacy site(s): {sites['converted_sites']} {done}, "
+                      f"{sites['reported_sites']} reported with the reason", file=sys.stderr)
     if any(r.status == "failed" for r in results):
         raise typer.Exit(EXIT_FAILURE)
     if not apply and any(r.status == "changed" for r in results):
+        raise typer.Exit(EXIT_FINDINGS)
+    if report_only and any(r.findings for r in results):
         raise typer.Exit(EXIT_FINDINGS)

@@ -3,7 +3,8 @@
 #   MIGRATOR_REALWORLD=/path/to/realworld bench/realworld/checkout.sh DIR
 # DIR holds one bare git directory per repository of manifest.toml, at DIR/owner+name/repo,
 # DIR/owner+name or DIR/owner/name.git. Each entry is cloned (no work tree) into
-# $MIGRATOR_REALWORLD/<entry name> and its pinned commit checked out; run.py does the work.
+# $MIGRATOR_REALWORLD/<entry name> (or the entry's `checkout` folder) and its pinned commit checked out;
+# run.py does the work.
 # Mirrors needed (owner/name -> entry @ pinned commit; the commits are read from manifest.toml,
 # this list only says what to fetch). Commits off the default branch need the mirror's other
 # branches too: swipestats-swiperank is on Boe-Ventures/swipestats.io branch codex/swipe-rank.
@@ -50,6 +51,12 @@
 #       ghostfolio @ c542997d27990365b607c7a6c9fe4bc8835a55c8
 #   documenso/documenso
 #       documenso @ 75330166cc00b29c14399bc2e391e4b4d8080c00
+#   tiangolo/full-stack-fastapi-postgresql
+#       fastapi-postgresql @ 2d92cd70a47606070c079bd4512f7bff124e743f
+#   ckan/ckan  (one checkout, folder ckan, shared by the entries ckan-model and ckan-logic through
+#   `checkout = "ckan"`; the mirror must also hold the conversion commit 8ddc2e800793d683c856b4a56f3d3f0ad3f1d168,
+#   on master, for bench/realworld/compare_commit.py)
+#       ckan @ d1cbc10a4189683f84efb2374cb24600652230ea
 set -eu
 if [ $# -ne 1 ]; then echo "usage: MIGRATOR_REALWORLD=DIR $0 MIRRORS_DIR" >&2; exit 2; fi
 here=$(dirname "$0")

@@ -11,6 +11,16 @@ HEAD is not the pinned commit), runs migrator through its CLI and prints
 
     entry  figure  expected  measured  ok/MISS
 
+Entries with an [entry.rewrite] section also get `rewrite …` rows: a default
+`migrator rewrite --format json .` (dry run, no options) of the scanned folder, measured
+against the scan's sqlalchemy-legacy sites of the counted folder (plus the hand-listed
+`scan_missed`): legacy sites, converted (a site whose own line the diff rewrites),
+findings, silent (neither converted nor with a finding on its line), compile failures
+(the rewrite applied to a temporary copy, each changed file py_compile'd), second-run
+changes (a dry run on that copy), wrong (read by hand, shown only) and wall time (info).
+The checkout itself is never written. bench/realworld/compare_commit.py compares the
+same rewrite with a maintainers' own conversion commit (`conversion`).
+
 Exit status: 0 when every figure matches, 1 otherwise, 2 on bad usage (for instance
 MIGRATOR_REALWORLD unset).
 
@@ -30,10 +40,13 @@ import collections
 import datetime as _dt
 import json
 import os
+import py_compile
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,11 +64,17 @@ class Row:
     expected: int | None
     measured: int | None
     note: str = ""
+    info: str | None = None  # a measurement with nothing to compare (wall time): shown, never a MISS
 
     @property
     def unchecked(self) -> bool:
-        """No hand-checked figure yet (the entry says sites_checked = false): shown, never a MISS."""
-        return self.expected is None
+        """No hand-checked figure yet (the entry says sites_checked = false or rewrite_checked =
+        false), or a figure that only reading can measure (rewrite wrong): shown, never a MISS."""
+        return self.expected is None or self.info is not None or (self.measured is None and self.by_reading)
+
+    @property
+    def by_reading(self) -> bool:
+        return self.figure.endswith("(by reading)")
 
     @property
     def ok(self) -> bool:
@@ -63,7 +82,20 @@ class Row:
 
     @property
     def result(self) -> str:
+        if self.info is not None:
+            return "info"
+        if self.by_reading and self.measured is None:
+            return "by reading" if self.expected is not None else "unchecked"
         return "unchecked" if self.unchecked else ("ok" if self.ok else "MISS")
+
+    @property
+    def shown(self) -> str:
+        """The measured column."""
+        if self.info is not None:
+            return self.info
+        if self.measured is None:
+            return "-" if self.by_reading else "error"
+        return str(self.measured)
 
 
 @dataclass
@@ -73,6 +105,7 @@ class EntryResult:
     skipped: str | None = None
     warnings: list[str] = field(default_factory=list)
     sites_by_file: dict[str, collections.Counter] = field(default_factory=dict)
+    rewrite: "RewriteMeasure | None" = None
 
 
 def load_manifest(path: Path = MANIFEST) -> list[dict]:
@@ -90,6 +123,12 @@ def load_manifest(path: Path = MANIFEST) -> list[dict]:
         if len(e["commit"]) != 40:
             raise SystemExit(f"{path}: entry {e['name']}: commit must be the full 40-hex SHA")
     return entries
+
+
+def checkout_name(entry: dict) -> str:
+    """The checkout folder under $MIGRATOR_REALWORLD: the entry's name, or `checkout` when
+    several entries share one checkout (same repository and commit, other folders counted)."""
+    return entry.get("checkout") or entry["name"]
 
 
 def migrator_cmd() -> list[str]:
@@ -202,10 +241,184 @@ def run_drift(pair: str, entry: dict, checkout: Path) -> tuple[int | None, str]:
         return None, (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
 
 
+# --- rewrite: `migrator rewrite --rules sqlalchemy-2.0`, measured against the scan's legacy sites ---
+
+REWRITE_FIGURES = ("legacy_sites", "converted", "findings", "silent", "wrong", "failed_files", "compile_failures", "second_run_changes")
+# Copied into the temporary tree for the compile and second-run checks (everything but these).
+COPY_IGNORE = shutil.ignore_patterns(".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache")
+
+
+@dataclass
+class RewriteMeasure:
+    legacy_sites: int = 0
+    converted: int = 0
+    findings: int = 0
+    silent: int = 0
+    failed_files: int = 0
+    compile_failures: int = 0
+    second_run_changes: int = 0
+    wall: float = 0.0
+    changed_files: int = 0
+    silent_at: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)       # "path: reason", anywhere in the rewritten folder
+    compile_errors: list[str] = field(default_factory=list)
+    second_run_files: list[str] = field(default_factory=list)
+
+
+def changed_old_lines(diff: str) -> set[int]:
+    """Old-side line numbers a unified diff removes or replaces (its `-` lines). Context
+    lines and pure insertions (an added import) cover nothing, so a site a few lines away
+    from a change does not count as converted: a site is converted when its own line (the
+    line the scan reports, where the chain starts) is rewritten."""
+    lines: set[int] = set()
+    old = old_left = new_left = 0
+    for raw in diff.splitlines():
+        if old_left <= 0 and new_left <= 0:
+            m = re.match(r"@@ -(\d+)(?:,(\d+))? \+\d+(?:,(\d+))? @@", raw)
+            if m:
+                old = int(m.group(1))
+                old_left = int(m.group(2) or 1)
+                new_left = int(m.group(3) or 1)
+            continue
+        tag = raw[:1]
+        if tag == "-":
+            lines.add(old)
+            old += 1
+            old_left -= 1
+        elif tag == "+":
+            new_left -= 1
+        elif tag == "\\":
+            continue
+        else:
+            old += 1
+            old_left -= 1
+            new_left -= 1
+    return lines
+
+
+def _rewrite_json(root: Path) -> tuple[dict | None, float, str]:
+    """Dry run `migrator rewrite --format json .` in root (paths come out relative to it).
+    Exit 3 (a rule failed on some file) still reports the others: the failed files are counted."""
+    start = time.perf_counter()
+    proc = subprocess.run(migrator_cmd() + ["rewrite", "--format", "json", "."], capture_output=True, text=True, cwd=root)
+    wall = time.perf_counter() - start
+    if proc.returncode not in (0, 1, 3):
+        return None, wall, (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+    try:
+        return json.loads(proc.stdout), wall, ""
+    except ValueError as exc:
+        return None, wall, f"unreadable rewrite output: {exc}"
+
+
+def _under(path: str, under: str) -> bool:
+    return not under or path == under or path.startswith(under + "/")
+
+
+def run_rewrite(root: Path, scan: dict, under: str, scan_missed: list[str] = ()) -> tuple[RewriteMeasure | None, str]:
+    """Measure the default rewrite (no options) of root against the scan's sqlalchemy-legacy
+    sites of the same root (plus the hand-listed sites the scan misses), counting only files
+    under `under`. Never writes to root: the compile and idempotence checks apply the
+    rewrite to a temporary copy."""
+    report, wall, err = _rewrite_json(root)
+    if report is None:
+        return None, err
+    m = RewriteMeasure(wall=wall)
+    changed: dict[str, set[int]] = {}
+    for f in report.get("files", []):
+        if f.get("status") == "changed" and f.get("diff"):
+            changed[f["path"]] = changed_old_lines(f["diff"])
+        elif f.get("status") == "failed":
+            m.failed.append(f"{f['path']}: {' '.join((f.get('reason') or '').split())[:120]}")
+            m.failed_files += _under(f["path"], under)
+    m.changed_files = sum(1 for p in changed if _under(p, under))
+    finding_lines = collections.defaultdict(set)
+    for fd in report.get("findings", []):
+        if _under(fd["path"], under):
+            m.findings += 1
+            finding_lines[fd["path"]].add(fd["line"])
+    sites = []
+    for f in scan.get("files", []):
+        if not _under(f["path"], under):
+            continue
+        for s in f.get("sites", []):
+            if s["layer"] == "sqlalchemy-legacy":
+                m.legacy_sites += 1
+                sites.append((f["path"], s["line"]))
+    # Legacy sites the scan misses, listed by hand in [entry.rewrite] scan_missed ("path:line"):
+    # not in legacy_sites (the scan's figure), but converted or silent all the same.
+    for at in scan_missed:
+        path, _, line = at.rpartition(":")
+        if (path, int(line)) not in sites:
+            sites.append((path, int(line)))
+    for path, line in sites:
+        if line in changed.get(path, ()):
+            m.converted += 1
+        elif line not in finding_lines.get(path, ()):
+            m.silent += 1
+            m.silent_at.append(f"{path}:{line}")
+    if not changed:
+        return m, ""
+    with tempfile.TemporaryDirectory(prefix="migrator-rewrite-") as tmp:
+        copy = Path(tmp) / root.name
+        shutil.copytree(root, copy, ignore=COPY_IGNORE, symlinks=True)
+        proc = subprocess.run(migrator_cmd() + ["rewrite", "--apply", "."], capture_output=True, text=True, cwd=copy)
+        if proc.returncode not in (0, 1, 3):
+            return m, "--apply on a copy failed: " + (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+        for rel in sorted(changed):
+            if not _under(rel, under):
+                continue
+            try:
+                py_compile.compile(str(copy / rel), cfile=str(Path(tmp) / "compiled.pyc"), doraise=True)
+            except py_compile.PyCompileError as exc:
+                m.compile_failures += 1
+                m.compile_errors.append(f"{rel}: {' '.join(str(exc.msg).split())[:200]}")
+        again, _, err = _rewrite_json(copy)
+        if again is None:
+            return m, "second run: " + err
+        for f in again.get("files", []):
+            if f.get("status") == "changed" and _under(f["path"], under):
+                m.second_run_changes += 1
+                m.second_run_files.append(f["path"])
+    return m, ""
+
+
+def rewrite_rows(entry: dict, measured: RewriteMeasure | None, err: str) -> list[Row]:
+    """[entry.rewrite] figures against the measurement. legacy_sites, silent (must be 0),
+    compile_failures and second_run_changes (0 unless the manifest says otherwise) are always
+    compared; converted, findings and wrong only once `rewrite_checked` is not false. `wrong`
+    is only measured by reading the diff: shown, never compared."""
+    name = entry["name"]
+    exp = entry.get("rewrite") or {}
+    checked = entry.get("rewrite_checked", True)
+    rows = []
+    zero = ("silent", "failed_files", "compile_failures", "second_run_changes")
+    for fig in ("legacy_sites", "converted", "findings", *zero):
+        always = fig == "legacy_sites" or fig in zero
+        default = 0 if fig in zero else None
+        e = exp.get(fig, default)
+        e = int(e) if e is not None and (checked or always) else None
+        meas = None if measured is None else getattr(measured, fig)
+        note = err
+        if measured is not None and fig == "silent" and measured.silent_at:
+            note = "e.g. " + ", ".join(measured.silent_at[:5])
+        elif measured is not None and fig == "failed_files" and measured.failed:
+            note = "; ".join(measured.failed[:3])
+        elif measured is not None and fig == "compile_failures" and measured.compile_errors:
+            note = "; ".join(measured.compile_errors[:3])
+        elif measured is not None and fig == "second_run_changes" and measured.second_run_files:
+            note = ", ".join(measured.second_run_files[:5])
+        rows.append(Row(name, f"rewrite {fig}", e, meas, note))
+    w = exp.get("wrong")
+    rows.append(Row(name, "rewrite wrong (by reading)", int(w) if w is not None and checked else None, None, ""))
+    if measured is not None:
+        rows.append(Row(name, "rewrite wall time", None, None, "", info=f"{measured.wall:.1f} s"))
+    return rows
+
+
 def evaluate(entry: dict, base: Path) -> EntryResult:
     name = entry["name"]
     res = EntryResult(name)
-    checkout = base / name
+    checkout = base / checkout_name(entry)
     if not checkout.is_dir():
         res.skipped = f"no checkout at {checkout}"
         return res
@@ -238,6 +451,14 @@ def evaluate(entry: dict, base: Path) -> EntryResult:
             name, f"sites {layer}", expected_sites.get(layer, 0) if checked else None,
             None if scan is None else measured_sites.get(layer, 0), err,
         ))
+    if entry.get("rewrite") is not None:
+        if scan is None:
+            res.rows += rewrite_rows(entry, None, f"no scan: {err}")
+        else:
+            measured, rw_err = run_rewrite(target, scan, under, list(entry["rewrite"].get("scan_missed") or []))
+            res.rows += rewrite_rows(entry, measured, rw_err)
+            if measured is not None:
+                res.rewrite = measured
     return res
 
 
@@ -253,10 +474,14 @@ def print_table(results: list[EntryResult], verbose: bool, expected_by_file: dic
         for w in res.warnings:
             print(f"{res.name:<{w_entry}}  warning: {w}")
         for r in res.rows:
-            meas = "error" if r.measured is None else str(r.measured)
-            note = f"  ({r.note})" if r.note and not r.ok else ""
+            meas = r.shown
+            shows_note = r.note and (not r.ok or r.figure in ("rewrite silent", "rewrite failed_files"))
+            note = f"  ({r.note})" if shows_note else ""
             exp = "-" if r.expected is None else str(r.expected)
             print(f"{r.entry:<{w_entry}}  {r.figure:<{w_fig}}  {exp:>8}  {meas:>8}  {r.result}{note}")
+            if verbose and r.figure == "rewrite silent" and res.rewrite is not None:
+                for at in res.rewrite.silent_at:
+                    print(f"{'':<{w_entry}}    silent: {at}")
             if verbose and not r.ok and r.figure.startswith("sites "):
                 layer = r.figure.split(" ", 1)[1]
                 per_file = res.sites_by_file.get(layer, collections.Counter())
@@ -310,10 +535,13 @@ def write_doc(path: Path, results: list[EntryResult], entries: list[dict]) -> No
             lines.append(f"| {res.name} | — | — | — | skipped: no checkout |")
             continue
         for r in res.rows:
-            meas = "error" if r.measured is None else str(r.measured)
+            if r.figure.startswith("rewrite "):
+                continue
+            meas = r.shown
             exp = "—" if r.expected is None else str(r.expected)
             res_txt = {"ok": "ok", "MISS": "**MISS**", "unchecked": "not checked by hand yet"}[r.result]
             lines.append(f"| {r.entry} | {r.figure} | {exp} | {meas} | {res_txt} |")
+    lines += rewrite_table(results, by_name)
     # Only entries that miss now: the manifest keeps each entry's history of misses, the doc the present.
     missing = {r.entry for res in results for r in res.rows if r.result == "MISS"}
     notes = [(res.name, by_name[res.name].get("known_misses", "")) for res in results
@@ -329,6 +557,69 @@ def write_doc(path: Path, results: list[EntryResult], entries: list[dict]) -> No
     tmp.replace(path)
 
 
+def rewrite_table(results: list[EntryResult], by_name: dict) -> list[str]:
+    """The "rewrite: SQLAlchemy 1.x -> 2.0" section: one row per entry with an [entry.rewrite]."""
+    rows = [res for res in results if not res.skipped and any(r.figure.startswith("rewrite ") for r in res.rows)]
+    if not rows:
+        return []
+    out = [
+        "",
+        "## rewrite: SQLAlchemy 1.x -> 2.0",
+        "",
+        "A default `migrator rewrite --format json` (no options; a dry run) of the scanned folder, measured",
+        "against the scan's `sqlalchemy-legacy` sites of the counted folder: **converted** = a site whose",
+        "own line the diff rewrites, **findings** = findings reported in the counted folder, **silent** = a",
+        "legacy site neither converted nor with a finding on its line (must be 0), **wrong** = conversions",
+        "whose behaviour differs, found by reading the diff (not measured by the script), **failed** = files",
+        "of the counted folder on which a rule failed (exit 3; others elsewhere are listed below), **compile** =",
+        "changed files that no longer compile once the rewrite is applied to a temporary copy,",
+        "**2nd run** = files a second rewrite of that copy would still change. Each cell is the measured",
+        "figure; `(expected N)` follows a figure that differs from the hand-checked one, `(not checked)`",
+        "one whose expected figure is not verified by reading yet (`rewrite_checked = false`).",
+        "",
+        "| entry | counted folder | legacy sites | converted | findings | silent | wrong | failed | compile | 2nd run | wall time |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    order = ["legacy_sites", "converted", "findings", "silent", "wrong (by reading)", "failed_files", "compile_failures", "second_run_changes"]
+    for res in rows:
+        e = by_name[res.name]
+        folder = e.get("count_under") or e.get("subpath") or "."
+        by_fig = {r.figure[len("rewrite "):]: r for r in res.rows if r.figure.startswith("rewrite ")}
+        cells = []
+        for fig in order:
+            r = by_fig.get(fig)
+            if r is None:
+                cells.append("—")
+            elif fig == "wrong (by reading)":
+                if r.expected is not None:
+                    cells.append(f"{r.expected} (read)")
+                else:  # read on an earlier run of the changing engine: what was found is in the notes
+                    cells.append("see notes" if e.get("rewrite_notes") else "not read yet")
+            elif r.result == "MISS":
+                cells.append(f"**{r.shown}** (expected {r.expected})")
+            elif r.result == "unchecked":
+                cells.append(f"{r.shown} (not checked)")
+            else:
+                cells.append(r.shown)
+        wall = by_fig.get("wall time")
+        cells.append(wall.shown if wall else "—")
+        out.append(f"| {res.name} | `{folder}` | " + " | ".join(cells) + " |")
+    conv = [(res.name, by_name[res.name]) for res in rows if by_name[res.name].get("conversion")]
+    if conv:
+        out += ["", "Maintainers' own conversions (compared hunk by hunk with migrator's default rewrite by",
+                "`bench/realworld/compare_commit.py ENTRY`: reproduced / differs (to read) / missed / extra):", ""]
+        for name, e in conv:
+            out.append(f"- **{name}**: `{e['commit'][:10]}` -> `{e['conversion'][:10]}`. {' '.join((e.get('conversion_notes') or '').split())}")
+    notes = [(res.name, by_name[res.name].get("rewrite_notes", "")) for res in rows if by_name[res.name].get("rewrite_notes")]
+    notes += [(res.name, "a rule failed on " + "; ".join(res.rewrite.failed)) for res in rows
+              if res.rewrite is not None and res.rewrite.failed]
+    if notes:
+        out += ["", "### Rewrite notes", ""]
+        for name, text in notes:
+            out.append(f"- **{name}**: {' '.join(text.split())}")
+    return out
+
+
 def find_mirror(mirrors: Path, repo: str) -> Path | None:
     owner, name = repo.split("/", 1)
     for cand in (mirrors / f"{owner}+{name}" / "repo", mirrors / f"{owner}+{name}", mirrors / owner / f"{name}.git", mirrors / owner / name):
@@ -341,7 +632,7 @@ def checkout_from_mirrors(mirrors: Path, base: Path, entries: list[dict]) -> int
     base.mkdir(parents=True, exist_ok=True)
     status = 0
     for e in entries:
-        dest = base / e["name"]
+        dest = base / checkout_name(e)
         mirror = find_mirror(mirrors, e["repo"])
         if dest.is_dir():
             head = git_head(dest)

@@ -14,13 +14,15 @@ all the same, for its findings, but what it returns is dropped.
 from __future__ import annotations
 
 import ast
+import gc
 from collections import defaultdict
 from typing import Iterable, Optional, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from migrator.rewrite.rules import Rule
+from migrator.rewrite.positions import NEWLINE
+from migrator.rewrite.rules import Rule, _metadata_cache
 
 
 def _handled(cls: type, prefix: str) -> set[str]:
@@ -41,6 +43,7 @@ class RuleBatch(cst.CSTTransformer):
         super().__init__()
         self.quiet = quiet or set()  # ids of definitions no rule can match in: not walked at all
         self.keep = [keep for _, keep in rules]
+        self.rules = [rule for rule, _ in rules]
         # Node type name -> [(rule index, bound handler)], in code order; built once per file.
         self.visitors: dict[str, list] = defaultdict(list)
         self.leavers: dict[str, list] = defaultdict(list)
@@ -81,6 +84,8 @@ class RuleBatch(cst.CSTTransformer):
                 break  # an earlier rule replaced the node with another kind: nothing left for the rest
             changed = handler(original_node, result)
             if self.keep[index]:
+                if changed is not result:
+                    self.rules[index].converted.append(original_node)  # for --report-only and the counts
                 result = changed
         if self.skipping:
             for index in [i for i, node in self.skipping.items() if node is original_node]:
@@ -99,7 +104,7 @@ class _Mismatch(Exception):
     pass
 
 
-def quiet_definitions(module: cst.Module, text: str, rules: Iterable[Rule]) -> set[int]:
+def quiet_definitions(module: cst.Module, text: str, rules: Iterable[Rule], tree: Optional[ast.Module] = None) -> set[int]:
     """ids of the functions and classes in whose source no rule's pre-filter matches: no site can be there.
 
     A libcst walk costs about as much as the parse, and most of a module is code no rule
@@ -108,13 +113,16 @@ def quiet_definitions(module: cst.Module, text: str, rules: Iterable[Rule]) -> s
     any disagreement means nothing is skipped. Only `def` and `class` are skipped: imports
     and assignments, the rules' evidence, are always walked, including those under `if`/`try`.
     """
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
+    if tree is None:
+        tree = _parse(text)
+    if tree is None:
         return set()
-    lines = text.splitlines(keepends=True)
+    # ast's line ends (\n, \r\n, \r), not str.splitlines' (which also splits at \f, \x1c, \u2028…
+    # inside comments and strings, and would shift every later definition's source).
+    lines = NEWLINE.split(text)
+    lines = [line + end for line, end in zip(lines, NEWLINE.findall(text) + [""])]
     # A rule's evidence words usually sit in the imports, outside the definition: not required here.
-    tests = [(rule.required, rule.needles) for rule in rules]
+    tests = [(rule.required, _definition_needles(rule, text)) for rule in rules]
     quiet: set[int] = set()
 
     def block(statements, nodes) -> None:
@@ -151,12 +159,42 @@ def quiet_definitions(module: cst.Module, text: str, rules: Iterable[Rule]) -> s
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+def _definition_needles(rule: Rule, text: str) -> tuple[str, ...]:
+    """A rule's needles for one definition; a rule that rewrites across functions (SA021: the
+    callers of a function it converts) may add some found in the module's text."""
+    extra = getattr(rule, "definition_needles", None)
+    if extra is None or (isinstance(rule, type) and not isinstance(rule.__dict__.get("definition_needles"), classmethod)):
+        return rule.needles  # a rule class, not an instance: its static needles
+    return extra(text)
+
+
 def run_rules(module: cst.Module, rules: list[tuple[Rule, bool]], text: Optional[str] = None) -> cst.Module:
     """`module` after one walk that applies `rules`; definitions without any rule's needle are skipped."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # fresh from the parser: no shared nodes
     needed = set().union(*(rule.get_inherited_dependencies() for rule, _ in rules)) if rules else set()
-    metadata = wrapper.resolve_many(needed)
+    # Rules declare no eager metadata (they resolve positions, parents and scopes per statement,
+    # on demand: Rule.lazy_metadata); a rule that does gets it over the whole module.
+    metadata = MetadataWrapper(module, unsafe_skip_copy=True).resolve_many(needed) if needed else {}
     for rule, _ in rules:
         rule.metadata = metadata
-    quiet = quiet_definitions(wrapper.module, text, [rule for rule, _ in rules]) if text is not None else set()
-    return wrapper.module.visit(RuleBatch(rules, quiet))
+    # A parsed module is a few hundred thousand objects: the cyclic collector, run every 700
+    # allocations, spends a fifth of the walk's time traversing them to find no cycles (nodes
+    # form none). It is off for the walk; what cycles there are (scopes) go at the next collection.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        quiet: set[int] = set()
+        if text is not None:
+            tree = _parse(text)  # once: definitions to skip, and where each top-level statement starts
+            _metadata_cache(module).use_source(text, tree)
+            quiet = quiet_definitions(module, text, [rule for rule, _ in rules], tree)
+        return module.visit(RuleBatch(rules, quiet))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse(text: str) -> Optional[ast.Module]:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None

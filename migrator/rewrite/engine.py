@@ -21,6 +21,7 @@ from typing import Iterable, Optional
 from migrator.errors import BadInput
 from migrator.files import atomic_write
 from migrator.rewrite.batch import run_rules
+from migrator.rewrite.project import NO_EVIDENCE, FileEvidence
 from migrator.rewrite.rules import Finding, RuleOptions, rule_set
 
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".migrator", ".tox", "build", "dist"}
@@ -35,6 +36,10 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     diff: str = ""
     new_text: Optional[str] = None
+    # The file's legacy sites (the project index's count) and how many of them the rules converted;
+    # the others have a finding on their line.
+    sites: int = 0
+    converted: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class Selection:
     unsafe: bool = False
     session_names: tuple[str, ...] = ()
     entity_names: tuple[str, ...] = ()  # expressions that hold a mapped class, e.g. `self.model`
+    project: bool = True  # index the whole project (scan value flow, mapped classes) before rewriting
+    report_only: bool = False  # change nothing: every site a rule would convert becomes a finding too
 
 
 def selected_rules(selection: Selection):
@@ -82,41 +89,168 @@ def python_files(paths: Iterable[Path]) -> list[Path]:
     return sorted(found)
 
 
-def rewrite_text(text: str, path: str, selection: Selection) -> FileResult:
-    """Apply the selected rules to one file's text."""
+def rewrite_text(text: str, path: str, selection: Selection, evidence: FileEvidence = NO_EVIDENCE) -> FileResult:
+    """Apply the selected rules to one file's text (`evidence`: what the rest of the project proves)."""
     import libcst as cst
     from libcst.codemod import CodemodContext
 
     rules = selected_rules(selection)
-    if not any(rule.matches(text, selection.session_names) for rule in rules):
-        return FileResult(path, "unchanged")
+    # Receivers the project proves to be sessions count as configured names for the pre-filter.
+    names = (*selection.session_names, *(receiver for _, receiver in evidence.session_receivers),
+             *(f"{model}.query" for model in (evidence.mapped_classes if evidence.flask_db else ())))
+    if not any(rule.matches(text, names) for rule in rules):
+        left, _ = _unaccounted(evidence, [], text, set())
+        return FileResult(path, "unchanged", findings=left, sites=len(evidence.legacy_sites))
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         return FileResult(path, "skipped", reason=f"syntax error at line {exc.raw_line}: {exc.message}")
     findings: list[Finding] = []
+    entity_names = (*selection.entity_names, *sorted({expr for _, expr in evidence.entity_exprs}))
     options = RuleOptions(session_names=selection.session_names, unsafe=selection.unsafe,
-                          entity_names=selection.entity_names)
+                          entity_names=entity_names, evidence=evidence)
     context = CodemodContext(filename=path)  # shared: the kept rules' import requests pile up here
     batch = []
     for rule_class in rules:
-        if rule_class.matches(text, selection.session_names):
+        if rule_class.matches(text, names):
             # Without --unsafe an unsafe rule runs like a report rule: its sites become findings.
             keep = rule_class.safety == "safe" or (rule_class.safety == "unsafe" and selection.unsafe)
             batch.append((rule_class(context if keep else CodemodContext(filename=path), options), keep))
     try:
+        module_before = module
         module = run_rules(module, batch, text)
         for rule, _ in batch:
             findings.extend(rule.findings)
-        module = _apply_import_requests(module, context)
+        if selection.report_only:
+            findings.extend(_one_per_site(_would_convert(module_before, batch), evidence))
+            module = module_before
+        else:
+            module = _apply_import_requests(module, context)
     except Exception as exc:  # a rule bug must not take the other files down
         return FileResult(path, "failed", reason=f"{type(exc).__name__}: {exc}")
-    findings.sort(key=lambda f: (f.line, f.column, f.code))
     new_text = module.code
+    diff = "" if new_text == text else "".join(
+        difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{path}", f"b/{path}"))
+    changed_lines = _lines_of(module_before, batch) if selection.report_only else _removed_lines(diff)
+    left, converted = _unaccounted(evidence, findings, text, changed_lines)
+    findings.extend(left)
+    findings.sort(key=lambda f: (f.line, f.column, f.code))
+    counts = {"sites": len(evidence.legacy_sites), "converted": converted}
     if new_text == text:
-        return FileResult(path, "unchanged", findings=findings)
-    diff = "".join(difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{path}", f"b/{path}"))
-    return FileResult(path, "changed", findings=findings, diff=diff, new_text=new_text)
+        return FileResult(path, "unchanged", findings=findings, **counts)
+    return FileResult(path, "changed", findings=findings, diff=diff, new_text=new_text, **counts)
+
+
+def _removed_lines(diff: str) -> set[int]:
+    """Lines of the original file a unified diff removes or replaces (1-based)."""
+    out: set[int] = set()
+    line = 0
+    for row in diff.splitlines():
+        if row.startswith("@@"):
+            line = int(row.split()[1][1:].split(",")[0])  # "@@ -12,7 +12,8 @@": the hunk starts at line 12
+        elif row.startswith("---") or row.startswith("+++"):
+            continue
+        elif row.startswith("-"):
+            out.add(line)
+            line += 1
+        elif row.startswith(" "):
+            line += 1
+    return out
+
+
+UNACCOUNTED = "SA100"
+
+
+def _would_convert(module, batch) -> list[Finding]:
+    """--report-only: one finding per site a kept rule replaced, at the replaced node's start."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    if not any(rule.converted for rule, _ in batch):
+        return []
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    out: dict[tuple[int, str], Finding] = {}
+    for rule, _ in batch:
+        for node in rule.converted:
+            start = positions[node].start
+            out.setdefault((start.line, rule.code), Finding(start.line, start.column + 1, rule.code,
+                                                            f"would convert: {rule.description()}"))
+    return list(out.values())
+
+
+def _one_per_site(found: list[Finding], evidence: FileEvidence) -> list[Finding]:
+    """A conversion that edits several lines of one site (SA020: the binding, its builders, the
+    terminal) is one finding, at the site's line; conversions of other legacy API uses stay."""
+    site_lines = {line for line, _, _, _ in evidence.legacy_sites}
+    at_sites = {f.code for f in found if f.line in site_lines}
+    return [f for f in found if f.line in site_lines or f.code not in at_sites]
+
+
+def _lines_of(module, batch) -> set[int]:
+    """--report-only: the lines where a kept rule replaced a node (what --apply would change)."""
+    return {f.line for f in _would_convert(module, batch)}
+
+
+def _unaccounted(evidence: FileEvidence, findings: list[Finding], before: str,
+                 changed: set[int]) -> tuple[list[Finding], int]:
+    """(a finding for every legacy site the rules neither converted nor reported, the number converted).
+
+    Converted: the site's line is one the rewrite changes. Reported: a finding on its line. What
+    is left would be a silent miss; it is named here, with the operation the scan read.
+    """
+    if not evidence.legacy_sites:
+        return [], 0
+    converted = 0
+    out = []
+    reported = {f.line for f in findings if f.line not in changed}
+    for line, column, method, operation in evidence.legacy_sites:
+        if line in changed:
+            converted += 1
+            continue
+        if line in reported:
+            continue
+        out.append(Finding(line, column, UNACCOUNTED, _unaccounted_reason(method, operation, before, line, column)))
+        reported.add(line)
+    return out, converted
+
+
+# Query methods that return another Query: a chain whose last call is one of these is not finished here.
+_BUILDERS = frozenset({"filter", "filter_by", "where", "order_by", "limit", "offset", "join", "outerjoin", "options",
+                       "group_by", "having", "distinct", "select_from", "with_entities", "add_columns", "add_entity",
+                       "execution_options", "with_for_update", "params", "enable_eagerloads", "autoflush",
+                       "populate_existing", "correlate", "reset_joinpoint", "union", "union_all", "query", "yield_per",
+                       "with_parent", "order_by", "from_self", "select_entity_from", "subquery", "cte"})
+
+
+# Query methods that finish a chain and that some rule converts when the receiver is proven.
+_TERMINALS = frozenset({"all", "first", "one", "one_or_none", "get", "count", "paginate", "delete", "update", "scalar",
+                        "exists", "get_or_404", "first_or_404", "one_or_404", "__iter__", "iterate"})
+
+
+def _unaccounted_reason(method: str, operation: str, text: str, line: int, column: int) -> str:
+    """Why a legacy site is left, from what the scan read and the code at the site."""
+    if method.startswith("op.execute:literal"):
+        return ("Alembic's `op.execute()` takes a plain SQL string with SQLAlchemy 2.0 too (it wraps it in "
+                "text() itself): nothing to change")
+    if method.endswith(":literal"):
+        return (f"a plain SQL string given to `.{method.split(':')[0].split('.')[-1]}()` is left as is: the receiver "
+                f"is not provably a SQLAlchemy Session, Connection or Engine here; name it with --session-name "
+                f"([rewrite] session_names) to convert")
+    if method.endswith(":other"):
+        return (f"SQL given to `.{method.split(':')[0].split('.')[-1]}()` is left as is: it is not a plain string "
+                f"literal (built at run time, or held in a name); wrap it in text() by hand")
+    source = text.splitlines()[line - 1][column - 1:] if 0 < line <= text.count("\n") + 1 else ""
+    if method == "" and source.startswith("select"):
+        return "`select([…])` left as is: its arguments are not a form SA005 converts; write select(a, b) by hand"
+    if operation in _BUILDERS:
+        return (f"Query not finished where it is built (its last call here is `.{operation}()`): it is kept in a "
+                f"variable, returned, passed on, indexed or iterated elsewhere; finish it in place or convert by hand")
+    if operation in _TERMINALS:
+        receiver = source.split(".query")[0] if ".query" in source else source.split(".")[0]
+        return (f"Query chain finished by `.{operation}()` left as is: `{receiver}` is not provably a Session or a "
+                f"mapped class here (bound in branches, an attribute of another object, or untyped); convert by hand "
+                f"or name it with --session-name ([rewrite] session_names)")
+    return (f"`.{operation}()` on a legacy Query is left as is: it is not a Query method with a 2.0 equivalent the "
+            f"rules know (a custom query class method?); convert by hand")
 
 
 def _apply_import_requests(module, context):
@@ -154,13 +288,13 @@ def _apply_import_requests(module, context):
     return module
 
 
-def _rewrite_file(args: tuple[str, str, Selection]) -> FileResult:
-    path, display, selection = args
+def _rewrite_file(args: tuple[str, str, Selection, FileEvidence]) -> FileResult:
+    path, display, selection, evidence = args
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return FileResult(display, "skipped", reason=f"cannot read: {exc}")
-    return rewrite_text(text, display, selection)
+    return rewrite_text(text, display, selection, evidence)
 
 
 def rewrite_paths(paths: list[Path], selection: Selection, jobs: Optional[int] = None,
@@ -169,7 +303,9 @@ def rewrite_paths(paths: list[Path], selection: Selection, jobs: Optional[int] =
     selected_rules(selection)  # bad codes fail before any work
     files = python_files(paths)
     base = base or Path.cwd()
-    tasks = [(str(f), _display(f, base), selection) for f in files]
+    index = project_index(paths, jobs) if selection.project and files else None
+    tasks = [(str(f), _display(f, base), selection,
+              index.evidence(_display(f, index.root)) if index is not None else NO_EVIDENCE) for f in files]
     workers = jobs or os.cpu_count() or 1
     if len(tasks) >= PARALLEL_THRESHOLD and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -177,6 +313,19 @@ def rewrite_paths(paths: list[Path], selection: Selection, jobs: Optional[int] =
     else:
         results = [_rewrite_file(task) for task in tasks]
     return sorted(results, key=lambda r: r.path)
+
+
+def project_index(paths: list[Path], jobs: Optional[int] = None):
+    """The project around `paths`: its legacy sites (migrator scan's value flow) and classes."""
+    from migrator.rewrite.project import build_index, project_root
+    from migrator.scan.engine import ScanOptions, scan
+
+    root = project_root(paths)
+    result = scan(root, ScanOptions(include=("**/*.py",), jobs=jobs))
+    sites: dict[str, list[tuple[int, int, str]]] = {}
+    for site in result.sites("sqlalchemy-legacy"):
+        sites.setdefault(site.file, []).append((site.line, site.column, site.operation))
+    return build_index(root, python_files([root]), sites)
 
 
 def _display(path: Path, base: Path) -> str:
@@ -213,6 +362,13 @@ def apply(results: list[FileResult], base: Path, force: bool = False) -> None:
         atomic_write(target, result.new_text or "")
 
 
+def site_counts(results: list[FileResult]) -> dict[str, int]:
+    """Legacy sites of the project index, converted, and reported (every other one has a finding)."""
+    sites = sum(r.sites for r in results)
+    converted = sum(r.converted for r in results)
+    return {"legacy_sites": sites, "converted_sites": converted, "reported_sites": sites - converted}
+
+
 def to_json(results: list[FileResult], rules) -> dict:
     """The document of schemas/rewrite.v1.json."""
     files = []
@@ -224,4 +380,5 @@ def to_json(results: list[FileResult], rules) -> dict:
                       "findings": [asdict(f) for f in r.findings]})
         findings.extend({"path": r.path, **asdict(f)} for f in r.findings)
     summary = {status: sum(1 for r in results if r.status == status) for status in ("changed", "unchanged", "skipped", "failed")}
+    summary.update(site_counts(results))
     return {"version": 1, "rules": [rule.code for rule in rules], "summary": summary, "files": files, "findings": findings}

@@ -9,6 +9,7 @@ A rule converts `x.query(M)…` only when `x` is provably a session: imported `S
 
 from __future__ import annotations
 
+import ast
 from typing import Optional
 
 import libcst as cst
@@ -39,14 +40,21 @@ class SessionTracker:
     then answers for the receiver of a `.query(…)` call seen later in the walk.
     """
 
-    def init_tracker(self, session_names: tuple[str, ...] = ()) -> None:
+    def init_tracker(self, session_names: tuple[str, ...] = (), proven: frozenset[tuple[str, str]] = frozenset()) -> None:
         self.configured = set(session_names)
+        # (enclosing qualname, receiver source) the project index proves to be sessions
+        # (migrator.rewrite.project): a base class in another module, a scoped session of a package.
+        self.proven_receivers = proven
+        self.proven_sources = {source for _, source in proven}
+        self.qualname: list[str] = []  # enclosing classes and functions, outermost first
         self.type_names: set[str] = set()       # local names of Session/AsyncSession
         self.maker_names: dict[str, str] = {}   # local name -> "factory" | "scoped"
         self.sa_module_aliases: set[str] = set()  # `import sqlalchemy as sa`, `from sqlalchemy import orm`
         self.flask_sqlalchemy: set[str] = set()  # local names of flask_sqlalchemy.SQLAlchemy
         self.imports_orm_layer = False
         self.scopes: list[dict[str, str]] = [{}]  # name -> "session" | "factory" | "scoped" | "db"
+        # Per scope: name -> the value it was last bound to (None: a parameter), for findings' reasons.
+        self.bound: list[dict[str, Optional[cst.CSTNode]]] = [{}]
         self.classes: list[dict[str, str]] = []  # per enclosing class: `self.<attr>` -> "session" | "unknown"
 
     # -- imports -------------------------------------------------------------------
@@ -89,9 +97,11 @@ class SessionTracker:
                 else:
                     scope[param.name.value] = "unknown"  # shadows an outer session of the same name
         self.scopes.append(scope)
+        self.bound.append(dict.fromkeys(scope))
 
     def pop_scope(self) -> None:
         self.scopes.pop()
+        self.bound.pop()
 
     def _lookup(self, name: str) -> Optional[str]:
         for scope in reversed(self.scopes):
@@ -108,6 +118,7 @@ class SessionTracker:
         elif value is not None:
             kind = self._kind_of_value(value)
         self.scopes[-1][target.value] = kind
+        self.bound[-1][target.value] = value
 
     # -- classes: the repository pattern, `self.session = session` in __init__ ------------
     def push_class(self, node: cst.ClassDef) -> None:
@@ -191,7 +202,9 @@ class SessionTracker:
             kind = self._lookup(node.value)
             if kind in ("session", "scoped"):
                 return True
-            return kind is None and node.value in self.configured or (kind == "unknown" and node.value in self.configured)
+            if kind in (None, "unknown") and node.value in self.configured:
+                return True
+            return kind in (None, "unknown") and bool(self.proven_receivers) and self._proven_here(node)
         if (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"
                 and self.classes and self.classes[-1].get(node.attr.value) == "session"):
             return True  # self.session, bound from a Session in a method or annotated in the class body
@@ -205,11 +218,67 @@ class SessionTracker:
         if isinstance(node, cst.Call) and (self._is_session_type(node.func) or self._is_factory_expr(node.func)):
             return True  # Session(engine).query(…), SessionLocal().query(…)
         name = dotted(node)
-        return name is not None and name in self.configured
+        if name is not None and name in self.configured:
+            return True
+        return bool(self.proven_receivers) and self._proven_here(node)
+
+    def why_not_session(self, node: cst.BaseExpression, position=None) -> str:
+        """The exact reason `node` is not provably a Session, for a finding.
+
+        position: a callable giving a node's line (the rule's lazy metadata), to name where a
+        name was bound.
+        """
+        name = dotted(node) or cst.Module([]).code_for_node(node)
+        root = name.split(".")[0].split("(")[0]
+        hint = "name it with --session-name ([rewrite] session_names) to convert"
+        for scope, bound in zip(reversed(self.scopes), reversed(self.bound)):
+            if root in scope:
+                value = bound.get(root)
+                if value is None:
+                    return (f"`{name}`: `{root}` is an unannotated parameter and nothing in the project proves it is "
+                            f"a Session; annotate it (`{root}: Session`) or {hint}")
+                shown = cst.Module([]).code_for_node(value)
+                shown = shown if len(shown) <= 40 else shown[:37] + "…"
+                where = f" at line {position(value)}" if position is not None else ""
+                return (f"`{name}`: `{root}` is assigned from `{shown}`{where}, which does not prove a Session "
+                        f"(a lookup or call nothing types); {hint}")
+        return (f"`{name}` is not provably a Session: no import, annotation, assignment or value flow in the project "
+                f"says so; {hint}")
+
+    def _proven_here(self, node: cst.BaseExpression) -> bool:
+        if not self.proven_sources:
+            return False  # nothing proven in this file: no need for the source text
+        source = _source(node)
+        return source in self.proven_sources and (".".join(self.qualname), source) in self.proven_receivers
 
     @property
     def flask_sqlalchemy_project(self) -> bool:
         return bool(self.flask_sqlalchemy) or "db.session" in self.configured
+
+
+def _source(node: cst.BaseExpression) -> str:
+    """`node` as `ast.unparse` prints it: the key of the project index's receivers.
+
+    Every rule asks for the same nodes: memoized by identity (the entry keeps the node alive).
+    """
+    name = dotted(node)
+    if name is not None:
+        return name
+    hit = _SOURCES.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    code = cst.Module([]).code_for_node(node)
+    try:
+        source = ast.unparse(ast.parse(f"({code})", mode="eval").body)
+    except SyntaxError:
+        source = code
+    if len(_SOURCES) >= 4096:
+        _SOURCES.clear()
+    _SOURCES[id(node)] = (node, source)
+    return source
+
+
+_SOURCES: dict[int, tuple[cst.CSTNode, str]] = {}
 
 
 class _SelfAssignments(cst.CSTVisitor):
@@ -245,7 +314,20 @@ class _SelfAssignments(cst.CSTVisitor):
 
 
 def _self_assignments(method: cst.FunctionDef):
-    """(attr, value, annotation) of every `self.<attr> = …` in a method's body."""
+    """(attr, value, annotation) of every `self.<attr> = …` in a method's body.
+
+    Every rule's push_class asks for every method of the class: the walk is done once per
+    method (memoized by identity; the entry keeps the node alive, so its id is not reused).
+    """
+    hit = _SELF_ASSIGNMENTS.get(id(method))
+    if hit is not None and hit[0] is method:
+        return hit[1]
     visitor = _SelfAssignments()
     method.body.visit(visitor)
-    return visitor.found
+    if len(_SELF_ASSIGNMENTS) >= 4096:
+        _SELF_ASSIGNMENTS.clear()
+    _SELF_ASSIGNMENTS[id(method)] = (method, tuple(visitor.found))
+    return _SELF_ASSIGNMENTS[id(method)][1]
+
+
+_SELF_ASSIGNMENTS: dict[int, tuple[cst.FunctionDef, tuple]] = {}

@@ -15,11 +15,15 @@ def test_session_names_from_the_config(tmp_path: Path, monkeypatch) -> None:
     (root / ".git").mkdir()
     (root / "migrator.toml").unlink()  # the example ships one naming `session`; start without
     monkeypatch.chdir(root)
-    without = invoke("rewrite", "learnhub")
+    # The project index proves the sessions (value flow from the module that creates them)…
+    by_index = invoke("rewrite", "learnhub")
+    # …without it (--no-project), unannotated `session` parameters are not evidence on their own;
+    without = invoke("rewrite", "--no-project", "learnhub")
     (root / "migrator.toml").write_text('[rewrite]\nsession_names = ["session"]\n')
-    with_names = invoke("rewrite", "learnhub")
-    # Unannotated `session` parameters are not evidence on their own; named in the config, they are.
+    # named in the config, they are.
+    with_names = invoke("rewrite", "--no-project", "learnhub")
     assert with_names.stdout.count("\n+") > without.stdout.count("\n+")
+    assert by_index.stdout.count("\n+") >= with_names.stdout.count("\n+")
     assert with_names.exit_code == 1  # a dry run that would change files
     (root / "migrator.toml").write_text('[rewrite]\nsession_names = "session"\n')
     bad = invoke("rewrite", "learnhub")

@@ -1,10 +1,13 @@
 """Equivalence harness: legacy Query API snippets and the engine's rewrite of them return the same rows.
 
 For each rule with executable snippets (tests/fixtures/rewrite_equivalence/<code>.py: a `BEFORE`
-source using the 1.x Query API on the Author/Book/Review models), the real rewrite engine produces
+source using the 1.x Query API on the Author/Book/Review/Tag models), the real rewrite engine produces
 the AFTER source; both are exec'd with the models and called with a fresh Session against a real
 SQLite file and a real PostgreSQL database holding the same sample rows. Results are compared as
-primary keys / tuples (order-insensitive unless the call is ordered).
+primary keys / tuples (order-insensitive unless the call is ordered). A snippet may name the rules
+to run (RULES; default: its own code), ask for the models' project evidence (EVIDENCE: mapped
+classes, collection or scalar relationships) and list the functions whose rewrite must call
+`.unique()` (UNIQUE: and no other function may).
 
 SQL is captured per side with `before_cursor_execute`. It must be identical where the rule
 promises it (SAME_SQL = True): SA001 (`query.get` and `Session.get` share one loader) and SA005
@@ -19,6 +22,7 @@ same database built by build_db.py.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -37,7 +41,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.orm import Session
 
-from migrator.rewrite.engine import Selection, rewrite_text
+from migrator.rewrite.engine import FileResult, Selection, rewrite_text
+from migrator.rewrite.project import NO_EVIDENCE, FileEvidence
 
 from ..cli.test_inspect_cli import invoke
 from ..conftest import EXAMPLES, REPO
@@ -62,6 +67,14 @@ models = _load(SNIPPETS / "models.py", "rewrite_equivalence_models")
 # Rule bugs the harness found: (code, function) -> reason. Marked xfail(strict=True).
 KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
+# What a project run proves about the models (mapped classes, collection or scalar relationships),
+# given to snippets that set EVIDENCE = True; the others run as a single file does (no evidence).
+MODEL_EVIDENCE = FileEvidence(
+    mapped_classes=frozenset(m.class_.__name__ for m in models.Base.registry.mappers),
+    relationships=tuple(((m.class_.__name__, r.key), "collection" if r.uselist else "scalar")
+                        for m in models.Base.registry.mappers for r in m.relationships),
+)
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
@@ -77,15 +90,52 @@ def db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine
         engine.dispose()
 
 
+_LEGACY_POSITIONAL = ("whereclause", "from_obj", "distinct", "having", "correlate", "prefixes", "suffixes")
+
+
 def _legacy_select(*args: Any, **kw: Any) -> Any:
-    """`select()` with 1.x semantics for a single list argument (2.x rejects the list form)."""
-    if len(args) == 1 and isinstance(args[0], (list, tuple)):
-        return sa.select(*args[0], **kw)
-    return sa.select(*args, **kw)
+    """`select()` with 1.x semantics for the list form (2.x rejects it): 1.4's
+    `Select.create_legacy_select`, which sets the statement's attributes one by one."""
+    if not (args and isinstance(args[0], (list, tuple))):
+        return sa.select(*args, **kw)
+    from sqlalchemy.sql import coercions, roles
+    from sqlalchemy.sql.selectable import ForUpdateArg
+
+    kw.update(zip(_LEGACY_POSITIONAL, args[1:]))
+    stmt = sa.select(*args[0])
+    to_list = lambda v: list(v) if isinstance(v, (list, tuple)) else [v]  # noqa: E731
+    if kw.get("whereclause") is not None:
+        stmt._where_criteria = (coercions.expect(roles.WhereHavingRole, kw["whereclause"]),)
+    if kw.get("from_obj") is not None:
+        stmt._from_obj = tuple(coercions.expect(roles.FromClauseRole, f) for f in to_list(kw["from_obj"]))
+    if kw.get("distinct", False) is not False:
+        stmt._distinct = True
+        if kw["distinct"] is not True:
+            stmt._distinct_on = tuple(coercions.expect(roles.ByOfRole, e) for e in to_list(kw["distinct"]))
+    if kw.get("having") is not None:
+        stmt._having_criteria = (coercions.expect(roles.WhereHavingRole, kw["having"]),)
+    stmt._auto_correlate = kw.get("correlate", True)
+    if kw.get("prefixes"):
+        stmt._setup_prefixes(kw["prefixes"])
+    if kw.get("suffixes"):
+        stmt._setup_suffixes(kw["suffixes"])
+    if kw.get("use_labels"):
+        stmt._label_style = sa.LABEL_STYLE_TABLENAME_PLUS_COL
+    if kw.get("for_update"):
+        stmt._for_update_arg = ForUpdateArg()
+    if kw.get("limit") is not None:
+        stmt._limit_clause = stmt._offset_or_limit_clause(kw["limit"])
+    if kw.get("offset") is not None:
+        stmt._offset_clause = stmt._offset_or_limit_clause(kw["offset"])
+    if kw.get("order_by") is not None:
+        stmt._order_by_clauses = tuple(coercions.expect(roles.OrderByRole, c) for c in to_list(kw["order_by"]))
+    if kw.get("group_by") is not None:
+        stmt._group_by_clauses = tuple(coercions.expect(roles.GroupByRole, c) for c in to_list(kw["group_by"]))
+    return stmt
 
 
 def _namespace(source: str, legacy_select: bool = False) -> dict[str, Any]:
-    ns: dict[str, Any] = {"Author": models.Author, "Book": models.Book, "Review": models.Review,
+    ns: dict[str, Any] = {"Author": models.Author, "Book": models.Book, "Review": models.Review, "Tag": models.Tag,
                           "__name__": "snippet"}
     exec(compile(source, "snippet.py", "exec"), ns)
     if legacy_select:
@@ -134,9 +184,17 @@ def _cases() -> list[Any]:
     return cases
 
 
+def _rewrite(code: str, snippet: ModuleType) -> FileResult:
+    """The engine's rewrite of a snippet: the rules its RULES name (default: its own code), with
+    the models' evidence when it sets EVIDENCE."""
+    selection = Selection(select=tuple(getattr(snippet, "RULES", (code,))))
+    return rewrite_text(snippet.BEFORE, f"{code}.py", selection,
+                        MODEL_EVIDENCE if getattr(snippet, "EVIDENCE", False) else NO_EVIDENCE)
+
+
 def _after_source(code: str) -> tuple[Any, str]:
     snippet = _load(SNIPPETS / f"{code}.py", f"rewrite_equivalence_{code}")
-    result = rewrite_text(snippet.BEFORE, f"{code}.py", Selection(select=(code,)))
+    result = _rewrite(code, snippet)
     assert result.status == "changed", f"{code}: the engine changed nothing ({result.reason})"
     return snippet, result.new_text or ""
 
@@ -145,9 +203,23 @@ def _after_source(code: str) -> tuple[Any, str]:
 def test_engine_converts_every_snippet_site(code: str) -> None:
     """No site in a snippet is left behind: nothing of the legacy API remains, and no findings."""
     snippet, after = _after_source(code)
-    result = rewrite_text(snippet.BEFORE, f"{code}.py", Selection(select=(code,)))
+    result = _rewrite(code, snippet)
     assert result.findings == []
     assert ".query(" not in after and "select([" not in after
+
+
+UNIQUE_CODES = [code for code in CODES if hasattr(_load(SNIPPETS / f"{code}.py", f"rewrite_equivalence_{code}"), "UNIQUE")]
+
+
+@pytest.mark.parametrize("code", UNIQUE_CODES)
+def test_unique_exactly_where_the_query_deduplicated(code: str) -> None:
+    """`.unique()` is in the converted functions a snippet's UNIQUE names, and in no other."""
+    snippet, after = _after_source(code)
+    tree = ast.parse(after)
+    found = {f.name for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)
+             and any(isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "unique"
+                     for c in ast.walk(f))}
+    assert found == set(snippet.UNIQUE)
 
 
 @pytest.mark.parametrize(("code", "fn", "args", "ordered"), _cases())
@@ -264,5 +336,5 @@ def test_learnhub_converted_passes_its_behaviour_checks(tmp_path: Path) -> None:
     assert after == {**original, "revenue_by_course": "ok"}
     services = converted / "learnhub" / "services"
     assert "session.query(" not in (services / "courses_legacy.py").read_text()
-    # Query.scalar() in average_score is report-only (SA102) by design: the one query left.
-    assert (services / "reports.py").read_text().count("session.query(") == 1
+    # Query.scalar() in average_score selects one aggregate (one row guaranteed): SA018 converts it.
+    assert (services / "reports.py").read_text().count("session.query(") == 0

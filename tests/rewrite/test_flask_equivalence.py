@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.exceptions import HTTPException
 
 from migrator.rewrite.engine import Selection, rewrite_text
+from migrator.rewrite.project import FileEvidence
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.LegacyAPIWarning")
 
@@ -143,6 +144,19 @@ def page_legacy(number):
 
 def page_keywords(number):
     return Book.query.order_by(Book.title).paginate(page=number, per_page=4, error_out=False)
+
+
+def prolific(year):
+    # The legacy Query de-duplicated the authors a join to their books repeats: .unique() keeps that.
+    return Author.query.join(Author.books).filter(Book.year > year).order_by(Author.id).all()
+
+
+def author_of(name):
+    return Author.query.join(Author.books).filter(Author.name == name).one()
+
+
+def page_authors(number):
+    return Author.query.join(Author.books).order_by(Author.id).paginate(page=number, per_page=2, error_out=False)
 '''
 
 CALLS: list[tuple[str, tuple, bool]] = [  # (function, args, ordered)
@@ -154,6 +168,8 @@ CALLS: list[tuple[str, tuple, bool]] = [  # (function, args, ordered)
     ("first_404", (1980,), True), ("first_404", (2000,), True), ("one_404", ("Lathe",), True),
     ("one_404", ("Nope",), True), ("page", (1, 4), True), ("page", (3, 4), True), ("page", (9, 4), True),
     ("page_strict", (2,), True), ("page_strict", (5,), True), ("page_keywords", (2,), True),
+    ("prolific", (1960,), True), ("author_of", ("Lem",), True), ("page_authors", (1,), True),
+    ("page_authors", (2,), True),
 ]
 
 
@@ -258,3 +274,36 @@ def test_missing_rows_give_the_same_404(app: flask.Flask) -> None:
     assert _call(app, ns, "get_404_described", (999,), True) == ("http", "NotFound", 404, "no such book")
     assert _call(app, ns, "page_strict", (5,), True)[:3] == ("http", "NotFound", 404)
     assert _call(app, ns, "page", (1, 4), True)[1]["total"] == len(BOOKS)
+
+
+# A module that never imports `db`: the models come through a module (`models.Book.query…`), as in
+# an application's tests and views; the project index names the one `db` and its module, and the
+# rewrite imports it.
+CROSS_MODULE = '''
+import flaskeq as models
+
+
+def titles_since(year):
+    return [b.title for b in models.Book.query.filter(models.Book.year >= year).order_by(models.Book.id).all()]
+
+
+def by_pk(pk):
+    return models.Book.query.get(pk)
+
+
+def count_us():
+    return models.Book.query.join(models.Book.author).filter(models.Author.country == "US").count()
+'''
+CROSS_EVIDENCE = FileEvidence(mapped_classes=frozenset({"Author", "Book"}), flask_db=("flaskeq", "db"))
+
+
+@pytest.mark.parametrize(("fn", "args"), [("titles_since", (1970,)), ("by_pk", (4,)), ("by_pk", (99,)), ("count_us", ())])
+def test_models_reached_through_a_module_convert_with_the_projects_db(app: flask.Flask, fn: str, args: tuple) -> None:
+    result = rewrite_text(CROSS_MODULE, "views.py", Selection(), CROSS_EVIDENCE)
+    after = result.new_text or ""
+    assert result.findings == [] and ".query" not in after and "from flaskeq import db" in after
+    before_ns: dict[str, Any] = {"__name__": "flaskeq_before"}
+    after_ns: dict[str, Any] = {"__name__": "flaskeq_after"}
+    exec(compile(CROSS_MODULE, "before.py", "exec"), before_ns)
+    exec(compile(after, "after.py", "exec"), after_ns)
+    assert _call(app, after_ns, fn, args, True) == _call(app, before_ns, fn, args, True)

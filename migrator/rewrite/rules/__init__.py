@@ -18,8 +18,10 @@ from typing import ClassVar, Mapping, Optional
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+from libcst.metadata import ParentNodeProvider, PositionProvider
 
+from migrator.rewrite.positions import ModuleMetadata
+from migrator.rewrite.project import NO_EVIDENCE, FileEvidence
 from migrator.rewrite.sessions import SessionTracker, dotted
 
 SAFETIES = ("safe", "unsafe", "report")
@@ -43,6 +45,7 @@ class RuleOptions:
     session_names: tuple[str, ...] = ()
     unsafe: bool = False  # --unsafe: unsafe rules change code instead of reporting
     entity_names: tuple[str, ...] = ()  # expressions that always hold a mapped class (`self.model`)
+    evidence: FileEvidence = NO_EVIDENCE  # what the whole project proves about this file
 
 
 class Rule(VisitorBasedCodemodCommand, SessionTracker):
@@ -82,9 +85,10 @@ class Rule(VisitorBasedCodemodCommand, SessionTracker):
         else:
             self.__dict__.update(template)
             self.context = context
-        self.init_tracker(options.session_names)
+        self.init_tracker(options.session_names, options.evidence.session_receivers)
         self.options = options
         self.findings: list[Finding] = []
+        self.converted: list[cst.CSTNode] = []  # original nodes this rule replaced (set by the batch)
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         # Imports requested through AddImportsVisitor/RemoveImportsVisitor are applied once by
@@ -111,8 +115,15 @@ class Rule(VisitorBasedCodemodCommand, SessionTracker):
         return self.lazy_metadata(ParentNodeProvider, node)
 
     def lazy_metadata(self, provider, node: cst.CSTNode):
-        """`provider`'s value for `node`, resolved once per module and shared by every rule."""
-        return _resolved(self.module_node, provider)[node]
+        """`provider`'s value for `node`, resolved once and shared by every rule.
+
+        Positions, parents and scopes are resolved for the top-level statement that holds
+        `node` (the one being visited, or found), not the whole module: the same values for a
+        fraction of the cost (migrator.rewrite.positions; a module-level node's scope, and other
+        providers, come from the whole module).
+        """
+        path = self.ancestors
+        return _metadata_cache(self.module_node).value(provider, node, path[1] if len(path) > 1 else None)
 
     def free_name(self, name: str, module: str = "sqlalchemy") -> bool:
         """True when `from <module> import <name>` can be added here without a clash.
@@ -124,6 +135,9 @@ class Rule(VisitorBasedCodemodCommand, SessionTracker):
         if bound is not None and bound != module:
             return False
         return not any(name in scope for scope in self.scopes[1:])
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        return self.lazy_metadata(PositionProvider, node).start.line
 
     def report(self, node: cst.CSTNode, reason: str) -> None:
         pos = self.lazy_metadata(PositionProvider, node).start
@@ -139,9 +153,11 @@ class Rule(VisitorBasedCodemodCommand, SessionTracker):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.push_scope(node.params)
+        self.qualname.append(node.name.value)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         self.pop_scope()
+        self.qualname.pop()
         return updated_node
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
@@ -153,9 +169,11 @@ class Rule(VisitorBasedCodemodCommand, SessionTracker):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.push_class(node)
+        self.qualname.append(node.name.value)
 
     def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
         self.pop_class()
+        self.qualname.pop()
         return updated_node
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -187,15 +205,13 @@ def per_module(compute):
 
 
 @per_module
-def _metadata_cache(module: cst.Module) -> dict:
-    return {}
+def _metadata_cache(module: cst.Module) -> ModuleMetadata:
+    return ModuleMetadata(module)
 
 
 def _resolved(module: cst.Module, provider) -> Mapping:
-    cache = _metadata_cache(module)
-    if provider not in cache:
-        cache[provider] = MetadataWrapper(module, unsafe_skip_copy=True).resolve(provider)
-    return cache[provider]
+    """`provider`'s table over the whole `module` (prefer `Rule.lazy_metadata`: per statement)."""
+    return _metadata_cache(module).whole_table(provider)
 
 
 @per_module

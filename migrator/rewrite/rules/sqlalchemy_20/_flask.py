@@ -22,6 +22,7 @@ from typing import Optional
 
 import libcst as cst
 
+from migrator.rewrite.positions import descendants
 from migrator.rewrite.rules import per_module
 from migrator.rewrite.rules.sqlalchemy_20._query import QueryChain, QueryRule, select_with_steps
 from migrator.rewrite.sessions import dotted
@@ -94,7 +95,9 @@ def scan(module: cst.Module) -> FlaskEvidence:
                         if isinstance(target, cst.Name):
                             assigned.setdefault(target.value, []).append(value)
     refs = _References()
-    module.visit(refs)
+    for node in descendants(module):  # a visitor-free walk: several times faster than module.visit(refs)
+        if isinstance(node, cst.Attribute):
+            refs.visit_Attribute(node)
 
     candidates: set[str] = set()
     for name, values in assigned.items():
@@ -180,23 +183,69 @@ class FlaskQueryRule(UsesFlaskEvidence, QueryRule):
         found = model_query(updated_node)
         if found is None or found.terminal not in self.terminals:
             return updated_node
+        evidence = self.options.evidence
         db = self.flask.db
+        receiver = dotted(found.receiver)
         model = found.receiver.value if isinstance(found.receiver, cst.Name) else None
-        if db is None or model not in self.flask.models:
+        # The project index proves models anywhere (`models.Person.query…`), and names the one db.
+        proven = model in self.flask.models or (
+            receiver is not None and evidence.is_mapped(receiver) and (db is not None or evidence.flask_db is not None))
+        if receiver == "self" and self.in_model_method() and not self.shadowed("type"):
+            # `self.query` in a method of a model: the query of the instance's class.
+            found.receiver = cst.Call(cst.Name("type"), [cst.Arg(cst.Name("self"))])
+            receiver, proven = None, True
+        if db is None and proven and evidence.flask_db is not None:
+            db = self.project_db(original_node)
+            if db is None:
+                return updated_node
+        if db is None or not proven:
             if db is not None and looks_like_model(found.receiver):
-                self.report(original_node, f"`{dotted(found.receiver) or 'the receiver'}` is not provably a "
-                                           f"Flask-SQLAlchemy model (not a {db}.Model class here nor imported)")
+                self.report(original_node, f"`{receiver or 'the receiver'}` is not provably a "
+                                           f"Flask-SQLAlchemy model (not a {db}.Model class of this project)")
             return updated_node
-        rebound = next((name for name in (model, db) if self.shadowed(name)), None)
+        custom = evidence.custom_query(receiver or "")
+        if custom is not None:
+            query_class, methods = custom
+            used = [name for name in (*(step.func.attr.value for step in found.steps
+                                        if isinstance(step.func, cst.Attribute)), found.terminal) if name in methods]
+            if used:
+                self.report(original_node, f"`{receiver}.query` is the custom query class `{query_class}`, whose "
+                                           f"`{used[0]}()` this project defines; convert by hand")
+                return updated_node
+        root = (receiver or "").split(".")[0]
+        rebound = next((name for name in (root, db) if name and self.shadowed(name)), None)
         if rebound:
             self.report(original_node, f"`{rebound}` is rebound in this function; convert by hand")
             return updated_node
+        self.db_name = db
         chain = QueryChain(self.db_attr("session"), cst.Call(cst.Name("query"), [cst.Arg(found.receiver)]),
                            found.steps, found.terminal, found.terminal_call)
         return self.convert(original_node, chain)
 
+    def in_model_method(self) -> bool:
+        """Directly in a method of a Flask-SQLAlchemy model class (of this module or of the project)."""
+        if len(self.qualname) < 2 or not self.classes:
+            return False
+        owner = self.qualname[-2]
+        return owner in self.flask.models or (self.options.evidence.is_mapped(owner) and
+                                              (self.flask.db is not None or self.options.evidence.flask_db is not None))
+
+    db_name: Optional[str] = None  # the db the current conversion uses (the module's, or the project's imported)
+
+    def project_db(self, node: cst.Call) -> Optional[str]:
+        """The project's one `db`, imported here: its name, or None (with a finding) when it cannot be."""
+        module, name = self.options.evidence.flask_db or ("", "")
+        if self.module_bindings.get(name) is not None or self.shadowed(name):
+            self.report(node, f"`{name}` (the project's Flask-SQLAlchemy db in {module}) means something else "
+                              f"here; convert by hand")
+            return None
+        from libcst.codemod.visitors import AddImportsVisitor
+
+        AddImportsVisitor.add_needed_import(self.context, module, name)
+        return name
+
     def db_attr(self, name: str) -> cst.Attribute:
-        return cst.Attribute(cst.Name(self.flask.db or "db"), cst.Name(name))
+        return cst.Attribute(cst.Name(self.db_name or self.flask.db or "db"), cst.Name(name))
 
     def select(self, chain: QueryChain) -> cst.BaseExpression:
         """`db.select(M)` with the chain's builder steps."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from migrator.rewrite.rules.sqlalchemy_20._query import (
-    QueryChain, QueryRule, build_select, finish, has_joined_eager, runner_for)
+    QueryChain, QueryRule, build_select, finish, runner_for, unique_for)
 
 
 class QueryAll(QueryRule):
@@ -20,4 +20,4 @@ class QueryAll(QueryRule):
         if not self.convertible(original_node, chain):
             return original_node
         runner = runner_for(chain, self.options.entity_names)
-        return finish(chain, runner, build_select(self, chain), "all", unique=has_joined_eager(chain))
+        return finish(chain, runner, build_select(self, chain), "all", unique=unique_for(self, chain))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from migrator.rewrite.rules.sqlalchemy_20._query import (
-    QueryChain, QueryRule, build_select, finish, has_joined_eager, runner_for, method)
+    QueryChain, QueryRule, build_select, finish, method, runner_for, unique_for)
 
 
 class QueryFirstOne(QueryRule):
@@ -24,4 +24,4 @@ class QueryFirstOne(QueryRule):
             # Query.first() applies LIMIT 1 itself; the statement has to say it now.
             stmt = method(stmt, "limit", [cst.Arg(cst.Integer("1"))])
         runner = runner_for(chain, self.options.entity_names)
-        return finish(chain, runner, stmt, chain.terminal, unique=has_joined_eager(chain))
+        return finish(chain, runner, stmt, chain.terminal, unique=unique_for(self, chain))

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import libcst as cst
 
+from migrator.rewrite.sessions import dotted
+
 from migrator.rewrite.rules import Rule
 from migrator.rewrite.rules.sqlalchemy_20._flask import (
     TERMINALS, FlaskQueryRule, UsesFlaskEvidence, model_query)
 from migrator.rewrite.rules.sqlalchemy_20._query import (
-    QueryChain, finish, has_joined_eager, method, unsupported_step)
+    QueryChain, finish, method, unique_for, unsupported_step)
 from migrator.rewrite.rules.sqlalchemy_20.sa001_query_get import QueryGet
 
 _SPACE = cst.SimpleWhitespace(" ")
@@ -49,7 +51,7 @@ class FlaskAll(FlaskQueryRule):
     def convert(self, original_node: cst.Call, chain: QueryChain) -> cst.BaseExpression:
         if not self.convertible(original_node, chain):
             return original_node
-        return finish(chain, "scalars", self.select(chain), "all", unique=has_joined_eager(chain))
+        return finish(chain, "scalars", self.select(chain), "all", unique=unique_for(self, chain))
 
 
 class FlaskFirstOne(FlaskQueryRule):
@@ -65,7 +67,7 @@ class FlaskFirstOne(FlaskQueryRule):
         stmt = self.select(chain)
         if chain.terminal == "first":
             stmt = method(stmt, "limit", [cst.Arg(cst.Integer("1"))])  # Query.first() added LIMIT 1 itself
-        return finish(chain, "scalars", stmt, chain.terminal, unique=has_joined_eager(chain))
+        return finish(chain, "scalars", stmt, chain.terminal, unique=unique_for(self, chain))
 
 
 class FlaskCount(FlaskQueryRule):
@@ -111,8 +113,11 @@ class FlaskFirstOr404(FlaskQueryRule):
     def convert(self, original_node: cst.Call, chain: QueryChain) -> cst.BaseExpression:
         args = chain.terminal_call.args
         why = unsupported_step(chain)
-        if why is None and has_joined_eager(chain):
-            why = f"joinedload() with .{chain.terminal}(): db.{chain.terminal}() does not apply unique(); convert by hand"
+        if why is None and unique_for(self, chain, "first" if chain.terminal == "first_or_404" else "one"):
+            # The legacy Query de-duplicated (joined eager loads, joins that repeat rows); db.first_or_404()
+            # and db.one_or_404() take a statement and do not apply unique().
+            why = (f"joined eager loading or a join that can repeat rows with .{chain.terminal}(): "
+                   f"db.{chain.terminal}() does not apply unique(); convert by hand")
         if why:
             self.report(original_node, why)
             return original_node
@@ -153,24 +158,39 @@ class FlaskQueryLeft(UsesFlaskEvidence, Rule):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._finished: set[int] = set()
+        self._custom: dict[int, tuple[str, str]] = {}  # `M.query` receivers finished by a custom query class method
 
     def visit_Call(self, node: cst.Call) -> None:
         # Parents are visited first: mark the `M.query` of every chain a conversion rule handles.
         found = model_query(node)
         if found is not None and found.terminal in TERMINALS:
             self._finished.add(id(found.receiver))
+        elif found is not None and id(found.receiver) not in self._custom:
+            custom = self.options.evidence.custom_query(dotted(found.receiver) or "")
+            if custom is not None and found.terminal in custom[1]:
+                self._custom[id(found.receiver)] = (custom[0], found.terminal)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         receiver = node.value
-        if node.attr.value != "query" or not isinstance(receiver, cst.Name) or receiver.value not in self.flask.models:
+        name = dotted(receiver)
+        if node.attr.value != "query" or name is None:
             return
-        if any(receiver.value in scope for scope in self.scopes[1:]):
+        evidence = self.options.evidence
+        project_db = evidence.flask_db[1] if evidence.flask_db else None
+        if not (name in self.flask.models or (evidence.is_mapped(name) and (self.flask.db or project_db))):
+            return
+        if any(name.split(".")[0] in scope for scope in self.scopes[1:]):
             return  # a parameter or local of that name: not the model
-        if self.flask.db is not None and id(receiver) not in self._finished:
-            self.report(node, f"`{receiver.value}.query` is not finished by a method SA010–SA016 convert "
-                              f"(kept in a variable, iterated or another method); use {self.flask.db}.select({receiver.value})")
-        elif self.flask.db is None and self.flask.flask_module:
-            self.report(node, f"`{receiver.value}.query` looks like Flask-SQLAlchemy but {self.flask.no_db}; "
+        db = self.flask.db or project_db
+        if id(receiver) in self._custom:
+            query_class, method = self._custom[id(receiver)]
+            self.report(node, f"`{name}.query.{method}()` is a method of the custom query class `{query_class}` this "
+                              f"project defines, not of SQLAlchemy's Query; convert by hand")
+        elif db is not None and id(receiver) not in self._finished:
+            self.report(node, f"`{name}.query` is not finished by a method SA010–SA016 convert "
+                              f"(kept in a variable, iterated, indexed or another method); use {db}.select({name})")
+        elif db is None and self.flask.flask_module:
+            self.report(node, f"`{name}.query` looks like Flask-SQLAlchemy but {self.flask.no_db}; "
                               "import db here to convert")
 
 
