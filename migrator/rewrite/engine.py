@@ -231,6 +231,11 @@ def _unaccounted_reason(method: str, operation: str, text: str, line: int, colum
     if method.startswith("op.execute:literal"):
         return ("Alembic's `op.execute()` takes a plain SQL string with SQLAlchemy 2.0 too (it wraps it in "
                 "text() itself): nothing to change")
+    source_line = text.splitlines()[line - 1][column - 1:] if 0 < line <= text.count("\n") + 1 else ""
+    if ".bind.execute(" in source_line:
+        return ("SQL executed on a bound Engine (`….bind.execute(…)`): bound metadata and connectionless "
+                "execution are removed in 2.0; run it on a connection (`with engine.connect() as conn: "
+                "conn.execute(text(…))`) by hand")
     if method.endswith(":literal"):
         return (f"a plain SQL string given to `.{method.split(':')[0].split('.')[-1]}()` is left as is: the receiver "
                 f"is not provably a SQLAlchemy Session, Connection or Engine here; name it with --session-name "

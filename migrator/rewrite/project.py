@@ -20,12 +20,12 @@ Everything is plain data (picklable: sent to worker processes).
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from migrator.scan.orm import ClassInfo, OrmReader, mapped_classes, module_name
+from migrator.scan.orm import (
+    ClassInfo, ModuleOrm, OrmCache, entity_is_mapped, mapped_classes, module_name, subclasses)
 
 # A folder holding one of these is a project root: the index covers everything under it.
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "migrator.toml")
@@ -109,6 +109,7 @@ class ProjectIndex:
     _children: Optional[dict[str, list[ClassInfo]]] = None  # base name -> subclasses
     calls: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # file -> called name -> lines
     defined: dict[str, set[str]] = field(default_factory=dict)  # file -> functions and methods it defines
+    _callers: Optional[dict[str, list[tuple[str, int]]]] = None
 
     def entity_attrs(self, info: ClassInfo, seen: Optional[set[str]] = None) -> dict[str, set[str]]:
         """attr -> kinds of value assigned, in the class and its bases (by name, project-wide)."""
@@ -149,6 +150,11 @@ class ProjectIndex:
                     for base in child.bases:
                         self._children.setdefault(base, []).append(child)
         return self._children
+
+    def holds_entity(self, class_name: str, attribute: str) -> bool:
+        """`self.<attribute>` of that class always holds a mapped class (see hierarchy_attrs)."""
+        return any(self._is_entity(self.hierarchy_attrs(info).get(attribute, set()))
+                   for info in self.class_by_name.get(class_name, ()))
 
     def _is_entity(self, kinds: set[str]) -> bool:
         # Every value must be a class; `None` (a generic base's placeholder) does not count either way.
@@ -206,66 +212,73 @@ class ProjectIndex:
         )
 
     def _callers_elsewhere(self, path: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        if self._callers is None:  # called name -> (file, line) of its calls, project-wide, built once
+            self._callers = {}
+            for other, calls in sorted(self.calls.items()):
+                for name, lines in calls.items():
+                    self._callers.setdefault(name, []).extend((other, line) for line in lines)
         out = []
         for name in sorted(self.defined.get(path, ())):
-            places = [f"{other}:{line}" for other, calls in sorted(self.calls.items()) if other != path
-                      for line in calls.get(name, ())]
+            places = [f"{other}:{line}" for other, line in self._callers.get(name, ()) if other != path]
             if places:
                 out.append((name, tuple(places[:10])))
         return tuple(out)
 
 
-def build_index(root: Path, files: list[Path], scan_sites: Optional[dict[str, list[tuple[int, int, str]]]] = None) -> ProjectIndex:
-    """Read every Python file of the project once with `ast` (sites: the scan's legacy sites per relative path)."""
+def build_index(root: Path, files: list[Path], scan_sites: Optional[dict[str, list[tuple[int, int, str]]]] = None,
+                cache: bool = True) -> ProjectIndex:
+    """The project's index from every Python file (read once per content, cached in .migrator/cache
+    with the scan's) and the scan's legacy sites per relative path."""
     index = ProjectIndex(root)
     scan_sites = scan_sites or {}
-    readers: list[OrmReader] = []
-    all_classes: list[ClassInfo] = []
-    candidates: dict[str, tuple[set[tuple[str, str]], list[tuple[str, str, str, tuple[int, int]]]]] = {}
-    flask_homes: list[tuple[str, str]] = []  # (file, name) of every module-level `db = SQLAlchemy(…)`
+    orm_cache = OrmCache(root, cache)
+    modules: dict[str, ModuleOrm] = {}
     for path in files:
         rel = _relative(path, root)
         try:
-            tree = ast.parse(path.read_bytes(), filename=str(path))
-        except (OSError, SyntaxError, ValueError):
+            raw = path.read_bytes()
+        except OSError:
             continue
-        sites = {(line, col) for line, col, _ in scan_sites.get(rel, ())}
-        indexer = OrmReader(sites)
-        indexer.visit(tree)
-        readers.append(indexer)
-        flask_homes.extend((rel, name) for name in sorted(indexer.flask_dbs))
-        all_classes.extend(indexer.classes)
-        for cls, args, keywords in indexer.init_calls:
+        facts = orm_cache.facts(rel, raw)
+        if facts is not None:
+            modules[rel] = facts
+    orm_cache.save()
+    flask_homes = [(rel, name) for rel, facts in modules.items() for name in sorted(facts.flask_dbs)]
+    for rel, facts in modules.items():
+        index.classes[rel] = facts.classes
+        index.calls[rel] = facts.calls
+        index.defined[rel] = facts.defined
+        for cls, args, keywords in facts.init_calls:
             index.init_calls.setdefault(cls, []).append((args, keywords))
-        index.classes[rel] = indexer.classes
-        index.calls[rel] = indexer.calls
-        index.defined[rel] = indexer.defined
-        if indexer.receivers or indexer.candidates:
-            candidates[rel] = (indexer.receivers, indexer.candidates)
-        if rel in scan_sites:
-            index.sites[rel] = tuple(sorted({(line, col, indexer.site_methods.get((line, col), ""), operation)
-                                             for line, col, operation in scan_sites[rel]}))
-    for info in all_classes:
-        index.class_by_name.setdefault(info.name, []).append(info)
-    mapped = mapped_classes(readers)
+        for info in facts.classes:
+            index.class_by_name.setdefault(info.name, []).append(info)
+    mapped = mapped_classes(list(modules.values()))
+    children = subclasses(list(modules.values()))
     index.mapped = frozenset(mapped)
     if len(flask_homes) == 1:
         index.flask_db = (module_name(flask_homes[0][0]), flask_homes[0][1])
     index.query_classes = tuple(sorted(
         (c.name, c.query_class, tuple(sorted(set().union(*(q.methods for q in index.class_by_name.get(c.query_class, []))))))
-        for c in all_classes if c.name in mapped and c.query_class))
-    for rel, (receivers, queries) in candidates.items():
-        by_entity = [(qual, receiver, where) for qual, receiver, entity, where in queries if entity in mapped]
-        proven = receivers | {(qual, receiver) for qual, receiver, _ in by_entity}
+        for facts in modules.values() for c in facts.classes if c.name in mapped and c.query_class))
+    for rel, facts in modules.items():
+        proven: set[tuple[str, str]] = set()
+        sites: set[tuple[int, int, str, str]] = set()
+        for line, column, operation in scan_sites.get(rel, ()):
+            qualname, method, receivers = facts.chains.get((line, column), ("", "", []))
+            proven.update((qualname, receiver) for receiver in receivers)
+            sites.add((line, column, method, operation))
+        # `x.query(M)` with M mapped proves `x` a Session, and is a legacy site even where the scan saw none.
+        for qualname, receiver, entity, (line, column) in facts.candidates:
+            if entity_is_mapped(entity, qualname, mapped, children, index.holds_entity):
+                proven.add((qualname, receiver))
+                if not any(s[0] == line and s[1] == column for s in sites):
+                    sites.add((line, column, "query", facts.terminals.get((line, column), "query")))
         if proven:
             index.receivers[rel] = frozenset(proven)
-        # `x.query(M)` with M mapped is a legacy site even where the scan saw no Session.
-        known = {(line, col) for line, col, _, _ in index.sites.get(rel, ())}
-        extra = [(line, col, "query", "query") for _, _, (line, col) in by_entity if (line, col) not in known]
-        if extra:
-            index.sites[rel] = tuple(sorted({*index.sites.get(rel, ()), *extra}))
-    index.relationships = tuple(sorted({((c.name, attr), kind) for c in all_classes if c.name in mapped
-                                        for attr, kind in c.relationships.items()}))
+        if sites:
+            index.sites[rel] = tuple(sorted(sites))
+    index.relationships = tuple(sorted({((c.name, attr), kind) for facts in modules.values() for c in facts.classes
+                                        if c.name in mapped for attr, kind in c.relationships.items()}))
     return index
 
 

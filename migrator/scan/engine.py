@@ -564,7 +564,7 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
     if linker is None or linked != len(facts):
         linker = link(facts, project)
     resolved = resolve(facts, project, linker)
-    _add_query_sites(resolved, data)
+    _add_query_sites(resolved, data, root if options.cache and contents is None else None)
     entries = find_entry_modules(facts, project, linker)
     used_layers = {s.layer for r in resolved.values() for s in r.sites} | {l for r in resolved.values() for l in r.layers_imported}
     legacy, target = options.legacy, options.target
@@ -620,15 +620,15 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
     return result
 
 
-def _add_query_sites(resolved: dict, data: Mapping[str, bytes]) -> None:
+def _add_query_sites(resolved: dict, data: Mapping[str, bytes], cache_root: Path | None) -> None:
     """`x.query(M)` with M a mapped class of the project is a legacy site, whatever the value flow
     proved of `x` (migrator.scan.orm): the evidence `migrator rewrite` converts on, so both count alike."""
-    from migrator.scan.orm import query_sites
+    from migrator.scan.orm import OrmCache, query_sites
 
     if not any(p.endswith(".py") for p in data):
         return
     known = {path: {(s.line, s.column) for s in r.sites if s.layer == "sqlalchemy-legacy"} for path, r in resolved.items()}
-    for path, sites in query_sites(data, known).items():
+    for path, sites in query_sites(data, known, OrmCache(cache_root)).items():
         if path in resolved:  # every file with a `.query(` call was analyzed (the layer's marker)
             resolved[path] = replace(resolved[path], sites=(*resolved[path].sites, *sites))
 

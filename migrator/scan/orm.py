@@ -14,10 +14,14 @@ are mapped.
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional
 
+from migrator.files import atomic_write
 from migrator.scan.facts import Site
 
 # Calls whose value is a declarative base class (`Base = declarative_base()`), by last name.
@@ -115,17 +119,18 @@ def _relationship_kind(value: Optional[ast.expr], annotation: Optional[ast.expr]
 
 
 class OrmReader(ast.NodeVisitor):
-    """One file: its classes, declarative base names, and the receivers of legacy sites."""
+    """One module: its classes, declarative base names, Flask db, model aliases, classical mappings,
+    `__init__` calls, called and defined names, `x.query(E)` calls and every call chain's root."""
 
-    def __init__(self, sites: set[tuple[int, int]]) -> None:
+    def __init__(self) -> None:
         self.classes: list[ClassInfo] = []
         self.base_names: set[str] = set()  # module-level names bound to a declarative base
         self.flask_dbs: set[str] = set()  # names bound to flask_sqlalchemy.SQLAlchemy(…)
         self.aliases: dict[str, str] = {}  # module-level name -> the class a model-class function was given
         self.imperative: set[str] = set()  # classes mapped by a `mapper(…)` / `map_imperatively(…)` call
-        self.site_methods: dict[tuple[int, int], str] = {}  # site position -> the first method called on its root
-        self.sites = sites
-        self.receivers: set[tuple[str, str]] = set()
+        # Chain root position -> [enclosing qualname, the chain's first method ("execute:literal" for SQL
+        # text), the receivers of its Session methods (`query`, `execute`, `scalar`) as `ast.unparse` prints them].
+        self.chains: dict[tuple[int, int], list] = {}
         # (qualname, receiver, last name of the first entity) of every `x.query(E, …)`: x is a Session
         # when E is a mapped class of the project.
         self.candidates: list[tuple[str, str, str, tuple[int, int]]] = []
@@ -287,19 +292,18 @@ class OrmReader(ast.NodeVisitor):
             if start is not None:
                 # Calls are visited outermost first: the first one seen at a root ends its chain.
                 self.terminals.setdefault((start.lineno, start.col_offset + 1), func.attr)
-        if isinstance(func, ast.Attribute) and func.attr in SITE_METHODS:
-            receiver = None
-            root = _chain_root(func.value)
-            if func.attr == "query" and node.args and isinstance(node.args[0], (ast.Name, ast.Attribute)):
-                receiver = ast.unparse(func.value)
-                where = (root.lineno, root.col_offset + 1) if root is not None else (node.lineno, node.col_offset + 1)
-                self.candidates.append((".".join(self.stack), receiver, _last(node.args[0]), where))
-            if root is not None and (root.lineno, root.col_offset + 1) in self.sites:
-                self.receivers.add((".".join(self.stack), receiver or ast.unparse(func.value)))
         if isinstance(func, ast.Attribute):
             root = _chain_root(func.value)
-            if root is not None and (root.lineno, root.col_offset + 1) in self.sites:
-                # Calls are visited outermost first: the last one seen is the chain's first call.
+            where = (root.lineno, root.col_offset + 1) if root is not None else None
+            receiver = ast.unparse(func.value) if func.attr in SITE_METHODS else None
+            if func.attr == "query" and node.args and isinstance(node.args[0], (ast.Name, ast.Attribute, ast.Call)):
+                entity = ast.unparse(node.args[0])
+                if not isinstance(node.args[0], ast.Call) or entity in SELF_ENTITIES:
+                    self.candidates.append((".".join(self.stack), receiver or "", entity,
+                                            where or (node.lineno, node.col_offset + 1)))
+            if where is not None:
+                # Calls are visited outermost first: the last one seen is the chain's first call, whose
+                # method says what kind of site it is; the receivers of its Session methods are kept.
                 method = func.attr
                 if method in ("execute", "scalar") and node.args:
                     first = node.args[0]
@@ -307,7 +311,10 @@ class OrmReader(ast.NodeVisitor):
                     method += ":literal" if literal else ":other"
                     if isinstance(func.value, ast.Name) and func.value.id == "op":
                         method = "op." + method  # Alembic's operations object
-                self.site_methods[(root.lineno, root.col_offset + 1)] = method
+                chain = self.chains.setdefault(where, [".".join(self.stack), method, []])
+                chain[1] = method
+                if receiver is not None:
+                    chain[2].append(receiver)
         self.generic_visit(node)
 
 
@@ -319,7 +326,46 @@ def _chain_root(node: ast.expr) -> Optional[ast.Name]:
     return node if isinstance(node, ast.Name) else None
 
 
-def mapped_classes(readers: list["OrmReader"]) -> frozenset[str]:
+# Entities written relative to the enclosing class: `cls.Session.query(cls)` in a classmethod.
+SELF_ENTITIES = ("cls", "self.__class__", "type(self)")
+
+
+def entity_is_mapped(entity: str, qualname: str, mapped: frozenset[str], children: dict[str, list[str]],
+                     class_attribute=None) -> bool:
+    """The first argument E of `x.query(E, …)` (as written) names the project's mapped classes: a mapped
+    class (`User`, `models.User`), a column of one (`User.email`), the enclosing class when it or a
+    subclass of it is mapped (`cls` in a mixin of models), or, when `class_attribute(class, attr)` says
+    so, an attribute of the enclosing class that holds one (`self.MODEL_CLASS`)."""
+    parts = entity.split(".")
+    if entity not in SELF_ENTITIES and parts[0] in ("self", "cls") and len(parts) == 2:
+        owner = qualname.split(".")[0] if "." in qualname else ""
+        return class_attribute is not None and bool(owner) and class_attribute(owner, parts[1])
+    if entity not in SELF_ENTITIES:
+        return parts[-1] in mapped or (len(parts) > 1 and parts[-2] in mapped)
+    owner = qualname.split(".")[0] if "." in qualname else ""
+    todo, seen = [owner], set()
+    while todo:
+        name = todo.pop()
+        if not name or name in seen:
+            continue
+        if name in mapped:
+            return True
+        seen.add(name)
+        todo.extend(children.get(name, ()))
+    return False
+
+
+def subclasses(readers: list) -> dict[str, list[str]]:
+    """Base name -> names of the classes that list it as a base, project-wide."""
+    out: dict[str, list[str]] = {}
+    for reader in readers:
+        for info in reader.classes:
+            for base in info.bases:
+                out.setdefault(base, []).append(info.name)
+    return out
+
+
+def mapped_classes(readers: list) -> frozenset[str]:
     """Names of the mapped classes among every module's classes (a fixpoint over base names)."""
     all_classes = [c for r in readers for c in r.classes]
     base_names = {n for r in readers for n in r.base_names}
@@ -362,29 +408,124 @@ def module_name(relative: str) -> str:
 RELEVANT = re.compile(rb"\bclass |\.query\(|declarative_base|generate_base|mapper\(|map_imperatively|SQLAlchemy\(|version_class")
 
 
-def query_sites(texts: dict[str, bytes], known: dict[str, set[tuple[int, int]]]) -> dict[str, list[Site]]:
+def query_sites(texts: dict[str, bytes], known: dict[str, set[tuple[int, int]]],
+                cache: Optional["OrmCache"] = None) -> dict[str, list[Site]]:
     """`x.query(M, …)` chains whose first entity is a mapped class of the project, not among `known`
     sites: legacy sites the value flow could not prove (an untyped `session`, `context['session']`)."""
-    readers: list[tuple[str, OrmReader]] = []
+    cache = cache or OrmCache(None)
+    modules: list[tuple[str, ModuleOrm]] = []
     for path, raw in texts.items():
-        if not path.endswith(".py") or not RELEVANT.search(raw):
-            continue
-        try:
-            tree = ast.parse(raw, filename=path)
-        except (SyntaxError, ValueError, RecursionError):
-            continue
-        reader = OrmReader(set())
-        try:
-            reader.visit(tree)
-        except RecursionError:
-            continue
-        readers.append((path, reader))
-    mapped = mapped_classes([r for _, r in readers])
+        if path.endswith(".py") and RELEVANT.search(raw):
+            facts = cache.facts(path, raw)
+            if facts is not None:
+                modules.append((path, facts))
+    cache.save()
+    mapped = mapped_classes([m for _, m in modules])
+    children = subclasses([m for _, m in modules])
     out: dict[str, list[Site]] = {}
-    for path, reader in readers:
-        for _, _, entity, (line, column) in reader.candidates:
-            if entity in mapped and (line, column) not in known.get(path, ()):
-                operation = reader.terminals.get((line, column), "query")
-                out.setdefault(path, []).append(Site(path, line, column, "sqlalchemy-legacy", entity, operation))
+    for path, facts in modules:
+        for qualname, _, entity, (line, column) in facts.candidates:
+            if entity_is_mapped(entity, qualname, mapped, children) and (line, column) not in known.get(path, ()):
+                operation = facts.terminals.get((line, column), "query")
+                model = qualname.split(".")[0] if entity in SELF_ENTITIES else entity.split(".")[-1]
+                out.setdefault(path, []).append(Site(path, line, column, "sqlalchemy-legacy", model, operation))
                 known.setdefault(path, set()).add((line, column))
     return out
+
+
+# -- the facts of one module, as plain data (cached by content hash) ------------------------------
+
+FACTS_FIELDS = ("base_names", "flask_dbs", "aliases", "imperative", "candidates", "terminals", "calls", "defined",
+                "chains", "init_calls")
+
+
+def _position_keys(mapping: dict) -> dict:
+    return {f"{line}:{col}": value for (line, col), value in mapping.items()}
+
+
+def _position_tuples(mapping: dict) -> dict:
+    return {tuple(int(x) for x in key.split(":")): value for key, value in mapping.items()}
+
+
+def to_data(reader: "OrmReader") -> dict:
+    """A reader's findings as JSON-able data."""
+    return {
+        "classes": [{**vars(c), "bases": list(c.bases), "methods": sorted(c.methods),
+                     "attrs": {k: sorted(v) for k, v in c.attrs.items()}} for c in reader.classes],
+        "base_names": sorted(reader.base_names), "flask_dbs": sorted(reader.flask_dbs),
+        "aliases": reader.aliases, "imperative": sorted(reader.imperative),
+        "candidates": [[q, r, e, list(w)] for q, r, e, w in reader.candidates],
+        "terminals": _position_keys(reader.terminals), "calls": reader.calls, "defined": sorted(reader.defined),
+        "chains": _position_keys(reader.chains),
+        "init_calls": [[c, a, k] for c, a, k in reader.init_calls],
+    }
+
+
+class ModuleOrm:
+    """What OrmReader found in one module, rebuilt from data (the same attributes)."""
+
+    def __init__(self, data: dict) -> None:
+        self.classes = [ClassInfo(**{**c, "methods": set(c["methods"]), "attrs": {k: set(v) for k, v in c["attrs"].items()}})
+                        for c in data["classes"]]
+        self.base_names = set(data["base_names"])
+        self.flask_dbs = set(data["flask_dbs"])
+        self.aliases = dict(data["aliases"])
+        self.imperative = set(data["imperative"])
+        self.candidates = [(q, r, e, (w[0], w[1])) for q, r, e, w in data["candidates"]]
+        self.terminals = _position_tuples(data["terminals"])
+        self.calls = data["calls"]
+        self.defined = set(data["defined"])
+        self.chains = _position_tuples(data["chains"])
+        self.init_calls = [(c, a, k) for c, a, k in data["init_calls"]]
+
+
+def read_module(raw: bytes, path: str = "<module>") -> Optional[dict]:
+    """OrmReader's data for one module's source; None when it does not parse."""
+    try:
+        tree = ast.parse(raw, filename=path)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    reader = OrmReader()
+    try:
+        reader.visit(tree)
+    except RecursionError:
+        return None
+    return to_data(reader)
+
+
+class OrmCache:
+    """Module facts by content hash in <root>/.migrator/cache/orm-v<N>.json, shared by scan and rewrite."""
+
+    VERSION = 3  # bump when OrmReader records more or differently
+
+    def __init__(self, root: Optional[Path], enabled: bool = True) -> None:
+        self.path = root / ".migrator" / "cache" / f"orm-v{self.VERSION}.json" if root is not None and enabled else None
+        self.entries: dict[str, dict] = {}
+        self.used: set[str] = set()
+        if self.path is not None and self.path.is_file():
+            try:
+                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.entries = {}
+        self.dirty = False
+
+    def facts(self, path: str, raw: bytes) -> Optional[ModuleOrm]:
+        key = hashlib.sha1(raw).hexdigest()
+        self.used.add(key)
+        data = self.entries.get(key)
+        if data is None:
+            data = read_module(raw, path)
+            if data is None:
+                return None
+            self.entries[key] = data
+            self.dirty = True
+        return ModuleOrm(data)
+
+    def save(self) -> None:
+        if self.path is None or not (self.dirty or set(self.entries) - self.used):
+            return
+        kept = {k: v for k, v in self.entries.items() if k in self.used}  # entries of files gone or changed go
+        try:
+            atomic_write(self.path, json.dumps(kept, separators=(",", ":")))
+        except OSError:
+            pass  # a read-only tree: the next run reads the modules again

@@ -941,6 +941,11 @@ class _Reader(ast.NodeVisitor):
         self.visit(node.value)
         binding = self._meaning(node.value)
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if (frame is None and len(targets) == 1 and isinstance(targets[0], ast.Name)
+                and isinstance(node.value, (ast.Name, ast.Attribute))):
+            qual = self._qual(node.value)
+            if qual is not None and _key(qual) in _STATEMENT_KEYS:
+                self.quals[targets[0].id] = qual  # `_select = sqlalchemy.sql.select`: another name for it
         if len(targets) == 1 and isinstance(targets[0], ast.Name) and not isinstance(node, ast.AugAssign):
             self._record(targets[0].id, node.value, node.lineno)
         for target in targets:
@@ -1139,8 +1144,11 @@ class _Reader(ast.NodeVisitor):
         A layer is returned when the file proves it; otherwise the chain may still be a Use
         of a client from another module, with what the arguments said prefilled."""
         start = 0
-        while start < len(names) - 1 and names[start] in ("session", "cursor", "connection"):
+        # `db.session.query`, `conn.cursor.execute`, `metadata.bind.execute` (an Engine bound to MetaData).
+        while start < len(names) - 1 and names[start] in ("session", "cursor", "connection", "bind"):
             start += 1
+        if "bind" in names[start:-1]:
+            start = names.index("bind", start) + 1  # `self.metadata.bind.execute(…)`: the bound Engine
         first, call = names[start], calls[start]
         terminal = next((n for n, c in zip(reversed(names), reversed(calls)) if c is not None), first)
         sa = "sa" in self.evidence or any(layer in SA for layer in binding.layers)

@@ -35,6 +35,7 @@ LISTS = {"from_obj": "select_from", "order_by": "order_by", "group_by": "group_b
 ORDER = ("select_from", "where", "group_by", "having", "order_by", "limit", "offset", "distinct", "correlate",
          "prefix_with", "suffix_with", "set_label_style", "with_for_update")
 _ALIAS = re.compile(r"\bselect\s+as\s+(\w+)")
+_ASSIGNED = re.compile(r"^(\w+)[ \t]*=[ \t]*[\w.]*\bselect[ \t]*$", re.MULTILINE)  # `_select = sa.sql.select`
 LIST_CALLS = ("list", "tuple", "sorted")
 # Calls whose result is one FROM/column/entity, never a list: `select(x)` after `x = aliased(M)`.
 SINGLE_CALLS = {"aliased", "with_polymorphic", "Table", "table", "alias", "subquery", "cte", "label", "column",
@@ -51,7 +52,8 @@ class SelectList(Rule):
 
     def definition_needles(self, text: str) -> tuple[str, ...]:
         """Definitions to walk: those calling select, under its own name or an alias (`select as S`)."""
-        return (*self.needles, *(f"{alias}(" for alias in sorted(set(_ALIAS.findall(text)))))
+        aliases = {*_ALIAS.findall(text), *_ASSIGNED.findall(text)}
+        return (*self.needles, *(f"{alias}(" for alias in sorted(aliases)))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -80,6 +82,12 @@ class SelectList(Rule):
                     self._module_names[dotted(alias.asname.name) or ""] = name
                 else:
                     self._module_names["sqlalchemy"] = "sqlalchemy"  # import sqlalchemy.sql binds `sqlalchemy`
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        super().visit_Assign(node)
+        # `_select = sqlalchemy.sql.select` at module level: another name for select.
+        if len(self.scopes) == 1 and isinstance(node.value, (cst.Name, cst.Attribute)) and self._is_select(node.value):
+            self._select_names.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
 
     def _is_select(self, func: cst.BaseExpression) -> bool:
         name = dotted(func) or ""
