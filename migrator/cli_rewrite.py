@@ -44,7 +44,7 @@ def rewrite(
 ) -> None:
     """Rewrite legacy database access code (SQLAlchemy 1.x Query API -> 2.0)."""
     from migrator.rewrite.engine import (
-        Selection, apply as apply_changes, rewrite_paths, selected_rules, site_counts, to_json)
+        PROJECT_NOTES, Selection, apply as apply_changes, rewrite_paths, selected_rules, site_counts, to_json)
 
     def codes(values: Optional[list[str]]) -> tuple[str, ...]:
         return tuple(c.strip().upper() for v in values or () for c in v.split(",") if c.strip())
@@ -97,6 +97,9 @@ def rewrite(
             done = "would be converted" if not apply or report_only else "converted"
             print(f"{counts['changed']} file(s) {verb}, {counts['unchanged']} unchanged, {counts['skipped']} skipped, "
                   f"{counts['failed']} failed; {findings} finding(s)", file=sys.stderr)
+            if any(r.status == "changed" for r in results):
+                for note in PROJECT_NOTES:
+                    print(f"note: {note}", file=sys.stderr)
             if sites["legacy_sites"]:
                 print(f"{sites['legacy_sites']} legacy site(s): {sites['converted_sites']} {done}, "
                       f"{sites['reported_sites']} reported with the reason", file=sys.stderr)

@@ -256,28 +256,7 @@ def parents(root: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
     sequence (what `_visit_and_replace_children` visits); reading the fields directly avoids
     a visitor call per node and per attribute.
     """
-    found: dict[cst.CSTNode, cst.CSTNode] = {}
-    fields_of = _CHILD_FIELDS
-    stack = [root]
-    pop, push = stack.pop, stack.append
-    node_type = cst.CSTNode
-    while stack:
-        node = pop()
-        kind = type(node)
-        names = fields_of.get(kind)
-        if names is None:
-            names = fields_of[kind] = tuple(f.name for f in dataclasses.fields(kind))
-        for name in names:
-            value = getattr(node, name)
-            if isinstance(value, node_type):
-                found[value] = node
-                push(value)
-            elif isinstance(value, (tuple, list)):
-                for item in value:
-                    if isinstance(item, node_type):
-                        found[item] = node
-                        push(item)
-    return found
+    return dict(_edges(root))
 
 
 def descendants(root: cst.CSTNode):
@@ -286,6 +265,11 @@ def descendants(root: cst.CSTNode):
     For scans that only look at nodes (no replacement, no order): several times faster than
     `root.visit(CSTVisitor)`, which dispatches a call per node and per attribute.
     """
+    return (child for child, _ in _edges(root))
+
+
+def _edges(root: cst.CSTNode):
+    """(child, parent) for every node under `root`, read from the dataclass fields (no visitor)."""
     fields_of = _CHILD_FIELDS
     stack = [root]
     pop, push = stack.pop, stack.append
@@ -300,9 +284,9 @@ def descendants(root: cst.CSTNode):
             value = getattr(node, name)
             if isinstance(value, node_type):
                 push(value)
-                yield value
+                yield value, node
             elif isinstance(value, (tuple, list)):
                 for item in value:
                     if isinstance(item, node_type):
                         push(item)
-                        yield item
+                        yield item, node

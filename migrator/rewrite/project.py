@@ -20,6 +20,7 @@ Everything is plain data (picklable: sent to worker processes).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -287,3 +288,40 @@ def _relative(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+# Requirement files read for pins that the converted code cannot run on.
+REQUIREMENT_FILES = ("requirements*.txt", "requirements/*.txt", "requirements/*.in", "requirements*.in",
+                     "pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
+# (package, first version the converted code needs, what needs it)
+NEEDED = (("sqlalchemy", (1, 4), "Session.scalars/get/execute(select(…)) and the 2.0 forms"),
+          ("flask-sqlalchemy", (3, 0), "db.select, db.paginate, db.get_or_404, db.first_or_404, db.one_or_404"))
+_PIN = re.compile(r"""(?im)(?:^|(?<=[\s"',\[]))(sqlalchemy|flask[-_]sqlalchemy)\s*(?:\[[^\]]*\])?\s*(==|<=|<|~=)\s*([0-9][0-9.]*)""")
+
+
+def pins_below_target(root: Path) -> list[str]:
+    """Notes for requirement pins older than what converted code needs ("file:line: …"), so a rewrite
+    that targets SQLAlchemy 2.0 says so where the project still pins 1.x (or Flask-SQLAlchemy 2.x)."""
+    notes: list[str] = []
+    seen: set[Path] = set()
+    for pattern in REQUIREMENT_FILES:
+        for path in sorted(root.glob(pattern)):
+            if path in seen or not path.is_file():
+                continue
+            seen.add(path)
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for match in _PIN.finditer(text):
+                package = match.group(1).lower().replace("_", "-")
+                version = tuple(int(x) for x in match.group(3).split(".")[:2] if x.isdigit())
+                operator = match.group(2)
+                for name, needed, what in NEEDED:
+                    too_old = version <= needed if operator == "<" else version < needed  # ==, ~=, <=
+                    if package == name and too_old:
+                        line = text.count("\n", 0, match.start()) + 1
+                        notes.append(f"{path.relative_to(root).as_posix()}:{line}: pins {match.group(1)}"
+                                     f"{match.group(2)}{match.group(3)}; the converted code needs {name} >= "
+                                     f"{'.'.join(map(str, needed))} ({what}): update the pin with the rewrite")
+    return notes

@@ -193,3 +193,19 @@ def test_a_placeholder_model_in_a_base_is_filled_by_its_subclasses(tmp_path: Pat
     assert ("UserRepository", "self.model") in index.evidence("users.py").entity_exprs
     assert ("SwipeRepository", "self.model") in index.evidence("swipes.py").entity_exprs
     assert not index.evidence("odd.py").entity_exprs  # a string in a subclass: not a class
+
+
+def test_pins_older_than_the_converted_code_needs_are_noted(tmp_path: Path) -> None:
+    from migrator.rewrite.project import pins_below_target
+
+    write(tmp_path, {
+        "requirements/common.txt": "Flask==2.0\nFlask-SQLAlchemy==2.2\nSQLAlchemy==1.4.49\n",
+        "requirements.txt": "sqlalchemy<1.4\nflask_sqlalchemy>=3.1\n",
+        "pyproject.toml": '[project]\ndependencies = ["SQLAlchemy~=1.3.24", "sqlalchemy-utils==0.38"]\n',
+    })
+    notes = pins_below_target(tmp_path)
+    assert [n.split(";")[0] for n in notes] == [
+        "requirements.txt:1: pins sqlalchemy<1.4",
+        "requirements/common.txt:2: pins Flask-SQLAlchemy==2.2",
+        "pyproject.toml:2: pins SQLAlchemy~=1.3.24",
+    ]

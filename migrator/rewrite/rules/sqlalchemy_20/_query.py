@@ -19,8 +19,10 @@ CARRIED = {
     "filter": "where", "where": "where", "filter_by": "filter_by", "order_by": "order_by", "limit": "limit",
     "offset": "offset", "join": "join", "outerjoin": "outerjoin", "group_by": "group_by", "having": "having",
     "distinct": "distinct", "options": "options", "select_from": "select_from", "with_for_update": "with_for_update",
-    "execution_options": "execution_options",
+    "execution_options": "execution_options", "autoflush": "execution_options",
 }
+# Query methods whose one argument becomes a keyword of the Select method CARRIED names.
+KEYWORD_STEPS = {"autoflush": "autoflush"}
 
 
 @dataclass
@@ -436,9 +438,21 @@ def select_with_steps(select_func: cst.BaseExpression, chain: QueryChain) -> cst
     """`<select_func>(<query args>)` with the builder steps applied (e.g. `db.select` for Flask-SQLAlchemy)."""
     stmt: cst.BaseExpression = cst.Call(func=select_func, args=_strip_last_comma(chain.query_call.args))
     for step in chain.steps:
-        assert isinstance(step.func, cst.Attribute)
-        stmt = step.with_changes(func=step.func.with_changes(value=stmt, attr=cst.Name(CARRIED[chain.step_name(step)])))
+        stmt = carried(step, stmt)
     return stmt
+
+
+def carried(step: cst.Call, value: cst.BaseExpression) -> cst.Call:
+    """The Select form of a Query builder step, applied to `value`: `.filter(x)` -> `.where(x)`,
+    `.autoflush(False)` -> `.execution_options(autoflush=False)` (an ORM execution option in 2.0)."""
+    assert isinstance(step.func, cst.Attribute)
+    name = step.func.attr.value
+    args = step.args
+    if name in KEYWORD_STEPS:
+        first = args[0] if args else cst.Arg(cst.Name("True"))
+        args = [first.with_changes(keyword=cst.Name(KEYWORD_STEPS[name]),
+                                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))]
+    return step.with_changes(func=step.func.with_changes(value=value, attr=cst.Name(CARRIED.get(name, name))), args=args)
 
 
 def _strip_last_comma(args):

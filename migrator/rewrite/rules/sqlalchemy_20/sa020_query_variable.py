@@ -35,7 +35,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ComprehensionScope, FunctionScope, PositionProvider, ScopeProvider
 
 from migrator.rewrite.rules.sqlalchemy_20._query import (
-    CARRIED, QueryChain, QueryRule, build_select, method, runner_for, unfinished, unique_for)
+    CARRIED, QueryChain, QueryRule, build_select, carried, method, runner_for, unfinished, unique_for)
 from migrator.rewrite.sessions import dotted
 
 _FINISHERS = ("all", "first", "one", "one_or_none", "count")
@@ -498,9 +498,7 @@ def _as_chain(origin: QueryChain, steps: list[cst.Call]) -> QueryChain:
 def _renamed(expr: cst.BaseExpression) -> cst.BaseExpression:
     """Rename Query builder steps to their Select names (filter -> where) along a chain."""
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
-        inner = _renamed(expr.func.value)
-        name = CARRIED.get(expr.func.attr.value, expr.func.attr.value)
-        return expr.with_changes(func=expr.func.with_changes(value=inner, attr=cst.Name(name)))
+        return carried(expr, _renamed(expr.func.value))
     return expr
 
 
