@@ -1,7 +1,8 @@
 """The `migrator` command: thin Typer commands over the library.
 
 Commands parse options, call the library and map errors to exit codes: 0 clean,
-1 findings, 2 bad input, 3 could not connect or internal failure. Every error is one
+1 findings, 2 bad input, 3 could not connect or internal failure, 130 interrupted (Ctrl-C,
+after the scratch server and its folder are removed). Every error is one
 line on stderr with secrets removed; a traceback is shown only with MIGRATOR_DEBUG=1.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from migrator import __version__
-from migrator.errors import EXIT_BAD_INPUT, EXIT_FAILURE, MigratorError
+from migrator.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED, MigratorError
 from migrator.sqltext import redact, url_secrets
 
 app = typer.Typer(
@@ -26,6 +26,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: it wraps help text under whole option names at any width, where rich's
+    # help panels cut long names ("--include-bookk…") on an 80-column terminal.
+    rich_markup_mode=None,
 )
 
 
@@ -47,16 +50,32 @@ def _console(**kwargs):
     return Console(**kwargs)
 
 
+def _error(message: str) -> None:
+    """`error: <message>` on stderr, "error:" in red on a terminal; the message is printed as it is,
+    never read as rich markup (a path or SQL with [brackets] stays intact, and no tag ever shows)."""
+    from rich.text import Text
+
+    _console(stderr=True, highlight=False, soft_wrap=True).print(Text.assemble(("error:", "red"), " ", message))
+
+
 def _fail(message: str, code: int, secrets: list[str]) -> typer.Exit:
     """Print `error: <first line>` and exit; later lines (a source line and its caret) follow as they are."""
-    from rich.markup import escape
-
     first, _, context = message.partition("\n")
-    console = _console(stderr=True, highlight=False, soft_wrap=True)
-    console.print(f"[red]error:[/red] {escape(redact(' '.join(first.split()), *secrets))}", markup=True)
+    _error(redact(" ".join(first.split()), *secrets))
     if context.strip():
-        console.print(redact(context.rstrip(), *secrets), markup=False)
+        _console(stderr=True, highlight=False, soft_wrap=True).print(redact(context.rstrip(), *secrets), markup=False)
     return typer.Exit(code)
+
+
+def _interrupted() -> typer.Exit:
+    """Ctrl-C: one line and exit 130; the scratch server is stopped on the way out (main)."""
+    global _interrupt_reported
+    _interrupt_reported = True
+    _error("interrupted")
+    return typer.Exit(EXIT_INTERRUPTED)
+
+
+_interrupt_reported = False  # main() says it once when Typer turned a Ctrl-C into exit 130 itself
 
 
 class _Guard:
@@ -76,7 +95,7 @@ class _Guard:
         if isinstance(exc, MigratorError):
             raise _fail(str(exc), exc.exit_code, self.secrets)
         if isinstance(exc, KeyboardInterrupt):
-            raise _fail("interrupted", EXIT_FAILURE, self.secrets)
+            raise _interrupted()
         raise _fail(
             f"internal error: {type(exc).__name__}: {exc} (run with MIGRATOR_DEBUG=1 for details)",
             EXIT_FAILURE,
@@ -84,43 +103,8 @@ class _Guard:
         )
 
 
-class _Progress:
-    """A progress bar on stderr that appears only when a source is still busy after a moment.
-
-    Fast sources never pay for it (nor for importing rich.progress).
-    """
-
-    DELAY_SECONDS = 0.4
-
-    def __init__(self) -> None:
-        self._progress = None
-        self._task = None
-        self._started = time.monotonic()
-        # A bar is for a person watching; CI logs and pipes get none (and skip rich's start-up).
-        self._wanted = sys.stderr.isatty()
-
-    def __call__(self, label: str, done: int, total: int) -> None:
-        if not self._wanted:
-            return
-        if self._progress is None and (time.monotonic() - self._started < self.DELAY_SECONDS or done >= total):
-            return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        if self._progress is None:
-            self._progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=_console(stderr=True),
-                transient=True,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task(label, total=total)
-        self._progress.update(self._task, description=label, completed=done, total=total)
-
-    def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+# One progress helper for every command (stderr, terminals only): see migrator.progress.
+from migrator.progress import Progress as _Progress  # noqa: E402
 
 
 def _write_or_print(text: str, output: Path | None) -> None:
@@ -129,12 +113,7 @@ def _write_or_print(text: str, output: Path | None) -> None:
         return
     from migrator.files import atomic_write
 
-    try:
-        atomic_write(output, text)
-    except OSError as exc:
-        from migrator.errors import BadInput
-
-        raise BadInput(f"{output}: cannot write: {exc.strerror or exc}") from None
+    atomic_write(output, text)  # a failure is a CannotWrite naming the path: exit 2
 
 
 @app.command()
@@ -198,9 +177,11 @@ def list_sources() -> None:
     """List the sources migrator can read, with their URL schemes."""
     from migrator import inspect as sources
 
+    from rich.text import Text
+
     console = _console(highlight=False)
     for src in sources.sources():
-        console.print(f"[bold]{src.name:<12}[/bold] {', '.join(src.schemes):<40} {src.description}")
+        console.print(Text.assemble((f"{src.name:<12}", "bold"), f" {', '.join(src.schemes):<40} {src.description}"))
 
 
 def _version(value: bool) -> None:
@@ -217,15 +198,37 @@ def _root(
 
 
 def main() -> None:
+    global _interrupt_reported
+    _interrupt_reported = False
     try:
-        app()
-    except SystemExit:
+        try:
+            app()
+        finally:
+            _stop_scratch_server()
+    except SystemExit as exc:
+        if exc.code == EXIT_INTERRUPTED and not _interrupt_reported:
+            _interrupted()  # Typer maps a Ctrl-C outside a command's guard to 130 without a word
         raise
+    except KeyboardInterrupt:
+        if not _interrupt_reported:
+            _interrupted()
+        sys.exit(EXIT_INTERRUPTED)
     except BaseException as exc:  # last line of defence: never a traceback
         if os.environ.get("MIGRATOR_DEBUG"):
             raise
         print(f"error: internal error: {type(exc).__name__}", file=sys.stderr)
         sys.exit(EXIT_FAILURE)
+
+
+def _stop_scratch_server() -> None:
+    """Stop the scratch PostgreSQL server, if this run started one, before the process ends.
+
+    (An atexit hook would do it too, but a Ctrl-C during an atexit hook is a traceback.)
+    A Ctrl-C while it stops is raised once the server and its folder are gone.
+    """
+    scratch = sys.modules.get("migrator.inspect._scratch")
+    if scratch is not None:
+        scratch.stop_shared_cluster()
 
 
 # The comparison commands live in their own module; importing it registers them on `app`.

@@ -35,6 +35,7 @@ def rewrite(
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="leave these rule codes out")] = None,
     unsafe: Annotated[bool, typer.Option("--unsafe", help="also apply rules that may change behaviour")] = False,
     force: Annotated[bool, typer.Option("--force", help="--apply even to files with uncommitted git changes")] = False,
+    skip_unparsable: Annotated[bool, typer.Option("--skip-unparsable", help="list files that cannot be parsed as skipped and rewrite the rest (default: exit 2, nothing written)")] = False,
     report_only: Annotated[bool, typer.Option("--report-only", help="change nothing: list every legacy site, converted or not, as a finding")] = False,
     no_project: Annotated[bool, typer.Option("--no-project", help="do not index the project around PATH (only each file's own evidence)")] = False,
     session_name: Annotated[Optional[list[str]], typer.Option("--session-name", help="a name that is always a Session (repeatable), e.g. session, db.session")] = None,
@@ -74,7 +75,13 @@ def rewrite(
                 print(f"{rule.code}  {rule.safety:<6}  {rule.description()}")
             return
         base = Path.cwd()
-        results = rewrite_paths(list(paths or [Path(".")]), selection, jobs=jobs, base=base)
+        from migrator.progress import progress as progress_bar
+
+        with progress_bar() as bar:
+            results = rewrite_paths(list(paths or [Path(".")]), selection, jobs=jobs, base=base, progress=bar)
+        unparsable = [r for r in results if r.status == "skipped"]
+        if unparsable and not skip_unparsable:
+            raise BadInput(_unparsable(unparsable))
         diff = "".join(r.diff for r in results)
         if patch is not None:
             _write_or_print(diff, patch)
@@ -109,3 +116,15 @@ def rewrite(
         raise typer.Exit(EXIT_FINDINGS)
     if report_only and any(r.findings for r in results):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _unparsable(results: list) -> str:
+    """One line: the files that could not be parsed (or read), the first with its reason."""
+    first = results[0]
+    reason = first.reason.splitlines()[0] if first.reason else "cannot be parsed"
+    if len(results) == 1:
+        listed = f"{first.path}: {reason}"
+    else:
+        names = ", ".join(r.path for r in results[1:5]) + (" …" if len(results) > 5 else "")
+        listed = f"{len(results)} files cannot be parsed: {first.path} ({reason}), {names}"
+    return f"{listed}; {'fix it' if len(results) == 1 else 'fix them'}, or pass --skip-unparsable to rewrite the other files"

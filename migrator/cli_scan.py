@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -73,10 +74,11 @@ def scan(
     check: Annotated[bool, typer.Option("--check", help="ratchet: exit 1 when legacy usage grew against the baseline")] = False,
     baseline: Annotated[Optional[Path], typer.Option(help=f"the baseline file (default: {DEFAULT_BASELINE})")] = None,
     update_baseline: Annotated[bool, typer.Option(help="write the baseline from this scan")] = False,
-    no_cache: Annotated[bool, typer.Option(help="parse every file again instead of using .migrator/cache")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="parse every file again instead of using .migrator/cache")] = False,
     jobs: Annotated[Optional[int], typer.Option(help="worker processes (default: the machine's cores)")] = None,
     top: Annotated[int, typer.Option(help="legacy files to list in the summary")] = 10,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
+    path_prefix: Annotated[Optional[str], typer.Option("--path-prefix", help="prepended to every file path in the json, sarif and github output of --check (paths are relative to the git repository root): for a sub-project of a monorepo")] = None,
 ) -> None:
     """Which files use the legacy layer, which the target, which both: by layer, area and owner."""
     from migrator.errors import BadInput
@@ -99,7 +101,7 @@ def scan(
             write_baseline(baseline_path, result)
             _console(stderr=True, highlight=False).print(f"wrote {baseline_path}", markup=False)
         if check:
-            _ratchet(result, baseline_path, format, output)
+            _ratchet(result, baseline_path, format, output, scan_paths(root, path_prefix))
             return
         if format is ScanFormat.json:
             import orjson
@@ -110,11 +112,30 @@ def scan(
             raise BadInput(f"--format {format.value} reports regressions: use it with --check")
         from migrator.render.scan_text import render_scan_text
 
-        text = render_scan_text(result, top=top, width=None if output is None else 120)
+        from migrator.render.narrow import terminal_width
+
+        text = render_scan_text(result, top=top, width=terminal_width() if output is None else 120)
         _write_or_print(text, output)
 
 
-def _ratchet(result, baseline_path: Path, format: ScanFormat, output: Optional[Path]) -> None:
+def scan_paths(root: Path, path_prefix: Optional[str]):
+    """Paths of a scan of `root` as CI output writes them: relative to the repository root.
+
+    The repository is the working folder's (git rev-parse --show-toplevel, else the working
+    folder); a scanned folder outside it is a repository of its own: its git top folder,
+    else the folder itself. Scan paths are relative to the scanned folder (the base).
+    """
+    from migrator.render.paths import RepoPaths, repository_root
+
+    repo = repository_root()
+    if repo != root and repo not in root.parents:
+        repo = repository_root(root)
+        if repo != root and repo not in root.parents:
+            repo = root
+    return RepoPaths(repo, path_prefix or "", root)
+
+
+def _ratchet(result, baseline_path: Path, format: ScanFormat, output: Optional[Path], paths=None) -> None:
     from migrator.errors import BadInput
     from migrator.report.baseline import compare_to_baseline, read_baseline
 
@@ -123,9 +144,9 @@ def _ratchet(result, baseline_path: Path, format: ScanFormat, output: Optional[P
     ratchet = compare_to_baseline(result, read_baseline(baseline_path))
     from migrator.render.scan_text import render_ratchet
 
-    _write_or_print(render_ratchet(ratchet, format.value), output)
+    _write_or_print(render_ratchet(ratchet, format.value, paths=paths), output)
     if format is ScanFormat.text and os.environ.get("GITHUB_ACTIONS") == "true" and output is None:
-        print(render_ratchet(ratchet, "github"), end="")
+        print(render_ratchet(ratchet, "github", paths=paths), end="")
     if ratchet.regressions:
         raise typer.Exit(1)
 
@@ -142,7 +163,7 @@ def report(
     checks: Annotated[bool, typer.Option("--checks/--no-checks", help="summarize the drift checks of migrator.toml")] = True,
     legacy: Annotated[Optional[list[str]], typer.Option(help="the layer being replaced (default: [scan] legacy, else guessed)")] = None,
     target: Annotated[Optional[list[str]], typer.Option(help="the layer replacing it")] = None,
-    no_cache: Annotated[bool, typer.Option(help="parse every file again")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="parse every file again")] = False,
     title: Annotated[Optional[str], typer.Option(help="the report's title")] = None,
 ) -> None:
     """Write the migration-progress report (progress.md, progress.json, progress.html) to reports/."""
@@ -151,7 +172,8 @@ def report(
     from migrator.scan.engine import scan as run_scan
 
     progress = _Progress()
-    with _Guard():
+    # One bar for the whole report: the scan, then each commit of --history, then each phase.
+    with _Guard(), progress:
         root = path.resolve()
         if not root.is_dir():
             raise BadInput(f"{path}: not a folder")
@@ -159,11 +181,11 @@ def report(
         unknown = [f for f in formats if f not in FORMATS]
         if unknown:
             raise BadInput(f"--format {unknown[0]!r}: expected one of {', '.join(FORMATS)}")
+        _check_history_options(root, since, every)  # before the scan, which can take a while
         options, cfg = scan_options(root, legacy, target, no_cache, None, progress)
-        try:
-            result = run_scan(root, options)
-        finally:
-            progress.close()
+        result = run_scan(root, options)
+        phases = ["history"] * history + ["schema", "checks", "infrastructure", "writing"]
+        phase = lambda name: progress(f"report: {name}", phases.index(name), len(phases))  # noqa: E731
 
         base = None
         baseline_path = baseline or (root / DEFAULT_BASELINE)
@@ -184,13 +206,16 @@ def report(
             every_value: int | str = int(every) if every.isdigit() else every
             points = scan_history(root, since=since, every=every_value,
                                   scan_fn=lambda files, commit: run_scan(root, quiet, contents=files),
-                                  cache_key=repr((options.legacy, options.target, options.include, options.exclude)))
+                                  cache_key=repr((options.legacy, options.target, options.include, options.exclude)),
+                                  progress=progress)
 
         drift = None
         schema_sources = None
         if cfg is not None:
+            phase("schema")
             schema_sources = _schema_sources(cfg)
             if checks and cfg.checks:
+                phase("checks")
                 from migrator import inspect as sources
                 from migrator.verify.checks import run_checks
 
@@ -198,13 +223,55 @@ def report(
 
         from migrator.report.infra import docker_compose_findings
 
+        phase("infrastructure")
+
         rep = build_report(result, baseline=base, drift=drift, history=points,
                            infra=docker_compose_findings(root), schema_sources=schema_sources, title=title)
         out_dir = out or _report_dir(cfg, root)
+        phase("writing")
         written = write_report(rep, out_dir, formats)
+        progress.close()
         console = _console(highlight=False)
         for p in written:
             console.print(f"wrote {p}", markup=False)
+
+
+_RELATIVE_DATE = re.compile(r"(\d+)[\s.]*(second|minute|hour|day|week|month|year)s?[\s.]+ago", re.IGNORECASE)
+_PERIOD = re.compile(r"\s*(\d+)\s*[hdw]\s*")
+
+
+def _is_date(text: str) -> bool:
+    """A date `git rev-list --since` reads as meant: 2024-01-31 (a time and zone may follow), "3 months ago", yesterday.
+
+    git itself takes any text, reading what it cannot parse as "now".
+    """
+    import datetime as dt
+
+    text = text.strip()
+    if _RELATIVE_DATE.fullmatch(text) or text.lower() in ("yesterday", "today", "now"):
+        return True
+    if not re.match(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_history_options(root: Path, since: Optional[str], every: str) -> None:
+    from migrator.errors import BadInput
+
+    if since is not None and not _is_date(since):
+        from migrator.report.history import _is_revision
+
+        if not _is_revision(root, since):
+            raise BadInput(f"--since {since!r}: expected a date (2024-01-31, \"3 months ago\") or a revision of {root}")
+    if every.strip().isdigit():
+        if int(every) < 1:
+            raise BadInput(f"--every {every!r}: expected at least 1 commit")
+    elif not _PERIOD.fullmatch(every) or not int(re.sub(r"\D", "", every)):
+        raise BadInput(f"--every {every!r}: expected a number of commits or a period such as 1d, 2w, 12h")
 
 
 def _report_dir(cfg, root: Path) -> Path:

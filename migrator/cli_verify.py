@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from migrator.cli import Dialect, _console, _Guard, _Progress, _write_or_print, app
+from migrator.cli import Dialect, _console, _error, _Guard, _Progress, _write_or_print, app
 
 
 class Severity(str, Enum):
@@ -69,41 +69,55 @@ def _github_annotations_wanted(format: ReportFormat) -> bool:
     return format is ReportFormat.text and os.environ.get("GITHUB_ACTIONS") == "true"
 
 
-def _render(results: list, format: ReportFormat, tool_version: str) -> str:
-    """The report of one or more named diffs ((name, Diff) pairs) in `format`."""
+_PATH_PREFIX_HELP = ("prepended to every file path in json, markdown, sarif and github output (paths are "
+                     "relative to the git repository root): for a sub-project of a monorepo")
+
+
+def _paths(path_prefix: Optional[str]):
+    """How json, markdown, sarif and github output write paths: relative to the repository root."""
+    from migrator.render.paths import RepoPaths
+
+    return RepoPaths.here(prefix=path_prefix or "")
+
+
+def _render(results: list, format: ReportFormat, tool_version: str, paths=None, width: Optional[int] = None) -> str:
+    """The report of one or more named diffs ((name, Diff) pairs) in `format`; paths: a RepoPaths."""
     if format is ReportFormat.json:
         from migrator.render.json_report import render_check_json
 
-        return render_check_json(results)
+        return render_check_json(results, root=paths)
     if format is ReportFormat.markdown:
         from migrator.render.markdown import render_check_markdown
 
-        return render_check_markdown(results)
+        return render_check_markdown(results, root=paths)
     if format is ReportFormat.sarif:
         from migrator.render.sarif import render_sarif
 
-        return render_sarif(results, tool_version)
+        return render_sarif(results, tool_version, root=paths)
     if format is ReportFormat.github:
         from migrator.render.github import render_github_annotations
 
-        return render_github_annotations(results)
-    from migrator.render.diff_text import render_diff_text
+        return render_github_annotations(results, root=paths)
+    from migrator.render.diff_text import dropped_columns, render_diff_text
+    from migrator.render.narrow import DETAILS_HINT
     from migrator.render.report import check_runs
 
     runs = check_runs(results)
     if len(runs) == 1 and runs[0].diff is not None and runs[0].name == "diff":
-        return render_diff_text(runs[0].diff)
+        return render_diff_text(runs[0].diff, width)
     parts = []
     for run in runs:
         parts.append(f"check {run.name}\n")
-        parts.append(render_diff_text(run.diff) if run.diff is not None else f"  could not run: {run.error}\n")
+        parts.append(render_diff_text(run.diff, width, hint=False) if run.diff is not None else f"  could not run: {run.error}\n")
+    if any(run.diff is not None and dropped_columns(run.diff, width) for run in runs):
+        parts.append(DETAILS_HINT + "\n")  # once, after every check
     return "".join(parts)
 
 
 @app.command()
 def diff(
     from_: Annotated[str, typer.Argument(metavar="FROM", help="the source as it is (any source spec)")],
-    to: Annotated[str, typer.Argument(help="the source as it should be")],
+    to: Annotated[str, typer.Argument(metavar="TO", help="the source as it should be")],
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, json, markdown, sarif or github (annotations)")] = ReportFormat.text,
     emit: Annotated[Optional[Emit], typer.Option(help="instead of a report, the fix: sql (DDL turning FROM into TO) or alembic (a revision)")] = None,
     dialect: Annotated[Optional[Dialect], typer.Option(help="dialect of --emit (default: FROM's)")] = None,
@@ -121,6 +135,7 @@ def diff(
     project_path: Annotated[str, typer.Option(help="folder put on sys.path for sqlalchemy: sources")] = ".",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
     no_server: Annotated[bool, typer.Option("--no-server", help=_NO_SERVER_HELP)] = False,
+    path_prefix: Annotated[Optional[str], typer.Option("--path-prefix", help=_PATH_PREFIX_HELP)] = None,
 ) -> None:
     """Compare two sources: what turns FROM into TO, with hazards, as a report or as the fix."""
     from migrator import __version__
@@ -180,7 +195,7 @@ def diff(
             _write_or_print(text, output)
             return
         results = [("diff", result)]
-        _emit_report(results, format, output, __version__)
+        _emit_report(results, format, output, __version__, _paths(path_prefix))
         if result.at_or_above(fail_on.value):
             raise typer.Exit(1)
 
@@ -197,28 +212,32 @@ def _expression_server(dev_url: Optional[str], no_server: bool):
     return server_for(dev_url, no_server)
 
 
-def _emit_report(results: list, format: ReportFormat, output: Optional[Path], version: str) -> None:
-    text = _render(results, format, version)
+def _emit_report(results: list, format: ReportFormat, output: Optional[Path], version: str, paths=None) -> None:
+    from migrator.render.narrow import terminal_width
+
+    # Text on stdout is laid out for the terminal (or COLUMNS); a file gets the default width.
+    text = _render(results, format, version, paths, width=terminal_width() if output is None else None)
     _write_or_print(text, output)
     if _github_annotations_wanted(format) and output is None:
         from migrator.render.github import render_github_annotations
 
         # Inside GitHub Actions the text report also annotates the files that declare the objects.
-        print(render_github_annotations(results), end="")
+        print(render_github_annotations(results, root=paths), end="")
 
 
 @app.command()
 def drift(
     live: Annotated[Optional[str], typer.Option(help="the live database (a URL; default: [drift] live in migrator.toml)")] = None,
-    legacy: Annotated[Optional[str], typer.Option(help="the legacy models (e.g. drizzle:… or sqlalchemy:…)")] = None,
-    target: Annotated[Optional[str], typer.Option(help="the target schema, the source of truth (e.g. prisma:…)")] = None,
+    legacy: Annotated[Optional[str], typer.Option(help="the legacy models, being replaced (e.g. prisma:…)")] = None,
+    target: Annotated[Optional[str], typer.Option(help="the target schema replacing them, the source of truth (e.g. drizzle:…)")] = None,
     partial: Annotated[Optional[str], typer.Option(help="legacy or target: that side declares only some tables so far (default: [drift] partial)")] = None,
-    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, json or markdown")] = ReportFormat.text,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, json, markdown, sarif or github (annotations)")] = ReportFormat.text,
     fail_on: Annotated[Severity, typer.Option(help="exit 1 when a row is at or above this severity")] = Severity.error,
     config: Annotated[Optional[Path], typer.Option(help="migrator.toml (default: found upwards)")] = None,
     dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
     no_server: Annotated[bool, typer.Option("--no-server", help=_NO_SERVER_HELP)] = False,
+    path_prefix: Annotated[Optional[str], typer.Option("--path-prefix", help=_PATH_PREFIX_HELP)] = None,
 ) -> None:
     """Three-way drift: for every object where they disagree, what the live database, the legacy models and the target each say."""
     from concurrent.futures import ThreadPoolExecutor
@@ -259,9 +278,17 @@ def drift(
 
         options = _replace(options, server_url=_expression_server(dev_url, no_server))
         result = three_way(schemas["live"], schemas["legacy"], schemas["target"], options, partial)
+        from migrator import __version__
         from migrator.render.drift import render_drift
 
-        _write_or_print(render_drift(result, format.value), output)
+        paths = _paths(path_prefix)
+        from migrator.render.narrow import terminal_width
+
+        _write_or_print(render_drift(result, format.value, root=paths, tool_version=__version__,
+                                     width=terminal_width() if output is None else None), output)
+        if _github_annotations_wanted(format) and output is None:
+            # Inside GitHub Actions the text report also annotates the files that declare the objects.
+            print(render_drift(result, "github", root=paths), end="")
         if result.at_or_above(fail_on.value):
             raise typer.Exit(1)
 
@@ -275,6 +302,7 @@ def check(
     dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
     no_server: Annotated[bool, typer.Option("--no-server", help=_NO_SERVER_HELP)] = False,
+    path_prefix: Annotated[Optional[str], typer.Option("--path-prefix", help=_PATH_PREFIX_HELP)] = None,
 ) -> None:
     """Run the checks migrator.toml names (live vs target, migrations vs target, Prisma vs Drizzle, …): the CI gate."""
     from migrator import __version__
@@ -289,12 +317,13 @@ def check(
         if not cfg.checks:
             raise BadInput(f"{cfg.where()}: no [[check]] entries")
         threshold = fail_on.value if fail_on else cfg.fail_on
-        results = run_checks(cfg, names=name or None, inspect_options=sources.InspectOptions(dev_url=dev_url),
-                             server=_expression_server(dev_url, no_server))
-        _emit_report(results, format, output, __version__)
+        with _Progress() as progress:
+            results = run_checks(cfg, names=name or None, inspect_options=sources.InspectOptions(dev_url=dev_url, progress=progress),
+                                 server=_expression_server(dev_url, no_server))
+        _emit_report(results, format, output, __version__, _paths(path_prefix))
         for r in results:
             if r.error is not None:
-                _console(stderr=True, highlight=False).print(f"[red]error:[/red] check {r.name}: {r.error}", markup=False)
+                _error(f"check {r.name}: {r.error}")
         code = exit_code(results, threshold)
         if code:
             raise typer.Exit(code)

@@ -60,6 +60,12 @@ _TOP_KEYS = ("fail_on", "ignore", "sources", "check", "drift", "severity", "rena
 _SOURCE_KEYS = ("spec", "env", "project_path", "dialect", "schemas", "exclude_schemas")
 _CHECK_KEYS = ("name", "from", "to", "fail_on", "partial")
 _DRIFT_KEYS = ("live", "legacy", "target", "partial")
+# The sections read by `scan`, `report` and `rewrite` (migrator/cli_scan.py, cli_rewrite.py);
+# [scan.areas] maps area names, chosen by the team, to globs.
+_SCAN_KEYS = ("legacy", "target", "include", "exclude", "areas", "entry_modules")
+_ENTRY_MODULE_KEYS = ("path", "layer")
+_REPORT_KEYS = ("out",)
+_REWRITE_KEYS = ("session_names", "entity_names")
 _DIALECTS = ("postgresql", "sqlite")
 # Schemes whose remainder is a path on disk, resolved against the config's folder.
 _PATH_SCHEMES = ("prisma:", "drizzle:", "sql:", "snapshot:")
@@ -244,9 +250,9 @@ class _Reader:
             ignore=self.strings(data.get("ignore", []), ("ignore",), "ignore"),
             fail_on=fail_on,
             drift=drift,
-            scan=self.table(data, "scan"),
-            report=self.table(data, "report"),
-            rewrite=self.table(data, "rewrite"),
+            scan=self.scan(self.section(data, "scan", _SCAN_KEYS)),
+            report=self.section(data, "report", _REPORT_KEYS),
+            rewrite=self.section(data, "rewrite", _REWRITE_KEYS),
         )
 
     # -- pieces
@@ -256,6 +262,23 @@ class _Reader:
         if not isinstance(value, dict):
             raise self.fail((key,), f"{key} must be a table ([{key}]), not {_toml_type(value)}")
         return value
+
+    def section(self, data: dict[str, Any], key: str, known: tuple[str, ...]) -> dict[str, Any]:
+        """A table kept as written for the command that reads it, its keys checked now."""
+        table = self.table(data, key)
+        self.unknown_keys(table, known, (key,))
+        return table
+
+    def scan(self, table: dict[str, Any]) -> dict[str, Any]:
+        entries = table.get("entry_modules", [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise self.fail(("scan", "entry_modules"), 'entry_modules must be a list of tables such as { path = "src/db.ts", layer = "prisma" }')
+        for i, entry in enumerate(entries):
+            self.unknown_keys(entry, _ENTRY_MODULE_KEYS, ("scan", "entry_modules", i))
+            for key in _ENTRY_MODULE_KEYS:
+                if not isinstance(entry.get(key), str) or not entry[key]:
+                    raise self.fail(("scan", "entry_modules"), f"entry module {i + 1} needs {key} = \"…\"")
+        return table
 
     def unknown_keys(self, data: dict[str, Any], known: tuple[str, ...], at: tuple[str | int, ...]) -> None:
         for key in data:
@@ -433,9 +456,13 @@ def _hazard_codes() -> frozenset[str] | None:
 
 
 def _describe(at: tuple[str | int, ...]) -> str:
-    """A key path as a reader finds it in the file: `sources.live`, `[[check]] 2`."""
-    if len(at) >= 2 and isinstance(at[1], int):
+    """A key path as a reader finds it in the file: `[scan]`, `sources.live`, `[[check]] 2`, `[scan] entry_modules 1`."""
+    if len(at) == 1:
+        return f"[{at[0]}]"
+    if isinstance(at[1], int):
         return f"[[{at[0]}]] {at[1] + 1}" + "".join(f".{p}" for p in at[2:])
+    if isinstance(at[-1], int):
+        return f"[{at[0]}] " + ".".join(str(p) for p in at[1:-1]) + f" {at[-1] + 1}"
     return ".".join(str(p) for p in at)
 
 

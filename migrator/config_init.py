@@ -7,8 +7,8 @@ database URL variables in .env.example files, docker-compose files and Prisma
 datasources. `render_starter_config(detected)` turns that into a commented config with
 sensible checks; `write_config(root, text)` writes it without clobbering one that exists.
 
-Detection reads files as text (a few regular expressions, no Node.js, no imports of the
-user's code), skips dependency, build and hidden folders, and test fixtures, whose
+Detection reads files as text (a few regular expressions, python-dotenv's parser for .env
+files — see migrator/report/envfile.py — no Node.js, no imports of the user's code), skips dependency, build and hidden folders, and test fixtures, whose
 schemas are not the project's.
 """
 
@@ -289,6 +289,8 @@ def _models(py_files: list[Path], root: Path, sqlite_projects: set[Path]) -> lis
 
 
 def _env_vars(root: Path, files: dict[str, list[Path]], prisma: tuple[Path, ...], drizzle: tuple[DrizzleProject, ...]) -> tuple[str, ...]:
+    from migrator.report.envfile import parse_env  # here: migrator.report imports its model (~30 ms)
+
     names: list[str] = []
     # .env.example and friends start with a dot, so the walk did not list them; read them beside
     # every folder the walk did see is too much: the root and the folders of known projects suffice.
@@ -296,10 +298,11 @@ def _env_vars(root: Path, files: dict[str, list[Path]], prisma: tuple[Path, ...]
     for folder in sorted(folders):
         for path in sorted(folder.glob(".env*")):
             if _ENV_FILES.match(path.name):
-                for line in _read(path).splitlines():
-                    match = re.match(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$", line)
-                    if match and (_DB_URL_NAME.match(match.group(1)) or _DB_URL_VALUE.match(match.group(2).strip())):
-                        names.append(match.group(1))
+                # python-dotenv's parser: quotes, `export`, comments and multi-line values.
+                for var in parse_env(_read(path))[0]:
+                    if var.value is not None and re.fullmatch(r"[A-Za-z_]\w*", var.key) and (
+                            _DB_URL_NAME.match(var.key) or _DB_URL_VALUE.match(var.value.strip())):
+                        names.append(var.key)
     for name, paths in files.items():
         if _COMPOSE_FILES.match(name):
             for path in paths:
@@ -370,7 +373,10 @@ def render_starter_config(detected: Detected) -> str:
 
     # Checks: each migrations folder against the schema it is generated from, the legacy
     # layer against the one replacing it, and the live database against the migrations.
+    # The live check is written commented out: `migrator init && migrator check` must run
+    # (pass or report drift) on a machine or CI job that has no database URL.
     checks: list[tuple[str, str, str, str, list[str]]] = []  # (name, from, to, comment, extra lines)
+    live_checks: list[tuple[str, str, str, str, list[str]]] = []
     if prisma_mig and prisma:
         checks.append(("prisma-migrations-vs-schema", prisma_mig[0], prisma[0],
                        "the migrations create what schema.prisma says (a missing `prisma migrate dev`)", []))
@@ -386,14 +392,13 @@ def render_starter_config(detected: Detected) -> str:
     if models and not prisma:
         if migrations:
             checks.append(("migrations-vs-models", migrations, models[0], "the migrations create what the models declare", []))
+    needs = f"needs {env} set to the database's URL; uncomment to run it"
     if migrations:
-        checks.append(("live-vs-migrations", live, migrations,
-                       "the live database is where the migrations lead (needs the env var set)", []))
+        live_checks.append(("live-vs-migrations", live, migrations, f"the live database is where the migrations lead ({needs})", []))
     elif models:
-        checks.append(("live-vs-models", live, models[0],
-                       "the live database has what the models declare (needs the env var set)", []))
+        live_checks.append(("live-vs-models", live, models[0], f"the live database has what the models declare ({needs})", []))
     elif legacy:
-        checks.append(("live-vs-schema", live, legacy, "the live database has what the schema declares", []))
+        live_checks.append(("live-vs-schema", live, legacy, f"the live database has what the schema declares ({needs})", []))
 
     out = [
         "# migrator.toml: the sources this repository has and the checks `migrator check` runs.",
@@ -417,7 +422,14 @@ def render_starter_config(detected: Detected) -> str:
     for name, src, dst, comment, extra in checks:
         out += ["", f"# {comment}", "[[check]]", f"name = {_q(name)}", f"from = {_q(src)}", f"to = {_q(dst)}", *extra]
     if not checks:
-        out += ["", "# [[check]]", '# name = "live-vs-schema"', '# from = "live"', '# to = "<a source above>"']
+        out += ["", "# No check here runs without a database: uncomment the one below and set "
+                f"{env} (in CI, from a secret)."]
+    for name, src, dst, comment, extra in live_checks:
+        out += ["", f"# {comment}", "# [[check]]", f"# name = {_q(name)}", f"# from = {_q(src)}", f"# to = {_q(dst)}",
+                *(f"# {line}" for line in extra)]
+    if not checks and not live_checks:
+        out += ["", f"# the live database has what a schema declares ({needs})",
+                "# [[check]]", '# name = "live-vs-schema"', '# from = "live"', '# to = "<a source above>"']
     out += ["", "# Three-way drift: the live database, the layer being replaced and its replacement."]
     # Active only when both layers exist: with one there is nothing three-way to report.
     prefix = "" if legacy and target else "# "

@@ -10,6 +10,7 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 3
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
 
 
 class MigratorError(Exception):
@@ -22,6 +23,14 @@ class BadInput(MigratorError):
     """The user's input is wrong: unknown scheme, unreadable file, SQL that fails to apply."""
 
     exit_code = EXIT_BAD_INPUT
+
+
+class CannotWrite(BadInput, OSError):
+    """An output file could not be written (a folder in the way, no permission, disk full).
+
+    Bad input to the user (exit 2, one line naming the path); still an OSError to code
+    that may shrug a failed write off, such as the caches.
+    """
 
 
 class ConnectionFailed(MigratorError):

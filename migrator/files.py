@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from migrator.errors import BadInput
+from migrator.errors import BadInput, CannotWrite
 
 
 def read_text(path: str | os.PathLike[str], shown: str | None = None) -> str:
@@ -23,8 +23,17 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
 
     The file keeps its permission bits when it exists (a rewritten executable script stays
     executable); a new file gets the usual 0666 less the umask, not mkstemp's 0600.
+    A failure is a CannotWrite naming `path` (bad input, and an OSError), and leaves
+    neither a temporary file nor part of the text behind.
     """
     target = Path(path)
+    try:
+        _atomic_write(target, text)
+    except OSError as exc:
+        raise CannotWrite(f"{target}: cannot write: {_why(exc, target)}") from None
+
+
+def _atomic_write(target: Path, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = target.stat().st_mode & 0o7777
@@ -44,6 +53,15 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _why(exc: OSError, target: Path) -> str:
+    """The reason in words; a file where a folder should be is named ("File exists" says too little)."""
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        for parent in target.parents:
+            if parent.exists() and not parent.is_dir():
+                return f"{parent} is not a folder"
+    return exc.strerror or str(exc)
 
 
 def _umask() -> int:

@@ -54,6 +54,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _run(argv: list[str], *, cwd: Path, env: dict[str, str] | None = None, check: bool = True) -> None:
+    """Run initdb or pg_ctl to the end, even through Ctrl-C, then raise the KeyboardInterrupt.
+
+    The child gets a session of its own, so a Ctrl-C in the terminal reaches migrator
+    only; and it is never killed halfway (subprocess.run kills it on KeyboardInterrupt,
+    which under runuser orphans initdb or pg_ctl, leaving a folder being written or a
+    server starting after its folder was removed). stderr is kept for the error message.
+    """
+    interrupted = False
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
+                                   cwd=cwd, env=env, start_new_session=True)
+        while True:
+            try:
+                code = process.wait()
+                break
+            except KeyboardInterrupt:
+                interrupted = True
+        if interrupted:
+            raise KeyboardInterrupt
+        if check and code != 0:
+            errors.seek(0)
+            raise subprocess.CalledProcessError(code, argv, stderr=errors.read())
+
+
 class EphemeralCluster:
     """A throwaway PostgreSQL server. Use as a context manager, or start()/stop()."""
 
@@ -83,16 +108,24 @@ class EphemeralCluster:
             self._as_user = _run_as_user()
             if self._as_user is None:
                 raise EngineUnavailable("running as root and there is no 'postgres' OS user to run PostgreSQL as")
-        self.dir = Path(tempfile.mkdtemp(prefix="migrator-pg-"))
+        try:
+            self.dir = Path(tempfile.mkdtemp(prefix="migrator-pg-"))
+            self._start(initdb, pg_ctl)
+        except BaseException:
+            # Ctrl-C (KeyboardInterrupt) included: no server and no folder is left behind.
+            self.stop()
+            raise
+        return self
+
+    def _start(self, initdb: str, pg_ctl: str) -> None:
+        assert self.dir is not None
         if self._as_user:
             shutil.chown(self.dir, user=self._as_user)
         data = self.dir / "data"
         env = {**os.environ, "LC_ALL": "C", "TZ": "UTC"}
         try:
-            subprocess.run(
+            _run(
                 self._cmd([initdb, "-D", str(data), "-U", self.superuser, "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C"]),
-                check=True,
-                capture_output=True,
                 env=env,
                 cwd=self.dir,
             )
@@ -103,10 +136,8 @@ class EphemeralCluster:
                 # A migrations folder creates thousands of relations; each holds a lock until commit.
                 "-c max_locks_per_transaction=1024"
             )
-            subprocess.run(
+            _run(
                 self._cmd([pg_ctl, "-D", str(data), "-o", options, "-l", str(self.dir / "server.log"), "-w", "-t", "60", "start"]),
-                check=True,
-                capture_output=True,
                 env=env,
                 cwd=self.dir,
             )
@@ -115,23 +146,33 @@ class EphemeralCluster:
             log = self.dir / "server.log"
             if log.exists():
                 detail += log.read_text(errors="replace").strip().splitlines()[-3:]
-            self.stop()
             raise EngineUnavailable(f"could not start a scratch PostgreSQL server: {' / '.join(detail[-3:])}") from None
-        return self
 
     def stop(self) -> None:
+        """Stop the server and remove its folder. A Ctrl-C meanwhile is held until both are done, then raised."""
         if self.dir is None:
             return
+        interrupted = False
         pg_ctl = find_bin("pg_ctl")
         data = self.dir / "data"
-        if pg_ctl and (data / "postmaster.pid").exists():
-            subprocess.run(
-                self._cmd([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]),
-                capture_output=True,
-                cwd=self.dir,
-            )
-        shutil.rmtree(self.dir, ignore_errors=True)
+        while True:
+            try:
+                if pg_ctl and (data / "postmaster.pid").exists():
+                    _run(self._cmd([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]), cwd=self.dir, check=False)
+                shutil.rmtree(self.dir, ignore_errors=True)
+                break
+            except KeyboardInterrupt:
+                interrupted = True  # finish cleaning up first
         self.dir = None
+        if interrupted:
+            raise KeyboardInterrupt
+
+    def stop_at_exit(self) -> None:
+        """stop() for atexit: the process is ending anyway, so a Ctrl-C during it is no error."""
+        try:
+            self.stop()
+        except KeyboardInterrupt:
+            pass
 
     def __enter__(self) -> EphemeralCluster:
         return self.start()

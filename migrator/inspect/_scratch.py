@@ -116,8 +116,10 @@ def shared_cluster() -> pgcluster.EphemeralCluster:
     global _cluster
     with _cluster_lock:
         if _cluster is None:
-            cluster = pgcluster.EphemeralCluster().start()
-            atexit.register(cluster.stop)
+            cluster = pgcluster.EphemeralCluster()
+            # Registered before start(): a Ctrl-C between the two must not leave the server running.
+            atexit.register(cluster.stop_at_exit)
+            cluster.start()
             _cluster = cluster
         return _cluster
 

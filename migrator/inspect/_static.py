@@ -182,8 +182,13 @@ def read_static(
 ) -> model.Schema:
     """The schema `statements` (file, statement) create, read without a database."""
     reader = StaticReader(dialect, label)
+    files = list(dict.fromkeys(file for file, _ in statements))
+    done: set[str] = set()
     with _quiet_sqlglot():
         for file, st in statements:
+            if options.progress is not None and file not in done:
+                done.add(file)  # reported as each migration file is started
+                options.progress(f"reading {file}", len(done) - 1, len(files))
             reader.apply(file, st)
     return reader.schema(options)
 

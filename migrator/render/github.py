@@ -16,6 +16,7 @@ from pathlib import PurePath
 from typing import Any
 
 from migrator.render import report
+from migrator.render.paths import RepoPaths
 from migrator.verify.changes import Change
 from migrator.verify.hazards import BY_CODE
 
@@ -35,11 +36,11 @@ def _command(name: str, properties: list[tuple[str, str]], message: str) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def _annotation(check: str, change: Change, root: str | PurePath | None) -> str:
+def _annotation(check: str, change: Change, root: RepoPaths) -> str:
     properties: list[tuple[str, str]] = []
     origin = report.with_file(change)
     if origin is not None:
-        properties.append(("file", report.relative_file(origin.file or "", root)))
+        properties.append(("file", root.file(origin.file or "")))
         if origin.line is not None:
             properties.append(("line", str(origin.line)))
             if origin.column is not None:
@@ -53,16 +54,17 @@ def _annotation(check: str, change: Change, root: str | PurePath | None) -> str:
     return _command("notice" if change.possible else COMMAND[change.severity], properties, "\n".join(lines))
 
 
-def render_github_annotations(results: Iterable[Any], *, root: str | PurePath | None = None) -> str:
+def render_github_annotations(results: Iterable[Any], *, root: str | PurePath | RepoPaths | None = None) -> str:
     """Workflow commands for (check name, Diff) pairs or check results, one per line.
 
-    root: the repository root ($GITHUB_WORKSPACE); GitHub matches `file=` against paths
-    relative to it, so absolute origin files under it are made relative.
+    root: the repository root, or a RepoPaths (root, --path-prefix, the folder relative
+    files are relative to); GitHub matches `file=` against paths relative to the root.
     """
+    paths = RepoPaths.of(root)
     lines = []
     for run in report.check_runs(results):
         if run.diff is None:
-            lines.append(_command("error", [("title", f"migrator {run.name}")], f"check {run.name} could not run: {run.error}"))
+            lines.append(_command("error", [("title", f"migrator {run.name}")], f"check {run.name} could not run: {paths.text(run.error or '')}"))
             continue
-        lines.extend(_annotation(run.name, change, root) for change in run.diff.changes)
+        lines.extend(_annotation(run.name, change, paths) for change in run.diff.changes)
     return "".join(line + "\n" for line in lines)

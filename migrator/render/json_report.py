@@ -13,11 +13,13 @@ them, a type as its canonical text (`varchar(200)`), a tuple of enum values as a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import PurePath
 from typing import Any
 
 import orjson
 
 from migrator.render import report
+from migrator.render.paths import RepoPaths
 from migrator.verify.changes import Change, Diff
 from migrator.verify.hazards import BY_CODE
 
@@ -26,14 +28,37 @@ CHECK_FORMAT = "migrator.check"
 VERSION = 1
 
 
-def _origin(change: Change) -> dict[str, Any] | None:
+_ORIGIN_KEYS = {"source", "file", "line", "column"}
+
+
+def _origin(change: Change, paths: RepoPaths) -> dict[str, Any] | None:
     origin = report.location(change)
     if origin is None:
         return None
-    return {"file": origin.file, "line": origin.line, "column": origin.column}
+    return {"file": paths.file(origin.file) if origin.file else origin.file, "line": origin.line, "column": origin.column}
 
 
-def change_data(change: Change) -> dict[str, Any]:
+def _value(value: Any, paths: RepoPaths) -> Any:
+    """An old or new value as JSON data, with the origins of model objects in it written through `paths`."""
+    data = report.json_value(value)
+    if paths.root is None and not paths.prefix:
+        return data
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, list):
+            return [walk(v) for v in item]
+        if isinstance(item, dict):
+            if set(item) == _ORIGIN_KEYS:
+                return {**item, "source": paths.text(item["source"]) if isinstance(item["source"], str) else item["source"],
+                        "file": paths.file(item["file"]) if isinstance(item["file"], str) and item["file"] else item["file"]}
+            return {k: walk(v) for k, v in item.items()}
+        return item
+
+    return walk(data)
+
+
+def change_data(change: Change, paths: RepoPaths | None = None) -> dict[str, Any]:
+    paths = paths or RepoPaths()
     return {
         "kind": change.kind,
         "path": change.path,
@@ -41,12 +66,12 @@ def change_data(change: Change) -> dict[str, Any]:
         "table": change.table,
         "name": change.name,
         "severity": change.severity,
-        "message": change.message,
-        "old": report.json_value(change.old),
-        "new": report.json_value(change.new),
+        "message": paths.text(change.message),
+        "old": _value(change.old, paths),
+        "new": _value(change.new, paths),
         "hazards": list(change.hazards),
         "possible": change.possible,
-        "origin": _origin(change),
+        "origin": _origin(change, paths),
     }
 
 
@@ -64,23 +89,29 @@ def _hazards(diffs: Iterable[Diff]) -> list[dict[str, str]]:
     ]
 
 
-def diff_data(diff: Diff, *, checks: Sequence[str] | None = None) -> dict[str, Any]:
-    """The diff document as plain data (what render_diff_json serializes)."""
+def diff_data(diff: Diff, *, checks: Sequence[str] | None = None,
+              root: str | PurePath | RepoPaths | None = None) -> dict[str, Any]:
+    """The diff document as plain data (what render_diff_json serializes).
+
+    root: the repository root, or a RepoPaths (migrator.render.paths); files and source
+    labels are written relative to it.
+    """
+    paths = RepoPaths.of(root)
     data: dict[str, Any] = {
         "format": DIFF_FORMAT,
         "version": VERSION,
-        "from": diff.source_from,
-        "to": diff.source_to,
+        "from": paths.text(diff.source_from),
+        "to": paths.text(diff.source_to),
     }
     if checks is not None:
         data["checks"] = list(checks)
     data.update(
         {
-            "changes": [change_data(c) for c in diff.changes],
+            "changes": [change_data(c, paths) for c in diff.changes],
             "hazards": _hazards([diff]),
-            "not_modeled": report.unique(diff.not_modeled),
-            "out_of_scope": report.unique(getattr(diff, "out_of_scope", ())),
-            "notes": report.unique(diff.notes),
+            "not_modeled": report.unique(paths.text(line) for line in diff.not_modeled),
+            "out_of_scope": report.unique(paths.text(line) for line in getattr(diff, "out_of_scope", ())),
+            "notes": report.unique(paths.text(line) for line in diff.notes),
             "summary": report.summary([diff]),
         }
     )
@@ -91,18 +122,22 @@ def _dumps(data: Any) -> str:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
 
 
-def render_diff_json(diff: Diff, *, checks: Sequence[str] | None = None) -> str:
+def render_diff_json(diff: Diff, *, checks: Sequence[str] | None = None,
+                     root: str | PurePath | RepoPaths | None = None) -> str:
     """The diff document. `checks`: names of the checks this diff answers, recorded when given."""
-    return _dumps(diff_data(diff, checks=checks))
+    return _dumps(diff_data(diff, checks=checks, root=root))
 
 
-def check_data(results: Iterable[Any], *, exit_code: int | None = None) -> dict[str, Any]:
+def check_data(results: Iterable[Any], *, exit_code: int | None = None,
+               root: str | PurePath | RepoPaths | None = None) -> dict[str, Any]:
+    paths = RepoPaths.of(root)
     runs = report.check_runs(results)
     data: dict[str, Any] = {
         "format": CHECK_FORMAT,
         "version": VERSION,
         "checks": [
-            {"name": run.name, "diff": None if run.diff is None else diff_data(run.diff), "error": run.error}
+            {"name": run.name, "diff": None if run.diff is None else diff_data(run.diff, root=paths),
+             "error": None if run.error is None else paths.text(run.error)}
             for run in runs
         ],
         "summary": {**report.summary(report.all_diffs(runs)), "failed_checks": sum(run.error is not None for run in runs)},
@@ -112,9 +147,10 @@ def check_data(results: Iterable[Any], *, exit_code: int | None = None) -> dict[
     return data
 
 
-def render_check_json(results: Iterable[Any], *, exit_code: int | None = None) -> str:
+def render_check_json(results: Iterable[Any], *, exit_code: int | None = None,
+                      root: str | PurePath | RepoPaths | None = None) -> str:
     """The check document: each (name, Diff) pair, or check result that could not run (its error), in order.
 
-    exit_code: the process's exit code, recorded when the caller knows it.
+    exit_code: the process's exit code, recorded when the caller knows it. root: as diff_data's.
     """
-    return _dumps(check_data(results, exit_code=exit_code))
+    return _dumps(check_data(results, exit_code=exit_code, root=root))

@@ -9,9 +9,11 @@ break the table or open an HTML tag.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import PurePath
 from typing import Any
 
 from migrator.render import report
+from migrator.render.paths import RepoPaths
 from migrator.verify.changes import Change, Diff
 
 SEVERITY_MARK = {"error": "🔴 error", "warning": "🟡 warning", "info": "🔵 info"}
@@ -36,8 +38,8 @@ def _hazard_links(change: Change) -> str:
     return " ".join(f"[{code}]({report.hazard_help_uri(code)})" for code in change.hazards)
 
 
-def _row(change: Change) -> str:
-    what = _cell(change.message)
+def _row(change: Change, paths: RepoPaths) -> str:
+    what = _cell(paths.text(change.message))
     if change.possible:
         what = f"possible rename: {what}"
     return f"| {SEVERITY_MARK[change.severity]} | {_code(change.path)} | {what} | {_hazard_links(change)} |"
@@ -55,17 +57,17 @@ def _list(title: str, lines: Iterable[str]) -> list[str]:
     return _folded(f"{title} ({len(items)})", [f"- {_cell(line)}" for line in items]) + [""]
 
 
-def _diff_body(diff: Diff) -> list[str]:
-    out = [f"{_code(diff.source_from)} → {_code(diff.source_to)}: **{report.summary_text(report.counts([diff]))}**", ""]
+def _diff_body(diff: Diff, paths: RepoPaths) -> list[str]:
+    out = [f"{_code(paths.text(diff.source_from))} → {_code(paths.text(diff.source_to))}: **{report.summary_text(report.counts([diff]))}**", ""]
     if diff.changes:
-        table = ["| severity | path | what | hazards |", "| --- | --- | --- | --- |", *(_row(c) for c in diff.changes)]
+        table = ["| severity | path | what | hazards |", "| --- | --- | --- | --- |", *(_row(c, paths) for c in diff.changes)]
         if len(diff.changes) > FOLD_AFTER:
             out += _folded(f"{len(diff.changes)} changes", table) + [""]
         else:
             out += table + [""]
-    out += _list("not modeled", diff.not_modeled)
-    out += _list("out of scope", getattr(diff, "out_of_scope", ()))
-    out += _list("notes", diff.notes)
+    out += _list("not modeled", map(paths.text, diff.not_modeled))
+    out += _list("out of scope", map(paths.text, getattr(diff, "out_of_scope", ())))
+    out += _list("notes", map(paths.text, diff.notes))
     return out
 
 
@@ -75,12 +77,14 @@ def _finish(lines: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_diff_markdown(diff: Diff) -> str:
-    return _finish(["## migrator diff", "", *_diff_body(diff)])
+def render_diff_markdown(diff: Diff, *, root: str | PurePath | RepoPaths | None = None) -> str:
+    """root: the repository root, or a RepoPaths (migrator.render.paths); paths are written relative to it."""
+    return _finish(["## migrator diff", "", *_diff_body(diff, RepoPaths.of(root))])
 
 
-def render_check_markdown(results: Iterable[Any]) -> str:
-    """One section per check; a check that could not run shows its error."""
+def render_check_markdown(results: Iterable[Any], *, root: str | PurePath | RepoPaths | None = None) -> str:
+    """One section per check; a check that could not run shows its error. root: as render_diff_markdown's."""
+    paths = RepoPaths.of(root)
     runs = report.check_runs(results)
     tally = report.counts(report.all_diffs(runs))
     failed = sum(run.error is not None for run in runs)
@@ -91,7 +95,7 @@ def render_check_markdown(results: Iterable[Any]) -> str:
     for run in runs:
         lines += [f"### {_cell(run.name)}", ""]
         if run.diff is None:
-            lines += [f"❌ could not run: {_cell(run.error or 'unknown error')}", ""]
+            lines += [f"❌ could not run: {_cell(paths.text(run.error or 'unknown error'))}", ""]
         else:
-            lines += _diff_body(run.diff)
+            lines += _diff_body(run.diff, paths)
     return _finish(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from pathlib import PurePath, PurePosixPath, PureWindowsPath
+from pathlib import PurePath
 from typing import Any, NamedTuple
 
 import orjson
@@ -199,15 +199,10 @@ def json_value(value: Any) -> Any:
 
 
 def relative_file(file: str, root: str | PurePath | None) -> str:
-    """`file` with forward slashes, relative to `root` when it lies under it."""
-    path: PurePath = PureWindowsPath(file) if "\\" in file and "/" not in file else PurePosixPath(file)
-    if root is not None and path.is_absolute():
-        base = PureWindowsPath(root) if isinstance(path, PureWindowsPath) else PurePosixPath(str(root))
-        try:
-            path = path.relative_to(base)
-        except ValueError:
-            pass
-    return path.as_posix()
+    """`file` with forward slashes, relative to `root` when it lies under it (migrator.render.paths)."""
+    from migrator.render.paths import RepoPaths
+
+    return RepoPaths.of(root).file(file)
 
 
 def with_file(change: Change) -> model.Origin | None:

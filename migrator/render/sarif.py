@@ -24,6 +24,7 @@ from urllib.parse import quote
 import orjson
 
 from migrator.render import report
+from migrator.render.paths import RepoPaths
 from migrator.verify.changes import KINDS, Change
 from migrator.verify.hazards import HAZARDS
 
@@ -78,12 +79,12 @@ def _artifact(path: str) -> dict[str, Any]:
     return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
 
 
-def _location(change: Change, root: str | PurePath | None) -> dict[str, Any]:
+def _location(change: Change, root: RepoPaths) -> dict[str, Any]:
     origin = report.with_file(change)
     logical = {"fullyQualifiedName": change.path, "kind": change.spec.object}
     if origin is None:
         return {"logicalLocations": [logical]}
-    physical: dict[str, Any] = {"artifactLocation": _artifact(report.relative_file(origin.file or "", root))}
+    physical: dict[str, Any] = {"artifactLocation": _artifact(root.file(origin.file or ""))}
     if origin.line is not None:
         region: dict[str, Any] = {"startLine": origin.line}
         if origin.column is not None:
@@ -92,7 +93,7 @@ def _location(change: Change, root: str | PurePath | None) -> dict[str, Any]:
     return {"physicalLocation": physical, "logicalLocations": [logical]}
 
 
-def _results(check: str, change: Change, root: str | PurePath | None, index: dict[str, int]) -> list[dict[str, Any]]:
+def _results(check: str, change: Change, root: RepoPaths, index: dict[str, int]) -> list[dict[str, Any]]:
     level = "note" if change.possible else LEVEL[change.severity]
     location = _location(change, root)
     message = f"possible rename: {change.message}" if change.possible else change.message
@@ -126,7 +127,8 @@ def _results(check: str, change: Change, root: str | PurePath | None, index: dic
     return out
 
 
-def sarif_data(results: Iterable[Any], tool_version: str, *, root: str | PurePath | None = None) -> dict[str, Any]:
+def sarif_data(results: Iterable[Any], tool_version: str, *, root: str | PurePath | RepoPaths | None = None) -> dict[str, Any]:
+    paths = RepoPaths.of(root)
     runs = report.check_runs(results)
     rules = _rules()
     index = {rule["id"]: i for i, rule in enumerate(rules)}
@@ -135,11 +137,11 @@ def sarif_data(results: Iterable[Any], tool_version: str, *, root: str | PurePat
     for run in runs:
         if run.diff is None:
             notifications.append(
-                {"level": "error", "message": {"text": f"check {run.name} could not run: {run.error}"}}
+                {"level": "error", "message": {"text": f"check {run.name} could not run: {paths.text(run.error or '')}"}}
             )
             continue
         for change in run.diff.changes:
-            sarif_results.extend(_results(run.name, change, root, index))
+            sarif_results.extend(_results(run.name, change, paths, index))
     sarif_run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -152,17 +154,20 @@ def sarif_data(results: Iterable[Any], tool_version: str, *, root: str | PurePat
         "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
         "results": sarif_results,
     }
-    if root is not None:
-        sarif_run["originalUriBaseIds"] = {SRCROOT: {"uri": _file_uri(PurePath(root).as_posix().rstrip("/") + "/")}}
+    if paths.root is not None:
+        # With a --path-prefix the relative paths are relative to the root's parent folders, not
+        # the root; code scanning sets %SRCROOT% itself, so the base is then left out.
+        if not paths.prefix:
+            sarif_run["originalUriBaseIds"] = {SRCROOT: {"uri": _file_uri(PurePath(paths.root).as_posix().rstrip("/") + "/")}}
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [sarif_run]}
 
 
-def render_sarif(results: Iterable[Any], tool_version: str, *, root: str | PurePath | None = None) -> str:
+def render_sarif(results: Iterable[Any], tool_version: str, *, root: str | PurePath | RepoPaths | None = None) -> str:
     """SARIF text for (check name, Diff) pairs, or check results (one that could not run is a notification).
 
-    root: the repository root; absolute origin files under it become relative to it
-    (%SRCROOT%). Relative origin files are kept as they are: sources record them relative to
-    where migrator ran, normally the repository root.
+    root: the repository root, or a RepoPaths (migrator.render.paths: root, --path-prefix,
+    and the folder relative origin files are relative to); files under the root become
+    relative to it (%SRCROOT%). With a plain root, relative origin files are kept as they are.
     """
     data = sarif_data(results, tool_version, root=root)
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()

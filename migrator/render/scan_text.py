@@ -43,6 +43,8 @@ def render_scan_text(result: ScanResult, *, top: int = 10, width: int | None = N
     from rich.markup import escape
     from rich.table import Table
 
+    from migrator.render.narrow import DETAILS_HINT, Col, fit_columns, whole_width
+
     console = Console(record=True, width=width or 120, highlight=False, no_color=not color,
                       file=open(os.devnull, "w"))
     rows = summary_rows(result)
@@ -71,40 +73,81 @@ def render_scan_text(result: ScanResult, *, top: int = 10, width: int | None = N
         if not groups:
             continue
         table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
-        table.add_column(title.split()[-1])
+        table.add_column(title.split()[-1], overflow="fold")
         for col in ("legacy", "mixed", "target", "legacy sites"):
             table.add_column(col, justify="right")
         for name, counts in sorted(groups.items(), key=lambda kv: (-kv[1]["legacy sites"], kv[0])):
             table.add_row(escape(name), *(str(counts[c]) for c in ("legacy", "mixed", "target", "legacy sites")))
         console.print(table)
 
+    dropped: list[str] = []
     if rows["top"]:
-        table = Table(box=box.SIMPLE_HEAD, title=f"top legacy files (of {len(rows['top'])})", title_justify="left")
-        for col in ("file", "status", "legacy sites", "models"):
-            table.add_column(col, justify="right" if col == "legacy sites" else "left", overflow="fold")
+        listed = []
         for f in rows["top"][:top]:
             legacy_sites = [s for s in f.sites if s.layer in result.legacy]
             models = sorted({s.model for s in legacy_sites if s.model not in ("-", "unknown")})
+            listed.append((f.path, f.status, str(len(legacy_sites)), ", ".join(models[:6]) + (" …" if len(models) > 6 else "")))
+        # On a narrow console the models go first, then the status (--format json has both).
+        cols = [Col("file", [r[0] for r in listed]), Col("status", [r[1] for r in listed], wrap=False, drop=2),
+                Col("legacy sites", [r[2] for r in listed], wrap=False), Col("models", [r[3] for r in listed], drop=1)]
+        keep, gone = fit_columns([cols], console.width)
+        dropped += gone
+        file_width = whole_width([c for c in cols if c.name in keep], "file", console.width)
+        table = Table(box=box.SIMPLE_HEAD, title=f"top legacy files (of {len(rows['top'])})", title_justify="left")
+        names = ("file", "status", "legacy sites", "models")
+        for col in names:
+            if col in keep:
+                table.add_column(col, justify="right" if col == "legacy sites" else "left", overflow="fold",
+                                 no_wrap=col in ("status", "legacy sites"), width=file_width if col == "file" else None)
+        for row in listed:
             # Paths are user data: app/api/bookings/[id]/route.ts must not be read as markup.
-            table.add_row(escape(f.path), f.status, str(len(legacy_sites)), escape(", ".join(models[:6]) + (" …" if len(models) > 6 else "")))
+            table.add_row(*(escape(cell) for col, cell in zip(names, row) if col in keep))
         console.print(table)
 
     if result.entry_modules:
+        listed = [(e.path, e.layer, ", ".join(e.exports), ", ".join(e.env)) for e in result.entry_modules]
+        cols = [Col("module", [r[0] for r in listed]), Col("layer", [r[1] for r in listed], wrap=False),
+                Col("exports", [r[2] for r in listed], drop=2), Col("reads", [r[3] for r in listed], drop=1)]
+        keep, gone = fit_columns([cols], console.width)
+        dropped += gone
+        module_width = whole_width([c for c in cols if c.name in keep], "module", console.width)
         table = Table(box=box.SIMPLE_HEAD, title="entry modules", title_justify="left")
-        for col in ("module", "layer", "exports", "reads"):
-            table.add_column(col, overflow="fold")
-        for e in result.entry_modules:
-            table.add_row(escape(e.path), e.layer, escape(", ".join(e.exports)), ", ".join(e.env))
+        names = ("module", "layer", "exports", "reads")
+        for col in names:
+            if col in keep:
+                table.add_column(col, overflow="fold", width=module_width if col == "module" else None)
+        for row in listed:
+            table.add_row(*(escape(cell) for col, cell in zip(names, row) if col in keep))
         console.print(table)
 
     if result.skipped:
         reasons = Counter(reason.split(" at ")[0] for _, reason in result.skipped)
         console.print("skipped: " + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())), markup=False)
+    if dropped:
+        console.print(DETAILS_HINT, markup=False)
     return console.export_text(styles=color)
 
 
-def render_ratchet(ratchet, format: str = "text") -> str:
-    """The ratchet of `migrator scan --check`: each regression with file:line, in one of text, json, sarif, github."""
+def ratchet_paths(ratchet, paths):
+    """The ratchet with its paths (relative to the scanned folder) written through a RepoPaths (migrator.render.paths)."""
+    from dataclasses import replace
+
+    return replace(
+        ratchet,
+        regressions=tuple(replace(r, path=paths.file(r.path), sites=tuple(replace(s, file=paths.file(s.file)) for s in r.sites))
+                          for r in ratchet.regressions),
+        improvements=tuple(replace(i, path=paths.file(i.path)) for i in ratchet.improvements),
+    )
+
+
+def render_ratchet(ratchet, format: str = "text", *, paths=None) -> str:
+    """The ratchet of `migrator scan --check`: each regression with file:line, in one of text, json, sarif, github.
+
+    paths: a RepoPaths (migrator.render.paths) for json, sarif and github: paths relative to
+    the repository root, not to the scanned folder. Text keeps the scanned folder's paths.
+    """
+    if paths is not None and format in ("json", "sarif", "github"):
+        ratchet = ratchet_paths(ratchet, paths)
     if format == "json":
         import json
         from dataclasses import asdict
@@ -158,7 +201,9 @@ def _sarif(ratchet) -> str:
     results = []
     for r in ratchet.regressions:
         for s in r.sites or (None,):
-            location = {"physicalLocation": {"artifactLocation": {"uri": (s.file if s else r.path)}}}
+            from migrator.render.sarif import _artifact
+
+            location = {"physicalLocation": {"artifactLocation": _artifact(s.file if s else r.path)}}
             if s is not None:
                 location["physicalLocation"]["region"] = {"startLine": s.line, "startColumn": max(s.column, 1)}
             results.append({"ruleId": r.kind, "level": "error", "message": {"text": r.message}, "locations": [location]})

@@ -36,21 +36,23 @@ def _table_renderable(ns: str, table: Table) -> RenderableType:
     title = f"{ns}.{table.name}"
     if table.comment:
         title += f"  -- {table.comment}"
-    grid = RichTable(title=title, title_justify="left", box=box.SIMPLE_HEAD, title_style="bold")
-    grid.add_column("column")
-    grid.add_column("type")
-    grid.add_column("null")
-    grid.add_column("default")
-    grid.add_column("")
+    # Everything shown is data (names, SQL, comments), given as Text: never read as rich markup.
+    grid = RichTable(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD, title_style="bold")
+    # Values are never cut short: on a narrow console they wrap (a long word folds) in their cell.
+    grid.add_column("column", overflow="fold")
+    grid.add_column("type", overflow="fold")
+    grid.add_column("null", overflow="fold")
+    grid.add_column("default", overflow="fold")
+    grid.add_column("", overflow="fold")
     pk = set(table.primary_key.columns) if table.primary_key else set()
     for col in table.columns:
         name = Text(col.name, style="bold" if col.name in pk else "")
         grid.add_row(
             name,
-            render_type(col.type, "canonical"),
+            Text(render_type(col.type, "canonical")),
             "" if col.nullable else "not null",
-            describe_default(col.default),
-            _column_extra(col),
+            Text(describe_default(col.default)),
+            Text(_column_extra(col)),
         )
     lines: list[str] = []
     if table.primary_key:
@@ -101,16 +103,16 @@ def render_text(schema: Schema, console: Console) -> None:
             console.print(_table_renderable(ns.name, table))
             total += 1
         for enum in ns.enums:
-            console.print(f"enum [bold]{ns.name}.{enum.name}[/bold]: {', '.join(enum.values)}", highlight=False)
+            console.print(Text.assemble("enum ", (f"{ns.name}.{enum.name}", "bold"), f": {', '.join(enum.values)}"), highlight=False)
         for view in ns.views:
             kind = "materialized view" if view.materialized else "view"
-            console.print(f"{kind} [bold]{ns.name}.{view.name}[/bold]: {' '.join(view.definition.split())}", highlight=False)
+            console.print(Text.assemble(f"{kind} ", (f"{ns.name}.{view.name}", "bold"), f": {' '.join(view.definition.split())}"), highlight=False)
         for seq in ns.sequences:
             owned = f" owned by {seq.owned_by}" if seq.owned_by else ""
-            console.print(f"sequence [bold]{ns.name}.{seq.name}[/bold] {seq.data_type} start {seq.start} increment {seq.increment}{owned}", highlight=False)
+            console.print(Text.assemble("sequence ", (f"{ns.name}.{seq.name}", "bold"), f" {seq.data_type} start {seq.start} increment {seq.increment}{owned}"), highlight=False)
     for ext in schema.extensions:
         version = f" {ext.version}" if ext.version else ""
-        console.print(f"extension [bold]{ext.name}[/bold]{version}", highlight=False)
+        console.print(Text.assemble("extension ", (ext.name, "bold"), version), highlight=False)
     counts = summary_counts(schema)
     console.print(
         Text(

@@ -3,9 +3,10 @@
 model.build_report turns a scan (plus, optionally, a baseline scan, drift check results,
 history points, infrastructure findings and schema sources) into a Report, plain data;
 markdown, json_report and html lay it out as progress.md, progress.json
-(schemas/progress.v1.json) and progress.html. infra reads Compose files, history scans
-past commits through git plumbing for the burndown, baseline is the ratchet that turns
-"no new legacy code" into a CI check.
+(schemas/progress.v1.json) and progress.html. infra reads Compose files (PyYAML, through
+_yaml), envfile reads .env files (python-dotenv), history scans past commits through git
+plumbing for the burndown, baseline is the ratchet that turns "no new legacy code" into
+a CI check.
 
 `write_report(report, out_dir)` writes the chosen formats, each atomically.
 """

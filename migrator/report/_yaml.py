@@ -1,24 +1,48 @@
-"""A reader for the part of YAML that Compose files use, with the line of every key and item.
+"""YAML for the report's Compose checks: PyYAML's composer, with the line of every key and item.
 
-PyYAML is not a dependency of migrator, and the report needs line numbers, which
-yaml.safe_load drops anyway. This reads block mappings and sequences (including a
-sequence at its key's indentation and `- key: value` items), flow sequences and mappings
-(`["CMD", "pg_isready"]`, `{a: b}`, across lines), plain, single- and double-quoted
-scalars, `|` and `>` block scalars, comments, anchors, aliases and `<<` merge keys. Every
-scalar is a string (or None for an empty value, `~` and `null`): the rules compare text.
-Only the first document of a stream is read. Anything else is a YamlError with its line.
+Why a library: Compose files are real YAML — anchors and aliases, `<<` merge keys, tags
+(`!reset`, `!override`), several documents in one file, flow collections across lines,
+block scalars with chomping and indentation indicators, every quoting and escape rule.
+A hand-written subset reader (this module's previous 331 lines) kept meeting files it
+could not read. PyYAML is the reference Python implementation and is small and pure Python
+when its C extension is missing.
+
+Why `compose` and not `safe_load`: the findings point at `compose.yaml:LINE`, and only the
+node graph keeps positions (`node.start_mark.line`, 0-based). Composing also never
+constructs Python values: custom tags such as Compose's `!reset` need no constructor,
+and no scalar is turned into an int, bool or date by YAML 1.1's resolvers (`22:22` stays
+`22:22`, not 1342). Every scalar is its text, or None when it resolves to null (empty,
+`~`, `null`): the rules compare text, as the old reader did.
+
+What this module adds to PyYAML: the conversion of nodes to YMap/YSeq (dicts and lists
+that know their lines); `<<` merge keys, which PyYAML applies only when constructing
+(explicit keys win over merged ones, earlier merged maps over later ones, and a merged
+key keeps the line where the anchor defines it); a plain null under an application tag
+(Compose's `!reset null`) read as None; duplicate keys as errors, as
+`docker compose` (go-yaml v3) reports them while PyYAML keeps the last; and one-line
+errors with line and column instead of PyYAML's multi-line messages. Aliases share one
+converted object, so an alias bomb costs no more than its anchors.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class YamlError(ValueError):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(f"line {line}: {message}")
+    """Text that is not YAML (or not the YAML Compose accepts), at a 1-based line and column."""
+
+    def __init__(self, line: int, message: str, column: int = 1) -> None:
+        super().__init__(f"line {line}, column {column}: {message}")
         self.line = line
+        self.column = column
+        self.problem = message
 
 
 class YMap(dict):  # type: ignore[type-arg]
@@ -39,293 +63,108 @@ class YSeq(list):  # type: ignore[type-arg]
         self.lines: list[int] = []
 
 
-_KEY = re.compile(r"""^(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{\[][^#]*?|<<)\s*:(?:\s+|$)(?P<rest>.*)$""")
-_ANCHOR = re.compile(r"^&([^\s\[\]{},]+)\s*(.*)$")
+def load_all(text: str) -> list[Any]:
+    """Every document of `text` (none for an empty or comment-only stream), as YMap/YSeq/str/None."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        converter = _Converter()
+        return [converter.convert(node) for node in nodes]
+    except yaml.MarkedYAMLError as exc:
+        raise _error(exc, text) from None
+    except yaml.YAMLError as exc:  # a ReaderError: a character YAML does not allow
+        position = getattr(exc, "position", 0) or 0
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        raise YamlError(line, str(exc).splitlines()[0].strip(), column) from None
+    except RecursionError:
+        raise YamlError(1, "nested too deeply to read") from None
 
 
 def loads(text: str) -> Any:
-    return _Reader(text).read()
+    """The one document of `text` (None when empty); a stream of several is an error (use load_all)."""
+    documents = load_all(text)
+    if len(documents) > 1:
+        second = _document_starts(text)
+        raise YamlError(second, "expected a single document, found another (read it with load_all)")
+    return documents[0] if documents else None
 
 
-def _strip_comment(line: str) -> str:
-    """The line without a trailing `# comment` (a # that starts the line or follows a space, outside quotes)."""
-    quote = None
-    for i, ch in enumerate(line):
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in "\"'" and (i == 0 or line[i - 1] in " \t[{,:-"):
-            quote = ch
-        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
-            return line[:i].rstrip()
-    return line.rstrip()
+def _document_starts(text: str) -> int:
+    """The line of the second document's start, for the error above."""
+    starts = [e.start_mark.line + 1 for e in yaml.parse(text, Loader=yaml.SafeLoader)
+              if isinstance(e, yaml.DocumentStartEvent)]
+    return starts[1] if len(starts) > 1 else 1
 
 
-class _Reader:
-    def __init__(self, text: str) -> None:
-        self.raw = text.splitlines()
-        # (indent, content, 1-based line); blank and comment-only lines dropped.
-        self.lines: list[tuple[int, str, int]] = []
-        for number, raw in enumerate(self.raw, start=1):
-            if "\t" in raw[: len(raw) - len(raw.lstrip())]:
-                raise YamlError(number, "tabs cannot indent YAML")
-            content = _strip_comment(raw)
-            stripped = content.strip()
-            if not stripped or stripped.startswith("%"):
+def _error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
+    mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
+    problem = exc.problem or exc.context or "not YAML"
+    if exc.context and context and mark and mark.index >= len(text.rstrip()):
+        # Ran off the end (an unclosed quote or bracket): where it starts is the useful place.
+        return YamlError(context.line + 1, f"{problem} ({exc.context}, which starts here)", context.column + 1)
+    where = ""
+    if exc.context and context and mark and (context.line, context.column) != (mark.line, mark.column):
+        where = f" ({exc.context} at line {context.line + 1}, column {context.column + 1})"
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return YamlError(line, f"{problem}{where}", column)
+
+
+def _local_null(node: ScalarNode) -> bool:
+    """`!reset null`, `!reset ~` or a bare `!reset`: an application tag on a plain null is still null."""
+    return node.tag.startswith("!") and node.style is None and node.value in ("", "~", "null", "Null", "NULL")
+
+
+class _Converter:
+    def __init__(self) -> None:
+        self.done: dict[int, Any] = {}  # id(node) -> converted: aliases share, cycles end
+
+    def convert(self, node: Node) -> Any:
+        if id(node) in self.done:
+            return self.done[id(node)]
+        line = node.start_mark.line + 1
+        if isinstance(node, ScalarNode):
+            value = None if node.tag == _NULL or _local_null(node) else node.value
+            self.done[id(node)] = value
+            return value
+        if isinstance(node, SequenceNode):
+            seq = YSeq(line)
+            self.done[id(node)] = seq
+            for item in node.value:
+                seq.append(self.convert(item))
+                seq.lines.append(item.start_mark.line + 1)
+            return seq
+        assert isinstance(node, MappingNode)
+        mapping = YMap(line)
+        self.done[id(node)] = mapping
+        merged: list[YMap] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.extend(self._merge_sources(value_node))
                 continue
-            if stripped in ("---", "...") or stripped.startswith("--- "):
-                if self.lines:
-                    break  # the first document only
-                continue
-            self.lines.append((len(content) - len(content.lstrip()), stripped, number))
-        self.i = 0
-        self.anchors: dict[str, Any] = {}
+            if not isinstance(key_node, ScalarNode):
+                raise YamlError(key_node.start_mark.line + 1, "a key must be a plain value, not a collection",
+                                key_node.start_mark.column + 1)
+            key = key_node.value
+            if key in mapping:
+                raise YamlError(key_node.start_mark.line + 1,
+                                f"duplicate key {key!r} (first at line {mapping.lines[key]}); "
+                                f"docker compose refuses such a file", key_node.start_mark.column + 1)
+            mapping[key] = self.convert(value_node)
+            mapping.lines[key] = key_node.start_mark.line + 1
+        for source in merged:  # explicit keys win, then earlier merged maps over later ones
+            for key, value in source.items():
+                if key not in mapping:
+                    mapping[key] = value
+                    mapping.lines[key] = source.lines.get(key, source.line)
+        return mapping
 
-    def read(self) -> Any:
-        if not self.lines:
-            return None
-        node = self.block(self.lines[0][0])
-        if self.i < len(self.lines):
-            raise YamlError(self.lines[self.i][2], "unexpected indentation")
-        return node
-
-    # -- block structure ---------------------------------------------------
-
-    def block(self, indent: int) -> Any:
-        _, text, _ = self.lines[self.i]
-        if text == "-" or text.startswith("- "):
-            return self.sequence(indent)
-        if _KEY.match(text):
-            return self.mapping(indent)
-        self.i += 1
-        return self.inline(text, self.lines[self.i - 1][2])
-
-    def sequence(self, indent: int) -> YSeq:
-        seq = YSeq(self.lines[self.i][2])
-        while self.i < len(self.lines):
-            ind, text, number = self.lines[self.i]
-            if ind != indent or not (text == "-" or text.startswith("- ")):
-                break
-            rest = text[1:].lstrip()
-            seq.lines.append(number)
-            if not rest:
-                self.i += 1
-                seq.append(self.child(indent, number))
-            elif rest[0] not in "[{" and _KEY.match(rest):
-                # `- key: value`: a mapping whose first key sits after the dash.
-                self.lines[self.i] = (indent + (len(text) - len(rest)), rest, number)
-                seq.append(self.mapping(self.lines[self.i][0]))
-            else:
-                self.i += 1
-                seq.append(self.value(rest, number, indent))
-        return seq
-
-    def mapping(self, indent: int) -> YMap:
-        node = YMap(self.lines[self.i][2])
-        merges: list[Any] = []
-        while self.i < len(self.lines):
-            ind, text, number = self.lines[self.i]
-            if ind != indent:
-                if ind > indent:
-                    raise YamlError(number, "unexpected indentation")
-                break
-            match = _KEY.match(text)
-            if not match or text.startswith("- "):
-                break
-            key = _scalar(match.group("key").strip(), number)
-            self.i += 1
-            value = self.value(match.group("rest").strip(), number, indent, allow_same_indent_seq=True)
-            if key == "<<":
-                merges.extend(value if isinstance(value, list) else [value])
-                continue
-            node[key] = value
-            node.lines[key] = number
-        for merged in merges:
-            if isinstance(merged, YMap):
-                for key, value in merged.items():
-                    if key not in node:
-                        node[key] = value
-                        node.lines[key] = merged.lines.get(key, merged.line)
-        return node
-
-    def child(self, indent: int, number: int, allow_same_indent_seq: bool = False) -> Any:
-        """The block under a key or dash on line `number`, or None when nothing is nested."""
-        if self.i >= len(self.lines):
-            return None
-        ind, text, _ = self.lines[self.i]
-        if ind > indent:
-            return self.block(ind)
-        if allow_same_indent_seq and ind == indent and (text == "-" or text.startswith("- ")):
-            return self.sequence(ind)  # Compose style: a key's list at the key's own indentation
-        return None
-
-    def value(self, rest: str, number: int, indent: int, allow_same_indent_seq: bool = False) -> Any:
-        anchor = None
-        match = _ANCHOR.match(rest)
-        if match:
-            anchor, rest = match.group(1), match.group(2).strip()
-        if not rest:
-            result = self.child(indent, number, allow_same_indent_seq)
-        elif rest[0] in "|>":
-            result = self.block_scalar(rest, indent)
-        elif rest[0] in "[{" and not _balanced(rest):
-            result = self.inline(self.join_flow(rest), number)
-        else:
-            result = self.inline(rest, number)
-        if anchor:
-            self.anchors[anchor] = result
-        return result
-
-    def join_flow(self, rest: str) -> str:
-        parts = [rest]
-        while not _balanced(" ".join(parts)):
-            if self.i >= len(self.lines):
-                raise YamlError(self.lines[-1][2], "unclosed flow collection")
-            parts.append(self.lines[self.i][1])
-            self.i += 1
-        return " ".join(parts)
-
-    def block_scalar(self, header: str, indent: int) -> str:
-        """`|` keeps newlines, `>` folds them into spaces; read from the raw text (comments are text here)."""
-        if self.i >= len(self.lines):
-            return ""
-        start = self.lines[self.i - 1][2]  # the header's line; content follows it in the raw text
-        out: list[str] = []
-        end = start
-        block_indent = None
-        for number in range(start + 1, len(self.raw) + 1):
-            raw = self.raw[number - 1]
-            if raw.strip():
-                ind = len(raw) - len(raw.lstrip())
-                if ind <= indent:
-                    break
-                block_indent = ind if block_indent is None else block_indent
-                out.append(raw[block_indent:])
-            else:
-                out.append("")
-            end = number
-        while self.i < len(self.lines) and self.lines[self.i][2] <= end:
-            self.i += 1
-        while out and not out[-1]:
-            out.pop()
-        joined = "\n".join(out) if header[0] == "|" else " ".join(line for line in out if line)
-        return joined if header.endswith("-") else joined + "\n"
-
-    # -- flow and scalars --------------------------------------------------
-
-    def inline(self, text: str, number: int) -> Any:
-        node, pos = self.flow(text, 0, number)
-        if text[pos:].strip():
-            raise YamlError(number, f"unexpected text after a value: {text[pos:].strip()!r}")
-        return node
-
-    def flow(self, text: str, pos: int, number: int, inside: bool = False) -> tuple[Any, int]:
-        pos = _skip(text, pos)
-        if pos < len(text) and text[pos] == "[":
-            seq = YSeq(number)
-            pos = _skip(text, pos + 1)
-            while pos < len(text) and text[pos] != "]":
-                item, pos = self.flow(text, pos, number, inside=True)
-                seq.append(item)
-                seq.lines.append(number)
-                pos = _skip(text, pos)
-                if pos < len(text) and text[pos] == ",":
-                    pos = _skip(text, pos + 1)
-            if pos >= len(text):
-                raise YamlError(number, "unclosed [")
-            return seq, pos + 1
-        if pos < len(text) and text[pos] == "{":
-            node = YMap(number)
-            pos = _skip(text, pos + 1)
-            while pos < len(text) and text[pos] != "}":
-                key, pos = self.flow(text, pos, number, inside=True)
-                pos = _skip(text, pos)
-                value = None
-                if pos < len(text) and text[pos] == ":":
-                    value, pos = self.flow(text, pos + 1, number, inside=True)
-                    pos = _skip(text, pos)
-                node[key] = value
-                node.lines[key] = number
-                if pos < len(text) and text[pos] == ",":
-                    pos = _skip(text, pos + 1)
-            if pos >= len(text):
-                raise YamlError(number, "unclosed {")
-            return node, pos + 1
-        if pos < len(text) and text[pos] in "\"'":
-            end = _quote_end(text, pos, number)
-            return _scalar(text[pos:end], number), end
-        stops = ",]}" if inside else ""
-        end = pos
-        while end < len(text) and text[end] not in stops and not (inside and text.startswith(": ", end)):
-            end += 1
-        word = text[pos:end].strip()
-        if word.startswith("*"):
-            name = word[1:]
-            if name not in self.anchors:
-                raise YamlError(number, f"unknown alias *{name}")
-            return self.anchors[name], end
-        return _scalar(word, number), end
-
-
-def _skip(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t":
-        pos += 1
-    return pos
-
-
-def _quote_end(text: str, pos: int, number: int) -> int:
-    quote = text[pos]
-    i = pos + 1
-    while i < len(text):
-        if quote == '"' and text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == quote:
-            if quote == "'" and text[i + 1:i + 2] == "'":
-                i += 2
-                continue
-            return i + 1
-        i += 1
-    raise YamlError(number, "unclosed quote")
-
-
-def _balanced(text: str) -> bool:
-    depth, quote, i = 0, None, 0
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\" and quote == '"':
-                i += 1
-            elif ch == quote:
-                quote = None
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-        i += 1
-    return depth <= 0
-
-
-_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "/": "/", "0": "\0", "r": "\r"}
-
-
-def _scalar(text: str, number: int) -> str | None:
-    if len(text) >= 2 and text[0] == text[-1] == "'":
-        return text[1:-1].replace("''", "'")
-    if len(text) >= 2 and text[0] == text[-1] == '"':
-        out, i, body = [], 0, text[1:-1]
-        while i < len(body):
-            if body[i] == "\\" and i + 1 < len(body):
-                out.append(_ESCAPES.get(body[i + 1], body[i + 1]))
-                i += 2
-            else:
-                out.append(body[i])
-                i += 1
-        return "".join(out)
-    if text[:1] in ("'", '"'):
-        raise YamlError(number, "unclosed quote")
-    if text in ("", "~", "null", "Null", "NULL"):
-        return None
-    return text
+    def _merge_sources(self, node: Node) -> list[YMap]:
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        out = []
+        for source in sources:
+            value = self.convert(source)
+            if not isinstance(value, YMap):
+                raise YamlError(source.start_mark.line + 1, "`<<` merges a mapping or a list of mappings",
+                                source.start_mark.column + 1)
+            out.append(value)
+        return out

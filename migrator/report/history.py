@@ -82,6 +82,7 @@ def history(
     select: Callable[[str], bool] = default_select,
     cache_key: str = "",
     rev: str = "HEAD",
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> list[HistoryPoint]:
     """One point per chosen commit, oldest first.
 
@@ -90,6 +91,7 @@ def history(
     every: an int keeps every n-th commit; "1d", "2w", "12h" keeps the last commit of each
         period. The newest commit is always kept, so the last point is where `rev` stands.
     select: which paths of a tree are read and given to scan_fn.
+    progress: an optional callback (label, done, total), called after each commit.
     """
     root = Path(root)
     commits = _pick(_commits(root, since, rev), every)
@@ -104,6 +106,8 @@ def history(
             point = point_of(scan, sha, date)
             _store(cache / f"{sha}.json", point, cache_key, scan)
         points.append(point)
+        if progress is not None:
+            progress(f"history {sha[:9]}", len(points), len(commits))
     return points
 
 

@@ -154,6 +154,17 @@ def _usage(report: Report) -> str:
     return _section("Usage", "usage", body)
 
 
+def _models(report: Report) -> str:
+    if not report.models:
+        return _section("Models", "models", _p("No call site names a model."))
+    have_tables = any(m.target_table for m in report.models) or bool(report.schema_sources)
+    body = _table("models", ["model", "state", "legacy sites", "target sites", "files", "table in the schema sources", "drift"], (
+        [_c(m.model), _t(m.state), _n(m.legacy_sites), _n(m.target_sites), _n(m.files),
+         _c(m.target_table) if m.target_table else _t("none" if have_tables else "—"),
+         _n(m.drift) if report.drift else _t("—")] for m in report.models), numeric=(2, 3, 4))
+    return _section("Models", "models", body)
+
+
 OPEN_FILES = 5  # a longer list of files without call sites is collapsed in a <details>
 
 
@@ -201,6 +212,10 @@ def _schema(report: Report) -> str:
             [_t(d.name), _c(d.source_from), _c(d.source_to), _t(d.status), _t(d.text)] for d in report.drift))
     else:
         body += _p("No drift checks configured ([[check]] in migrator.toml).")
+    if report.drift_items:
+        body += "<h3>Drift</h3>" + _table("drift-items", ["check", "object", "change", "severity", "what differs", "hazards"], (
+            [_t(d.check), _c(d.path), _c(d.kind), _t(d.severity), _t(d.message), _t(", ".join(d.hazards) or "—")]
+            for d in report.drift_items))
     return _section("Schema and migrations", "schema", body)
 
 
@@ -345,7 +360,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'
 
 def render_progress_html(report: Report) -> str:
     sections = [
-        _overview(report), _usage(report), _without_calls(report),
+        _overview(report), _usage(report), _models(report), _without_calls(report),
         _areas("Target layer by area", "target-areas", report.target_areas, "No file uses the target layer yet."),
         _areas("Legacy layer by area", "legacy-areas", report.legacy_areas, "No file uses the legacy layer any more."),
         _schema(report), _infra(report), _progress(report), _recommendations(report), _quick(report),
@@ -353,7 +368,7 @@ def render_progress_html(report: Report) -> str:
     if report.notes:
         sections.append(_section("Notes", "notes", "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ul>"))
     nav = "".join(f'<a href="#{a}">{_e(t)}</a>' for a, t in (
-        ("overview", "Overview"), ("usage", "Usage"), ("without-calls", "Without calls"), ("target-areas", "Target"), ("legacy-areas", "Legacy"),
+        ("overview", "Overview"), ("usage", "Usage"), ("models", "Models"), ("without-calls", "Without calls"), ("target-areas", "Target"), ("legacy-areas", "Legacy"),
         ("schema", "Schema"), ("infra", "Infrastructure"), ("progress", "Progress"),
         ("recommendations", "Recommendations"), ("quick", "Quick reference")))
     return (

@@ -16,8 +16,11 @@ out) and reports, each with file:line, a severity, a message and a suggestion:
   a database service without a healthcheck, so dependents start before it accepts
   connections.
 
-A file that cannot be read is one `compose-unreadable` info finding, never an exception:
-the report is still worth having.
+Files are read with PyYAML (migrator/report/_yaml.py keeps each key's line). A file of
+several YAML documents is read as Compose reads it: each document overrides the ones
+before, mapping by mapping (see `_merge_documents`). A file that cannot be read is one
+`compose-unreadable` info finding naming file:line:col, never an exception: the report is
+still worth having.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrator.report._yaml import YamlError, YMap, YSeq, loads
+from migrator.report._yaml import YamlError, YMap, YSeq, load_all
 
 SEVERITY_ORDER = ("error", "warning", "info")
 COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
@@ -72,17 +75,43 @@ def docker_compose_findings(root: Path) -> list[Finding]:
     for path in compose_files(Path(root)):
         rel = path.relative_to(root).as_posix()
         try:
-            data = loads(path.read_text(encoding="utf-8"))
+            data = _merge_documents(load_all(path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as exc:
             findings.append(Finding(rel, 1, "info", "compose-unreadable", f"could not read the file: {exc}", ""))
             continue
         except YamlError as exc:
             findings.append(Finding(rel, exc.line, "info", "compose-unreadable",
-                                    f"not read as a Compose file: {exc}",
-                                    "migrator reads the YAML subset Compose files use; simplify this construct"))
+                                    f"not read as YAML at {rel}:{exc.line}:{exc.column}: {exc.problem}",
+                                    "fix the YAML there; `docker compose config` refuses the file too"))
             continue
         findings.extend(_file_findings(rel, data))
     return sorted(findings, key=lambda f: (f.file, f.line, f.rule))
+
+
+def _merge_documents(documents: list[Any]) -> Any:
+    """The documents of one file as one: later mappings override earlier ones key by key, recursively.
+
+    Compose merges the documents of a file into one model, like override files
+    (compose-spec/compose-go#451). Its rules for lists differ per key (ports are
+    appended, command replaced, an environment list merged by name); here a later list
+    or scalar replaces the earlier value, enough for the findings, which read
+    environment, healthcheck, image and depends_on.
+    """
+    merged: Any = None
+    for document in documents:
+        merged = _override(merged, document)
+    return merged
+
+
+def _override(base: Any, over: Any) -> Any:
+    if not (isinstance(base, YMap) and isinstance(over, YMap)):
+        return over if over is not None or not isinstance(base, YMap) else base
+    out = YMap(base.line)
+    for source in (base, over):
+        for key, value in source.items():
+            out[key] = _override(out[key], value) if key in out else value
+            out.lines[key] = source.lines.get(key, source.line)
+    return out
 
 
 # ---------------------------------------------------------------------------

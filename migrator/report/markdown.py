@@ -58,6 +58,28 @@ def _usage(report: Report) -> list[str]:
     return out + [""]
 
 
+def _models(report: Report) -> list[str]:
+    out = ["## Models", ""]
+    if not report.models:
+        return out + ["No call site names a model.", ""]
+    have_tables = any(m.target_table for m in report.models) or bool(report.schema_sources)
+    out += _table(["model", "state", "legacy sites", "target sites", "files", "table in the schema sources", "drift"],
+                  ([_code(m.model), m.state, str(m.legacy_sites), str(m.target_sites), str(m.files),
+                    _code(m.target_table) if m.target_table else ("none" if have_tables else "—"),
+                    str(m.drift) if report.drift else "—"] for m in report.models))
+    return out + [""]
+
+
+def _drift_items(report: Report) -> list[str]:
+    if not report.drift_items:
+        return []
+    out = ["### Drift", ""]
+    out += _table(["check", "object", "change", "severity", "what differs", "hazards"],
+                  ([_cell(d.check), _code(d.path), _code(d.kind), d.severity, _cell(d.message),
+                    _names(d.hazards)] for d in report.drift_items))
+    return out + [""]
+
+
 def _without_calls(report: Report) -> list[str]:
     out = ["## Files without call sites", ""]
     if not any(g.files for g in report.without_calls):
@@ -104,7 +126,7 @@ def _schema(report: Report) -> list[str]:
                        for d in report.drift))
     else:
         out.append("No drift checks configured (`[[check]]` in migrator.toml).")
-    return out + [""]
+    return out + [""] + _drift_items(report)
 
 
 def _infra(report: Report) -> list[str]:
@@ -161,6 +183,7 @@ def render_progress_markdown(report: Report) -> str:
     lines = [f"# {_cell(report.title)}", ""]
     lines += _overview(report)
     lines += _usage(report)
+    lines += _models(report)
     lines += _without_calls(report)
     lines += _areas("Target layer by area", report.target_areas, "No file uses the target layer yet.")
     lines += _areas("Legacy layer by area", report.legacy_areas, "No file uses the legacy layer any more.")

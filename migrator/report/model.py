@@ -14,8 +14,10 @@ migrations, files that only import a layer), target layer by area, legacy layer 
 schema and migrations, infrastructure, progress since the baseline, recommendations, quick
 reference.
 
-Only files with call sites are progress: the headline's "N% of M files making database
-calls" counts files by their calls on the legacy and target layers, never by what they import.
+Progress is counted in call sites and models: the headline gives the legacy call sites left, the
+target's share of all call sites, and the models fully moved, partly moved and not started (a
+per-model table follows); files count only by their calls, never by what they import (schema
+files, client modules, migrations and type-only imports are their own groups and never "moved").
 """
 
 from __future__ import annotations
@@ -116,6 +118,35 @@ class SchemaSourceInfo:
 
 
 @dataclass(frozen=True)
+class ModelProgress:
+    """One model (a Prisma model, a Drizzle table, a mapped class), across the two layers.
+
+    Call sites name models each layer's way (`db.user`, `users`, `User`): they are grouped by a
+    key that ignores case, underscores and a plural `s`, and shown under the legacy layer's name.
+    """
+
+    model: str
+    legacy_sites: int
+    target_sites: int
+    files: int  # files calling it on either layer
+    state: str  # "moved" (target only), "partly moved" (both), "not started" (legacy only)
+    target_table: str  # the table of that name in the configured schema sources, "" when none has it
+    drift: int  # changes on that table in the configured checks
+
+
+@dataclass(frozen=True)
+class DriftItem:
+    """One difference a configured check found: where, what, how bad."""
+
+    check: str
+    path: str  # the object path (`public.users.email`)
+    kind: str
+    severity: str
+    message: str
+    hazards: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class DriftInfo:
     """One configured check in a line: clean, drift (with counts) or error (why it did not run)."""
 
@@ -208,6 +239,10 @@ class Report:
     files_making_calls: int  # files with call sites on any layer
     skipped: int
     summary: str  # the one line that heads every format
+    legacy_sites: int  # call sites on the legacy layers
+    target_sites: int  # call sites on the target layers
+    models: tuple[ModelProgress, ...]  # per model, most legacy call sites first
+    drift_items: tuple[DriftItem, ...]  # every difference the configured checks found
     layers: tuple[LayerUsage, ...]
     statuses: tuple[StatusUsage, ...]
     without_calls: tuple[RoleGroup, ...]  # one group per role in ROLE_TITLES order, empty ones too
@@ -254,6 +289,10 @@ def build_report(
         files_making_calls=sum(1 for f in scan.files if f.sites),
         skipped=len(scan.skipped),
         summary=_summary(scan, legacy_files),
+        legacy_sites=sum(len(_sites_of_role(f, scan.legacy)) for f in scan.files),
+        target_sites=sum(len(_sites_of_role(f, scan.target)) for f in scan.files),
+        models=_models(scan, schema_sources or (), drift or ()),
+        drift_items=tuple(item for result in drift or () for item in _drift_items(result)),
         layers=_layers(scan),
         statuses=_statuses(scan),
         without_calls=_without_calls(scan),
@@ -294,6 +333,58 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def model_key(name: str) -> str:
+    """`User`, `user`, `users`, `user_accounts` / `UserAccount`: one key per model across layers."""
+    key = "".join(ch for ch in name.lower() if ch.isalnum())
+    return key[:-1] if key.endswith("s") and len(key) > 3 else key
+
+
+def _models(scan: ScanResult, schema_sources: Sequence[tuple[str, Schema]], drift: Sequence[Any]) -> tuple[ModelProgress, ...]:
+    legacy: Counter[str] = Counter()
+    target: Counter[str] = Counter()
+    files: dict[str, set[str]] = defaultdict(set)
+    legacy_names: dict[str, str] = {}
+    target_names: dict[str, str] = {}
+    for file in scan.files:
+        for site in file.sites:
+            if site.model in ("", "unknown", "-"):  # "-": a client-level call ($transaction, $connect)
+                continue
+            role = role_of(site.layer, scan)
+            if role == "other":
+                continue
+            key = model_key(site.model)
+            (legacy if role == "legacy" else target)[key] += 1
+            files[key].add(file.path)
+            (legacy_names if role == "legacy" else target_names).setdefault(key, site.model)
+    tables: dict[str, str] = {}
+    for _, schema in schema_sources:
+        for ns, table in schema.tables():
+            tables.setdefault(model_key(table.name), f"{ns}.{table.name}")
+    changed: Counter[str] = Counter()
+    for result in drift:
+        for item in _drift_items(result):
+            parts = item.path.split(".")
+            if len(parts) >= 2:
+                changed[model_key(parts[1])] += 1
+    rows = []
+    for key in set(legacy) | set(target):
+        state = "moved" if not legacy[key] else "partly moved" if target[key] else "not started"
+        name = legacy_names.get(key) or target_names.get(key) or key
+        rows.append(ModelProgress(name, legacy[key], target[key], len(files[key]), state,
+                                  tables.get(key, ""), changed[key]))
+    return tuple(sorted(rows, key=lambda m: (-m.legacy_sites, -m.target_sites, m.model)))
+
+
+def _drift_items(result: Any) -> list[DriftItem]:
+    from migrator.render.report import check_runs
+
+    run = check_runs([result])[0]
+    if run.diff is None:
+        return []
+    return [DriftItem(run.name, change.path, change.kind, change.severity, change.message, tuple(change.hazards))
+            for change in run.diff.changes if change.severity in ("error", "warning", "info")]
+
+
 def _summary(scan: ScanResult, legacy_files: list[FileScan]) -> str:
     """Counts files by their call sites: a file that only imports a layer (a schema module, the
     client's module, a migration) has not moved anywhere, so it is in neither the numerator nor
@@ -307,10 +398,17 @@ def _summary(scan: ScanResult, legacy_files: list[FileScan]) -> str:
     others = [f for f in scan.files if f.sites and f.status == "none"]
     other_layers = sorted({s.layer for f in others for s in f.sites})
     more = f"; {len(others)} more call only {_roles(other_layers)}" if others else ""
+    target_sites = sum(len(_sites_of_role(f, scan.target)) for f in scan.files)
+    all_sites = legacy_sites + target_sites
+    share = all_sites and round(100 * target_sites / all_sites)
+    models = _models(scan, (), ())
+    states = Counter(m.state for m in models)
     return (
-        f"{_plural(len(legacy_files) - mixed, 'file')} on {_roles(scan.legacy)} only, {mixed} mixed, "
-        f"{target} on {_roles(scan.target)} only ({moved}% of {_plural(calling, 'file')} making database calls{more}); "
-        f"{_plural(legacy_sites, 'legacy call site')} left"
+        f"{_plural(legacy_sites, 'legacy call site')} left, {target_sites} on {_roles(scan.target)} "
+        f"({share}% of {_plural(all_sites, 'call site')}); models: {states['moved']} moved, "
+        f"{states['partly moved']} partly, {states['not started']} not started; "
+        f"files making database calls: {len(legacy_files) - mixed} on {_roles(scan.legacy)} only, {mixed} mixed, "
+        f"{target} on {_roles(scan.target)} only ({moved}% moved{more})"
     )
 
 

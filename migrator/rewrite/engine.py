@@ -312,12 +312,16 @@ def _rewrite_file(args: tuple[str, str, Selection, FileEvidence]) -> FileResult:
 
 
 def rewrite_paths(paths: list[Path], selection: Selection, jobs: Optional[int] = None,
-                  base: Optional[Path] = None) -> list[FileResult]:
-    """Rewrite results (nothing written) for every Python file under `paths`, sorted by path."""
+                  base: Optional[Path] = None, progress=None) -> list[FileResult]:
+    """Rewrite results (nothing written) for every Python file under `paths`, sorted by path.
+
+    progress: an optional callback (label, done, total), called as the project is indexed and
+    as each file is rewritten (migrator.progress draws it as a bar).
+    """
     selected_rules(selection)  # bad codes fail before any work
     files = python_files(paths)
     base = base or Path.cwd()
-    index = project_index(paths, jobs) if selection.project and files else None
+    index = project_index(paths, jobs, progress) if selection.project and files else None
     PROJECT_NOTES.clear()
     if index is not None:
         from migrator.rewrite.project import pins_below_target
@@ -326,21 +330,28 @@ def rewrite_paths(paths: list[Path], selection: Selection, jobs: Optional[int] =
     tasks = [(str(f), _display(f, base), selection,
               index.evidence(_display(f, index.root)) if index is not None else NO_EVIDENCE) for f in files]
     workers = jobs or os.cpu_count() or 1
+    results: list[FileResult] = []
     if len(tasks) >= PARALLEL_THRESHOLD and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_rewrite_file, tasks, chunksize=max(1, len(tasks) // (workers * 4))))
+            for result in pool.map(_rewrite_file, tasks, chunksize=max(1, len(tasks) // (workers * 4))):
+                results.append(result)
+                if progress is not None:
+                    progress("rewriting", len(results), len(tasks))
     else:
-        results = [_rewrite_file(task) for task in tasks]
+        for task in tasks:
+            results.append(_rewrite_file(task))
+            if progress is not None:
+                progress("rewriting", len(results), len(tasks))
     return sorted(results, key=lambda r: r.path)
 
 
-def project_index(paths: list[Path], jobs: Optional[int] = None):
+def project_index(paths: list[Path], jobs: Optional[int] = None, progress=None):
     """The project around `paths`: its legacy sites (migrator scan's value flow) and classes."""
     from migrator.rewrite.project import build_index, project_root
     from migrator.scan.engine import ScanOptions, scan
 
     root = project_root(paths)
-    result = scan(root, ScanOptions(include=("**/*.py",), jobs=jobs))
+    result = scan(root, ScanOptions(include=("**/*.py",), jobs=jobs, progress=progress))
     sites: dict[str, list[tuple[int, int, str]]] = {}
     for site in result.sites("sqlalchemy-legacy"):
         sites.setdefault(site.file, []).append((site.line, site.column, site.operation))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import EXAMPLES
+from ..render.sarif_check import validate_sarif
 from ..render.test_diff_json import validate_check
 from .test_inspect_cli import invoke, one_line_error
 
@@ -68,7 +69,7 @@ def test_a_confirmed_rename_is_one_change(two_dbs) -> None:
 
 def test_sarif_and_markdown_and_github_annotations(two_dbs, monkeypatch) -> None:
     a, b = two_dbs
-    sarif = json.loads(invoke("diff", a, b, "--format", "sarif").stdout)
+    sarif = validate_sarif(json.loads(invoke("diff", a, b, "--format", "sarif").stdout))
     assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"]
     markdown = invoke("diff", a, b, "--format", "markdown").stdout
     assert markdown.lstrip().startswith("#") and "| " in markdown
@@ -131,7 +132,15 @@ def test_init_then_check_is_the_ci_gate(project: Path) -> None:
     assert drift.exit_code == 1
     doc = json.loads(drift.stdout)
     validate_check(doc)
-    # The live database's URL comes from the environment; unset, that check is bad input, not "no drift".
+    # The live check is written commented out: every check init enables runs without DATABASE_URL.
+    every = invoke("check")
+    assert every.exit_code == 1, every.stdout + every.stderr  # the Drizzle port's drifts, not bad input
+    assert "DATABASE_URL" not in every.output
+    assert "needs DATABASE_URL set" in (project / "migrator.toml").read_text()
+    # Uncommented, the live check reads the URL from the environment; unset, it is bad input, not "no drift".
+    config = project / "migrator.toml"
+    config.write_text(config.read_text().replace('# [[check]]\n# name = "live-vs-migrations"\n# from = "live"\n# to',
+                                                 '[[check]]\nname = "live-vs-migrations"\nfrom = "live"\nto'))
     live = invoke("check", "live-vs-migrations")
     assert live.exit_code == 2
     assert "DATABASE_URL" in live.output
@@ -143,3 +152,69 @@ def test_check_without_a_config_is_bad_input(tmp_path: Path, monkeypatch) -> Non
     result = invoke("check")
     assert result.exit_code == 2
     assert "migrator init" in one_line_error(result)
+
+
+def git_project(tmp_path: Path, monkeypatch) -> Path:
+    """tutorme as the sub-project services/web of a real git repository; the working folder is the sub-project."""
+    import subprocess
+
+    repo = tmp_path / "mono"
+    root = repo / "services" / "web"
+    shutil.copytree(TUTORME, root, ignore=shutil.ignore_patterns(".migrator", "reports", "migrator.toml"))
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert invoke("init").exit_code == 0
+    return repo.resolve()
+
+
+def test_check_paths_are_relative_to_the_repository_root(tmp_path: Path, monkeypatch) -> None:
+    repo = git_project(tmp_path, monkeypatch)
+    outputs = {f: invoke("check", "prisma-vs-drizzle", "-f", f) for f in ("github", "sarif", "json", "markdown")}
+    for name, result in outputs.items():
+        assert result.exit_code == 1, (name, result.stderr)
+        assert str(repo) not in result.stdout.replace(f"file://{repo}/", ""), name  # only SARIF's %SRCROOT% base
+    github = outputs["github"].stdout
+    assert "::warning file=services/web/prisma/schema.prisma,line=" in github
+    assert "::error file=services/web/src/lib/db/schema/tutors.ts,line=" in github
+    sarif = validate_sarif(json.loads(outputs["sarif"].stdout))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert "services/web/prisma/schema.prisma" in uris and all(u.startswith("services/web/") for u in uris)
+    assert sarif["runs"][0]["originalUriBaseIds"] == {"%SRCROOT%": {"uri": f"file://{repo}/"}}
+    doc = json.loads(outputs["json"].stdout)
+    validate_check(doc)
+    assert doc["checks"][0]["diff"]["from"] == "prisma:services/web/prisma/schema.prisma"
+    assert "`prisma:services/web/prisma/schema.prisma`" in outputs["markdown"].stdout
+    prefixed = invoke("check", "prisma-vs-drizzle", "-f", "github", "--path-prefix", "monorepo/")
+    assert "::warning file=monorepo/services/web/prisma/schema.prisma,line=" in prefixed.stdout
+
+
+def test_init_then_check_never_needs_the_database_url(tmp_path: Path, monkeypatch) -> None:
+    git_project(tmp_path, monkeypatch)
+    result = invoke("check", "-f", "json")
+    assert result.exit_code == 1, result.stderr  # drift reported (the Drizzle port), never 2
+    doc = json.loads(result.stdout)
+    assert [c["name"] for c in doc["checks"]] == ["prisma-migrations-vs-schema", "prisma-vs-drizzle"]
+    assert all(c["error"] is None for c in doc["checks"])
+
+
+def test_drift_as_github_annotations_and_sarif(tmp_path: Path, monkeypatch) -> None:
+    repo = git_project(tmp_path, monkeypatch)
+    args = ["drift", "--live", "prisma/migrations", "--legacy", "prisma:prisma/schema.prisma",
+            "--target", "drizzle:src/lib/db/schema", "--partial", "target"]
+    github = invoke(*args, "-f", "github")
+    assert github.exit_code == 1, github.stderr
+    lines = github.stdout.splitlines()
+    assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert any(line.startswith("::error file=services/web/src/lib/db/schema/tutors.ts,line=") and "type" in line
+               for line in lines)
+    sarif = invoke(*args, "-f", "sarif", "--path-prefix", "x")
+    assert sarif.exit_code == 1
+    data = validate_sarif(json.loads(sarif.stdout))
+    results = data["runs"][0]["results"]
+    assert len(results) == len(lines)
+    assert {r["ruleId"] for r in results} <= {"drift-live", "drift-legacy", "drift-live-legacy"}
+    assert str(repo) not in sarif.stdout
+    assert any(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "x/services/web/src/lib/db/schema/tutors.ts"
+               for r in results)

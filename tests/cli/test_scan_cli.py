@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from ..conftest import EXAMPLES, REPO
+from ..render.sarif_check import validate_sarif
 from .test_inspect_cli import invoke, one_line_error
 
 SCAN_SCHEMA = json.loads((REPO / "schemas" / "scan.v1.json").read_text())
@@ -61,7 +62,7 @@ def test_the_ratchet_fails_only_when_legacy_usage_grows(tutorme: Path) -> None:
     assert f"app/api/subjects/route.ts:{lines}:" in regressed.stdout
     github = invoke("scan", str(tutorme), "--check", "--format", "github")
     assert github.exit_code == 1 and f"::error file=app/api/subjects/route.ts,line={lines}" in github.stdout
-    sarif = json.loads(invoke("scan", str(tutorme), "--check", "--format", "sarif").stdout)
+    sarif = validate_sarif(json.loads(invoke("scan", str(tutorme), "--check", "--format", "sarif").stdout), subset=False)
     assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == lines
 
 
@@ -89,7 +90,8 @@ def test_report_writes_three_files(tutorme: Path) -> None:
     assert md.startswith("# Migration progress: prisma → drizzle")
     # The headline counts files with call sites only: the Drizzle schema modules and the two client
     # modules are listed under "Files without call sites" instead of as 8 more drizzle-only files.
-    assert "4 on drizzle only (25% of 16 files making database calls)" in md
+    assert "49 legacy call sites left, 12 on drizzle (20% of 61 call sites)" in md
+    assert "4 on drizzle only (25% moved)" in md and "## Models" in md
     assert "| Schema and model files | 6 | `drizzle` |" in md and "| Client modules | 2 | `prisma`, `drizzle` |" in md
     assert "docker-compose.yml:" in md  # the healthcheck that checks the wrong user
     html = (out / "progress.html").read_text()
@@ -140,3 +142,27 @@ def test_report_history_reads_past_commits_from_git(tmp_path: Path) -> None:
     again = invoke("report", str(root), "--out", str(out), "--history", "--no-checks", "--legacy", "prisma", "--target", "drizzle")
     assert again.exit_code == 0
     assert json.loads((out / "progress.json").read_text())["burndown"] == burndown
+
+
+def test_ratchet_paths_are_relative_to_the_repository_root(tmp_path: Path, monkeypatch) -> None:
+    import subprocess
+
+    repo = tmp_path / "mono"
+    root = repo / "apps" / "tutorme"
+    shutil.copytree(EXAMPLES / "tutorme", root, ignore=shutil.ignore_patterns(".migrator", "reports"))
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    monkeypatch.chdir(repo)
+    assert invoke("scan", "apps/tutorme", "--update-baseline").exit_code == 0
+    route = root / "app" / "api" / "subjects" / "route.ts"
+    route.write_text(route.read_text() + '\nimport { db } from "@/lib/db";\nexport const PUT = () => db.subject.deleteMany();\n')
+    lines = route.read_text().count("\n")
+    github = invoke("scan", "apps/tutorme", "--check", "--format", "github")
+    assert github.exit_code == 1 and f"::error file=apps/tutorme/app/api/subjects/route.ts,line={lines}" in github.stdout
+    sarif = validate_sarif(json.loads(invoke("scan", "apps/tutorme", "--check", "-f", "sarif", "--path-prefix", "p").stdout),
+                           subset=False)
+    artifact = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "p/apps/tutorme/app/api/subjects/route.ts", "uriBaseId": "%SRCROOT%"}
+    doc = json.loads(invoke("scan", "apps/tutorme", "--check", "-f", "json").stdout)
+    assert doc["regressions"][0]["path"] == "apps/tutorme/app/api/subjects/route.ts"
+    # The text summary keeps the scanned folder's own paths.
+    assert "  app/api/subjects/route.ts:" in invoke("scan", "apps/tutorme", "--check").stdout

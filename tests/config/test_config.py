@@ -58,7 +58,7 @@ MG302 = "warning"
 "public.users.name" = "public.users.full_name"
 
 [scan]
-paths = ["src"]
+exclude = ["src/generated/**"]
 """
 
 
@@ -86,7 +86,7 @@ def test_a_full_config_is_read_with_paths_resolved_against_its_folder(tmp_path: 
     assert config.drift == DriftSpec(live="live", legacy="prisma")
     assert config.severity == {"alter_column_default": "info", "MG302": "warning"}
     assert config.renames == {"public.users.name": "public.users.full_name"}
-    assert config.scan == {"paths": ["src"]} and config.report == {}
+    assert config.scan == {"exclude": ["src/generated/**"]} and config.report == {}
     options = compare_options(config)
     assert options.renames == (("public.users.name", "public.users.full_name"),)
     assert options.ignore == ("public.spatial_ref_sys*",)
@@ -155,7 +155,15 @@ def test_pyproject_errors_point_at_lines_inside_tool_migrator(tmp_path: Path) ->
         ('[sources]\na = "x.sql"\n[[check]]\nfrom = "a"\nto = "a"\n[[check]]\nfrom = "a"\nto = "a"\n',
          ":6: two checks are named 'a-vs-a'"),
         ('[sources]\na = "x.sql"\n[[check]]\nfrom = "a"\nto = "a"\npartial = "both"\n', ":6: check 'a-vs-a': partial must be"),
-        ('[sources]\na = "x.sql"\n[drift]\nlive = "a"\nlegasy = "a"\n', ":5: unknown key 'legasy' in drift; did you mean 'legacy'?"),
+        ('[sources]\na = "x.sql"\n[drift]\nlive = "a"\nlegasy = "a"\n', ":5: unknown key 'legasy' in [drift]; did you mean 'legacy'?"),
+        # Every section's keys are checked, not only the top level's.
+        ('[scan]\nlegacy = ["prisma"]\ntaget = ["drizzle"]\n', ":3: unknown key 'taget' in [scan]; did you mean 'target'?"),
+        ('[scan]\nentry_modules = [{ path = "src/db.ts", layr = "prisma" }]\n',
+         ":2: unknown key 'layr' in [scan] entry_modules 1; did you mean 'layer'?"),
+        ('[scan]\nentry_modules = [{ path = "src/db.ts" }]\n', ":2: entry module 1 needs layer = \"…\""),
+        ('[report]\nouts = "reports"\n', ":2: unknown key 'outs' in [report]; did you mean 'out'?"),
+        ('[rewrite]\nsession_name = ["session"]\n', ":2: unknown key 'session_name' in [rewrite]; did you mean 'session_names'?"),
+        ('[rewrite]\ncolour = "red"\n', ":2: unknown key 'colour' in [rewrite]"),
         ('[sources]\na = "x.sql"\n[drift]\nlive = "b"\n', ":4: drift live 'b' is not in [sources] (defined: a)"),
         ('[severity]\ndrop_colum = "info"\n', ":2: unknown change kind or hazard code 'drop_colum'; did you mean 'drop_column'?"),
         ('[severity]\nMG999 = "info"\n', ":2: unknown change kind or hazard code 'MG999'"),

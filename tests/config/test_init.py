@@ -57,7 +57,11 @@ def test_tutorme_starter_config_loads_and_its_file_checks_run(tmp_path: Path) ->
     text = render_starter_config(detect(root))
     data = tomllib.loads(text)
     assert data["sources"]["live"] == {"env": "DATABASE_URL"}
-    assert [c["name"] for c in data["check"]] == ["prisma-migrations-vs-schema", "prisma-vs-drizzle", "live-vs-migrations"]
+    # Checks that run without a database; the live one is written commented out, naming its variable.
+    assert [c["name"] for c in data["check"]] == ["prisma-migrations-vs-schema", "prisma-vs-drizzle"]
+    assert ("# the live database is where the migrations lead (needs DATABASE_URL set to the database's URL; "
+            "uncomment to run it)\n# [[check]]\n# name = \"live-vs-migrations\"\n# from = \"live\"\n"
+            "# to = \"prisma-migrations\"\n") in text
     assert data["drift"] == {"live": "live", "legacy": "prisma", "target": "drizzle", "partial": "target"}
     write_config(root, text)
     config = load_config(root / "src")
@@ -77,7 +81,11 @@ def test_learnhub_starter_config_checks_the_models_against_the_database(
     shutil.copytree(EXAMPLES / "learnhub", root, ignore=shutil.ignore_patterns("*.db", "__pycache__", "migrator.toml"))
     db = root / "learnhub.db"
     subprocess.run([sys.executable, str(root / "build_db.py"), "--output", str(db)], check=True, capture_output=True)
-    write_config(root, render_starter_config(detect(root)))  # the example's own migrator.toml left out: a fresh repo
+    text = render_starter_config(detect(root))  # the example's own migrator.toml left out: a fresh repo
+    # Nothing here compares without a database, so the live check is all there is, commented out.
+    assert "[[check]]" not in text.replace("# [[check]]", "") and "set DATABASE_URL" in text
+    write_config(root, text.replace("# [[check]]\n# name", "[[check]]\nname").replace("# from = \"live\"\n# to",
+                                                                                         "from = \"live\"\nto"))
     config = load_config(root)
     assert [c.name for c in config.checks] == ["live-vs-models"]
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")

@@ -31,9 +31,9 @@ GOLDEN: dict[str, Callable[[], str]] = {
     "drift-80.txt": lambda: render_diff_text(DRIFT, 80),
     "clean.txt": lambda: render_diff_text(CLEAN),
     "drift.json": lambda: render_diff_json(DRIFT),
-    "check.json": lambda: render_check_json(CHECKS + [("odd", ODD)], exit_code=1),
+    "check.json": lambda: render_check_json(CHECKS + [("odd", ODD)], exit_code=1, root=ROOT),
     "drift.md": lambda: render_diff_markdown(DRIFT),
-    "check.md": lambda: render_check_markdown(CHECKS + [("odd", ODD)]),
+    "check.md": lambda: render_check_markdown(CHECKS + [("odd", ODD)], root=ROOT),
     "check.sarif": lambda: render_sarif(CHECKS + [("odd", ODD)], "0.1.0", root=ROOT),
     "check.github.txt": lambda: render_github_annotations(CHECKS + [("odd", ODD)], root=ROOT),
 }

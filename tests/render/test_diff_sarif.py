@@ -1,26 +1,20 @@
-"""SARIF 2.1.0 output, validated against our own subset of the specification (tests/fixtures/sarif/)."""
+"""SARIF 2.1.0 output, validated against the official SARIF 2.1.0 schema and our own subset (tests/fixtures/sarif/)."""
 
 from __future__ import annotations
 
 import json
-
-import jsonschema
 
 from migrator.render.sarif import render_sarif
 from migrator.schema import Origin
 from migrator.verify.changes import KINDS, Change, Diff
 from migrator.verify.hazards import HAZARDS
 
-from ..conftest import FIXTURES
 from .diff_samples import CHECKS, ODD
-
-SARIF_SUBSET = json.loads((FIXTURES / "sarif" / "sarif-2.1.0-subset.schema.json").read_text())
+from .sarif_check import validate_sarif
 
 
 def sarif(results, **kwargs) -> dict:
-    data = json.loads(render_sarif(results, "0.1.0", **kwargs))
-    jsonschema.Draft202012Validator(SARIF_SUBSET, format_checker=jsonschema.FormatChecker()).validate(data)
-    return data
+    return validate_sarif(json.loads(render_sarif(results, "0.1.0", **kwargs)))
 
 
 def test_one_run_with_a_rule_per_kind_and_per_hazard() -> None:
@@ -87,3 +81,28 @@ def test_fingerprints_ignore_line_numbers() -> None:
     again = Diff("a", "b", (Change("add_index", "main.t.i", "main", "t", "i", origin_new=Origin("x", "m.py", 9)),))
     first = sarif([("c", moved)])["runs"][0]["results"][0]["partialFingerprints"]
     assert first == sarif([("c", again)])["runs"][0]["results"][0]["partialFingerprints"]
+
+
+def test_the_golden_sarif_is_valid_and_the_schema_is_the_official_one() -> None:
+    from ..conftest import FIXTURES
+
+    validate_sarif(json.loads((FIXTURES / "render" / "diff" / "check.sarif").read_text()))
+    official = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_text())
+    assert official["id"].startswith("https://docs.oasis-open.org/sarif/sarif/v2.1.0/")
+    import jsonschema
+    import pytest
+
+    bad = sarif(CHECKS)
+    bad["runs"][0]["results"][0]["level"] = "fatal"
+    with pytest.raises(jsonschema.ValidationError):
+        validate_sarif(bad, subset=False)
+
+
+def test_a_path_prefix_goes_before_every_file_and_drops_the_root_base() -> None:
+    from migrator.render.paths import RepoPaths
+
+    data = sarif([("odd", ODD)], root=RepoPaths("/repo", "services/api"))
+    run = data["runs"][0]
+    assert "originalUriBaseIds" not in run
+    artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "services/api/app/models%2C%20v2.py", "uriBaseId": "%SRCROOT%"}

@@ -45,9 +45,9 @@ def test_overview_and_usage() -> None:
         ("legacy", 2, 3), ("mixed", 1, 3), ("target", 1, 1), ("none", 2, 1)]
     # The headline counts files by their calls on the two layers: 2 + 1 + 1 = 4, of which 1 is on
     # drizzle only (25%); raw.py calls only dbapi and is named, not counted; old.ts is in neither.
-    assert report.summary == ("2 files on prisma only, 1 mixed, 1 on drizzle only "
-                              "(25% of 4 files making database calls; 1 more call only dbapi); "
-                              "5 legacy call sites left")
+    assert report.summary == ("5 legacy call sites left, 2 on drizzle (29% of 7 call sites); models: 0 moved, "
+                              "2 partly, 0 not started; files making database calls: 2 on prisma only, 1 mixed, "
+                              "1 on drizzle only (25% moved; 1 more call only dbapi)")
     assert (report.files_using_layers, report.files_making_calls) == (6, 5)
     groups = {g.role: (g.title, g.files, g.layers) for g in report.without_calls}
     assert [g.role for g in report.without_calls] == ["schema", "client", "migration", "imports"]
@@ -66,8 +66,9 @@ def test_files_without_call_sites_are_listed_not_counted() -> None:
         file("prisma/migrations/x.ts", imported=("prisma",), role="migration"),
     ]
     report = build_report(scan(*files))
-    assert report.summary == ("1 file on prisma only, 0 mixed, 1 on drizzle only (50% of 2 files making database "
-                              "calls); 1 legacy call site left")
+    assert report.summary == ("1 legacy call site left, 1 on drizzle (50% of 2 call sites); models: 1 moved, "
+                              "0 partly, 1 not started; files making database calls: 1 on prisma only, 0 mixed, "
+                              "1 on drizzle only (50% moved)")
     groups = {g.role: (g.files, g.layers) for g in report.without_calls}
     assert groups["schema"] == (tuple(f"src/db/schema/{n}.ts" for n in "abcdef"), ("drizzle",))
     assert groups["client"] == (("src/db/index.ts",), ("prisma",))
@@ -149,7 +150,7 @@ def test_burndown_without_history() -> None:
 def test_empty_scan_renders_every_heading() -> None:
     text = render_progress_markdown(build_report(scan()))
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings == ["## Overview", "## Usage", "## Files without call sites", "## Target layer by area", "## Legacy layer by area",
+    assert headings == ["## Overview", "## Usage", "## Models", "## Files without call sites", "## Target layer by area", "## Legacy layer by area",
                         "## Schema and migrations", "## Infrastructure", "## Progress since baseline",
                         "## Recommendations", "## Quick reference"]
     assert "No baseline given" in text
@@ -182,3 +183,23 @@ def test_write_report(tmp_path) -> None:
     with pytest.raises(Exception, match="unknown report format"):
         write_report(report, tmp_path / "bad", formats=("md", "pdf"))
     assert not (tmp_path / "bad").exists()  # nothing written when a format is unknown
+
+
+def test_models_are_counted_in_call_sites_across_layers() -> None:
+    """`user` (Prisma) and `users` (Drizzle) are one model; its table in the schema sources and the
+    drift on it are shown; a model only on the target is moved, on both partly, on the legacy one not started."""
+    schema = Schema("postgresql", (Namespace("public", (Table("users"), Table("posts"))),))
+    diff = Diff("a", "b", (Change("add_column", "public.users.email", "public", "users", "email", severity="error",
+                                  message="column users.email is in b only"),
+                           Change("add_table", "public.audit", "public", "audit", severity="warning", message="m")))
+    report = build_report(SCAN, drift=[("live", diff)], schema_sources=[("drizzle", schema)])
+    assert [(m.model, m.state, m.legacy_sites, m.target_sites, m.files, m.target_table, m.drift) for m in report.models] == [
+        ("user", "partly moved", 3, 1, 3, "public.users", 1),
+        ("post", "partly moved", 2, 1, 2, "public.posts", 0),
+    ]
+    assert (report.legacy_sites, report.target_sites) == (5, 2)
+    assert [(d.check, d.path, d.severity) for d in report.drift_items] == [
+        ("live", "public.users.email", "error"), ("live", "public.audit", "warning")]
+    md = render_progress_markdown(report)
+    assert "| `user` | partly moved | 3 | 1 | 3 | `public.users` | 1 |" in md
+    assert "| live | `public.users.email` | `add_column` | error | column users.email is in b only | — |" in md
