@@ -25,6 +25,9 @@ demo: $(STAMP)
 	# The main job: which files still use the legacy layer, and the progress report.
 	$(BIN)/migrator scan examples/tutorme
 	$(BIN)/migrator report examples/tutorme --out reports/tutorme --no-checks
+	# progress.html of the tutorme test report in headless Chromium at 1280 and 390 px (needs chromium):
+	# reports/screenshots/report-1280.png and report-390.png.
+	$(BIN)/python bench/screenshot_report.py reports/screenshots
 	$(BIN)/migrator scan examples/learnhub
 	$(BIN)/migrator report examples/learnhub --out reports/learnhub --no-checks
 	# The SQLAlchemy 1.x -> 2.0 codemod as a dry run: the patch it would apply (exit 1: it would change files).
@@ -41,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_diff.py
 	$(BIN)/python bench/bench_expressions.py
 	$(BIN)/python bench/bench_rewrite.py
+	$(BIN)/python bench/bench_startup.py
 
 # Real-world accuracy: migrator against hand-checked figures of pinned public repositories
 # (bench/realworld/manifest.toml), checkouts in $$MIGRATOR_REALWORLD/<entry>; see docs/accuracy.md.

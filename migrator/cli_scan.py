@@ -221,12 +221,14 @@ def report(
 
                 drift = run_checks(cfg, inspect_options=sources.InspectOptions())
 
+        from migrator.report.connections import connection_facts
         from migrator.report.infra import docker_compose_findings
 
         phase("infrastructure")
 
         rep = build_report(result, baseline=base, drift=drift, history=points,
-                           infra=docker_compose_findings(root), schema_sources=schema_sources, title=title)
+                           infra=docker_compose_findings(root), schema_sources=schema_sources,
+                           connections=connection_facts(root, result), title=title)
         out_dir = out or _report_dir(cfg, root)
         phase("writing")
         written = write_report(rep, out_dir, formats)

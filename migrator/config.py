@@ -45,13 +45,16 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from migrator.errors import BadInput
 from migrator.files import read_text
 from migrator.sqltext import mask_url, url_secrets
-from migrator.verify.changes import KINDS, SEVERITIES
-from migrator.verify.diff import CompareOptions
+
+if TYPE_CHECKING:
+    from migrator.verify.diff import CompareOptions
+# migrator.verify (and the schema model under it) is imported where it is used: `migrator scan`
+# reads this config too, and start-up time counts.
 
 CONFIG_NAME = "migrator.toml"
 PYPROJECT = "pyproject.toml"
@@ -287,6 +290,8 @@ class _Reader:
                 raise self.fail((*at, key), what + _suggest(key, known))
 
     def severity_value(self, value: Any, key: tuple[str | int, ...], what: str) -> str:
+        from migrator.verify.changes import SEVERITIES
+
         if value not in SEVERITIES:
             raise self.fail(key, f"{what} must be one of {', '.join(SEVERITIES)}, not {value!r}" + _suggest(str(value), SEVERITIES))
         return value
@@ -427,6 +432,8 @@ class _Reader:
         return DriftSpec(**roles, partial=partial)
 
     def severity(self, table: dict[str, Any]) -> dict[str, str]:
+        from migrator.verify.changes import KINDS
+
         codes = _hazard_codes()
         out: dict[str, str] = {}
         for key, value in table.items():
@@ -550,6 +557,8 @@ def resolve_source(config: Config, name: str) -> str:
 
 def compare_options(config: Config) -> CompareOptions:
     """What every check of this config tells compare(): renames, ignore globs, severity overrides."""
+    from migrator.verify.diff import CompareOptions
+
     return CompareOptions(
         renames=tuple(config.renames.items()),
         ignore=tuple(config.ignore),

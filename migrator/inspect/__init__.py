@@ -73,8 +73,33 @@ def sources() -> list[Source]:
     return sorted(_REGISTRY.values(), key=lambda s: s.name)
 
 
+# Where the usual URL schemes are read, so that `migrator inspect postgresql://…` imports one
+# source module, not all of them (the SQL and model readers cost a tenth of that command).
+# Only a shortcut: a scheme no module found this way claims falls back to discovery.
+_SCHEME_HINTS = (("postgresql://", "postgres"), ("postgres://", "postgres"), ("postgresql+psycopg://", "postgres"),
+                 ("sqlite:", "sqlite"))
+
+
+def _hinted(spec: str) -> Source | None:
+    for prefix, module in _SCHEME_HINTS:
+        if spec.startswith(prefix):
+            try:
+                importlib.import_module(f"{__name__}.{module}")
+            except ModuleNotFoundError:
+                return None
+            for source in _REGISTRY.values():
+                if any(spec.startswith(p) for p in source.schemes):
+                    return source
+            return None
+    return None
+
+
 def resolve(spec: str) -> Source:
     """The source that reads `spec`, or BadInput naming the spec."""
+    if not _DISCOVERED:
+        hinted = _hinted(spec)
+        if hinted is not None:
+            return hinted
     _discover()
     for source in _REGISTRY.values():
         if any(spec.startswith(prefix) for prefix in source.schemes):

@@ -4,7 +4,8 @@ model.build_report turns a scan (plus, optionally, a baseline scan, drift check 
 history points, infrastructure findings and schema sources) into a Report, plain data;
 markdown, json_report and html lay it out as progress.md, progress.json
 (schemas/progress.v1.json) and progress.html. infra reads Compose files (PyYAML, through
-_yaml), envfile reads .env files (python-dotenv), history scans past commits through git
+_yaml), envfile reads .env files (python-dotenv), connections gathers the clients, the
+variables they read and their values for the connection topology, history scans past commits through git
 plumbing for the burndown, baseline is the ratchet that turns "no new legacy code" into
 a CI check.
 

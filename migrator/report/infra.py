@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ class Finding:
     rule: str
     message: str
     suggestion: str
+    fix: str = ""  # the line at file:line as it should read, when one line is the fix
 
 
 def compose_files(root: Path) -> list[Path]:
@@ -75,7 +76,8 @@ def docker_compose_findings(root: Path) -> list[Finding]:
     for path in compose_files(Path(root)):
         rel = path.relative_to(root).as_posix()
         try:
-            data = _merge_documents(load_all(path.read_text(encoding="utf-8")))
+            text = path.read_text(encoding="utf-8")
+            data = _merge_documents(load_all(text))
         except (OSError, UnicodeDecodeError) as exc:
             findings.append(Finding(rel, 1, "info", "compose-unreadable", f"could not read the file: {exc}", ""))
             continue
@@ -84,8 +86,19 @@ def docker_compose_findings(root: Path) -> list[Finding]:
                                     f"not read as YAML at {rel}:{exc.line}:{exc.column}: {exc.problem}",
                                     "fix the YAML there; `docker compose config` refuses the file too"))
             continue
-        findings.extend(_file_findings(rel, data))
+        findings.extend(_with_fixes(_file_findings(rel, data), text.splitlines()))
     return sorted(findings, key=lambda f: (f.file, f.line, f.rule))
+
+
+def _with_fixes(findings: list[Finding], lines: list[str]) -> list[Finding]:
+    """Each finding with `fix`: its line with the wrong text (`old`, kept in `fix` as `old\0new`) replaced."""
+    out = []
+    for f in findings:
+        old, sep, new = f.fix.partition("\0")
+        text = lines[f.line - 1] if sep and 0 < f.line <= len(lines) else ""
+        fixed = text.replace(old, new, 1) if old and old in text else ""
+        out.append(replace(f, fix=fixed))
+    return out
 
 
 def _merge_documents(documents: list[Any]) -> Any:
@@ -251,6 +264,7 @@ def _healthcheck(rel: str, db: _Service, services: list[_Service]) -> list[Findi
             f"healthcheck of {db.name} runs `{flag} {given}` but {source}; pg_isready reports ready without "
             f"logging in, so this passes until the command is used where it must log in",
             f"use `pg_isready -U $${{POSTGRES_USER}} -d $${{POSTGRES_DB}}` so the check follows the environment",
+            f"{flag} {given}\0{flag} $${{{var}}}",
         ))
     return out
 
@@ -310,11 +324,13 @@ def _bypass(rel: str, service: _Service, databases: list[_Service], pooler: _Ser
             elif var in HOST_VARS and value == db.name:
                 hit = value
             if hit:
+                old = f"{match.group('host')}:{match.group('port')}" if match and match.group("port") else ""
                 out.append(Finding(
                     rel, line, "warning", "app-bypasses-pooler",
                     f"service {service.name} connects to {db.name} directly ({var} -> {hit}) while "
                     f"{pooler.name} pools connections",
                     f"point {var} at {_pooler_address(pooler)}; keep a direct URL only for migrations "
                     f"(e.g. DIRECT_URL, Prisma's directUrl)",
+                    f"{old}\0{_pooler_address(pooler)}" if old else f"{value}\0{_pooler_address(pooler).split(':')[0]}",
                 ))
     return out

@@ -1,8 +1,8 @@
 """A Report as progress.md: a findings document a team reads top to bottom or links from a PR.
 
 Headings in a fixed order — Overview, Usage, Files without call sites, Target layer by area,
-Legacy layer by area, Schema and migrations, Infrastructure, Progress since baseline, Recommendations, Quick
-reference — each present even when empty (with a sentence saying why), so documents from
+Legacy layer by area, Schema and migrations, Infrastructure, Connection topology, Progress since baseline,
+Recommendations (each with the exact change and its evidence), Files by area, Quick reference (concern → location) — each present even when empty (with a sentence saying why), so documents from
 different runs diff section by section. Layout only: every value comes from the Report,
 and every cell is escaped (file names are user data).
 """
@@ -166,12 +166,42 @@ def _recommendations(report: Report) -> list[str]:
     out = ["## Recommendations", ""]
     if not report.recommendations:
         return out + ["Nothing left on the legacy layer.", ""]
-    out += [f"{r.rank}. **{_cell(r.kind)}** {_code(r.subject)}: {_cell(r.reason)}" for r in report.recommendations]
+    for r in report.recommendations:
+        out.append(f"{r.rank}. **{_cell(r.kind)}** {_code(r.subject)}: {_cell(r.reason)}")
+        if r.action:
+            out.append(f"    - do: {_code(r.action)}")  # 4 spaces: under "10." too
+        out += [f"    - evidence: {_cell(e)}" for e in r.evidence]
+    return out + [""]
+
+
+def _topology(report: Report) -> list[str]:
+    out = ["## Connection topology", ""]
+    t = report.topology
+    if not t.clients:
+        return out + ["No database clients found.", ""]
+    out += _table(["client", "layer", "role", "where", "reads", "reaches"],
+                  ([_cell(c.client), _code(c.layer), c.role, _code(c.location), _names(c.env),
+                    _cell("; ".join(c.reaches)) or "—"] for c in t.clients))
+    out.append("")
+    if not t.variables:
+        read = ", ".join(_code(f) for f in t.env_files)
+        return out + [(f"No database URL in {read}." if read else "No .env file to say where the variables point."), ""]
+    out += _table(["variable", "where", "host", "port", "database", "kind", "why", "URL (password masked)", "read by"],
+                  ([_code(v.var), _code(f"{v.file}:{v.line}"), _code(v.host), v.port or "—", _code(v.database),
+                    v.kind, _cell(v.why), _code(v.url), _cell(", ".join(v.read_by)) or "—"] for v in t.variables))
+    return out + [""]
+
+
+def _locations(report: Report) -> list[str]:
+    out = ["## Quick reference", ""]
+    if not report.locations:
+        return out + ["Nothing located.", ""]
+    out += _table(["concern", "location"], ([_cell(q.concern), _code(q.location)] for q in report.locations))
     return out + [""]
 
 
 def _quick(report: Report) -> list[str]:
-    out = ["## Quick reference", ""]
+    out = ["## Files by area", ""]
     if not report.quick_reference:
         return out + ["No files use either layer.", ""]
     out += _table(["area", "legacy", "mixed", "target"],
@@ -189,9 +219,11 @@ def render_progress_markdown(report: Report) -> str:
     lines += _areas("Legacy layer by area", report.legacy_areas, "No file uses the legacy layer any more.")
     lines += _schema(report)
     lines += _infra(report)
+    lines += _topology(report)
     lines += _progress(report)
     lines += _recommendations(report)
     lines += _quick(report)
+    lines += _locations(report)
     if report.notes:
         lines += ["## Notes", "", *(f"- {_cell(n)}" for n in report.notes), ""]
     while lines and not lines[-1]:

@@ -11,8 +11,12 @@ Sections, in the order the documents show them: overview (layers and their entry
 with the environment variables each client reads), usage (files and call sites per layer
 and per status), files without call sites (schema and model files, client modules,
 migrations, files that only import a layer), target layer by area, legacy layer by area,
-schema and migrations, infrastructure, progress since the baseline, recommendations, quick
-reference.
+schema and migrations, infrastructure, connection topology (each client, the variables it reads,
+where each database URL of the .env files points: pooler or direct, password masked), progress
+since the baseline, recommendations (ranked by RECOMMENDATION_KINDS, each with its evidence and
+the exact change: a corrected line, a command), files by area, quick reference (concern ->
+location). `connections` (migrator/report/connections.py) are the facts the topology and the
+quick reference are decided from.
 
 Progress is counted in call sites and models: the headline gives the legacy call sites left, the
 target's share of all call sites, and the models fully moved, partly moved and not started (a
@@ -22,6 +26,8 @@ files, client modules, migrations and type-only imports are their own groups and
 
 from __future__ import annotations
 
+import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -30,10 +36,12 @@ from typing import Any
 
 from migrator.report.baseline import Ratchet, compare_to_baseline
 from migrator.report.history import HistoryPoint, point_of
+from migrator.report.connections import ConnectionFacts
 from migrator.report.infra import SEVERITY_ORDER, Finding
 from migrator.scan.facts import Site
 from migrator.scan.result import ROLES, STATUSES, FileScan, ScanResult
 from migrator.schema import Schema
+from migrator.sqltext import mask_url
 
 REPORT_FORMAT = "migrator.progress"
 REPORT_VERSION = 1
@@ -190,10 +198,62 @@ class Progress:
 @dataclass(frozen=True)
 class Recommendation:
     rank: int
-    kind: str  # "small-file", "model", "mixed-file"
-    subject: str  # a path or a model name
+    kind: str  # see RECOMMENDATION_KINDS, the order they are ranked in
+    subject: str  # a path, a model name, a check name or file:line
     reason: str
     sites: int
+    evidence: tuple[str, ...] = ()  # the facts the recommendation rests on, each a short line
+    action: str = ""  # the exact change: a corrected line, a command; "" when the reason says it
+
+
+# Strategic moves first (one edit that moves many files), then what is wrong today (infrastructure,
+# drift), the schema's ownership, the file-by-file work, and last the step that ends the move.
+RECOMMENDATION_KINDS = ("entry-module", "infra-fix", "drift-fix", "schema-source", "small-file", "model",
+                        "mixed-file", "retire-legacy")
+
+
+@dataclass(frozen=True)
+class EnvTarget:
+    """One database variable's value in one .env file: what it points at (password masked)."""
+
+    var: str
+    file: str
+    line: int
+    url: str  # masked: never a password
+    host: str
+    port: str
+    database: str
+    kind: str  # "pooler", "direct" or "unknown"
+    why: str  # "port 6432, pgbouncer=true", "port 5432"
+    service: str  # the Compose service that publishes that port on localhost, "" when none
+    read_by: tuple[str, ...]  # the clients that read the variable
+
+
+@dataclass(frozen=True)
+class ClientConnection:
+    """A client (an entry module, the Prisma datasource, drizzle-kit) and the variables it reads."""
+
+    client: str
+    layer: str
+    role: str  # legacy, target, other
+    location: str  # file or file:line
+    env: tuple[str, ...]  # "DATABASE_URL", "DIRECT_URL (directUrl)"
+    reaches: tuple[str, ...]  # per variable with a value: "DIRECT_URL → direct localhost:5432/tutorme"
+
+
+@dataclass(frozen=True)
+class Topology:
+    clients: tuple[ClientConnection, ...]
+    variables: tuple[EnvTarget, ...]
+    env_files: tuple[str, ...]  # the .env files read
+
+
+@dataclass(frozen=True)
+class Location:
+    """A quick-reference row: where a concern lives."""
+
+    concern: str
+    location: str
 
 
 @dataclass(frozen=True)
@@ -221,6 +281,7 @@ class InfraFinding:
     rule: str
     message: str
     suggestion: str
+    fix: str = ""  # the line as it should read
 
     @property
     def location(self) -> str:
@@ -253,7 +314,9 @@ class Report:
     infra: tuple[InfraFinding, ...]
     progress: Progress | None
     recommendations: tuple[Recommendation, ...]
-    quick_reference: tuple[QuickRow, ...]
+    quick_reference: tuple[QuickRow, ...]  # files per area (shown as "Files by area")
+    topology: Topology
+    locations: tuple[Location, ...]  # the quick reference: concern -> location
     burndown: tuple[BurndownPoint, ...]
     notes: tuple[str, ...]
 
@@ -272,6 +335,7 @@ def build_report(
     history: Sequence[HistoryPoint] | None = None,
     infra: Sequence[Finding] | None = None,
     schema_sources: Sequence[tuple[str, Schema]] | None = None,
+    connections: ConnectionFacts | None = None,
     title: str | None = None,
 ) -> Report:
     """The whole report for `scan`; every optional input adds its section's content (an absent
@@ -302,8 +366,10 @@ def build_report(
         drift=tuple(_drift_info(result) for result in drift or ()),
         infra=tuple(_infra(f) for f in sorted(infra or (), key=_finding_order)),
         progress=progress,
-        recommendations=_recommendations(scan),
+        recommendations=_recommendations(scan, infra or (), drift or (), schema_sources or (), connections),
         quick_reference=_quick_reference(scan),
+        topology=_topology(scan, connections),
+        locations=_locations(scan, connections),
         burndown=_burndown(scan, baseline, history),
         notes=tuple(scan.notes) + tuple(f"skipped {path}: {reason}" for path, reason in scan.skipped),
     )
@@ -509,7 +575,16 @@ def _finding_order(finding: Finding) -> tuple[int, str, int]:
 
 
 def _infra(finding: Finding) -> InfraFinding:
-    return InfraFinding(finding.file, finding.line, finding.severity, finding.rule, finding.message, finding.suggestion)
+    return InfraFinding(finding.file, finding.line, finding.severity, finding.rule, finding.message, finding.suggestion,
+                        _mask_urls(getattr(finding, "fix", "")))
+
+
+_ANY_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'`]+")
+
+
+def _mask_urls(text: str) -> str:
+    """Every URL in a line with its password masked: a corrected Compose line may carry one."""
+    return _ANY_URL.sub(lambda m: mask_url(m.group(0)), text)
 
 
 def _progress(ratchet: Ratchet, baseline: ScanResult) -> Progress:
@@ -532,12 +607,79 @@ def _progress(ratchet: Ratchet, baseline: ScanResult) -> Progress:
     )
 
 
-def _recommendations(scan: ScanResult) -> tuple[Recommendation, ...]:
-    """What to port next, in three short lists and this order: whole files that are cheapest to
-    finish, the models that carry most legacy traffic, and mixed files, which cost two layers'
-    worth of attention until they are done."""
+def _recommendations(scan: ScanResult, infra: Sequence[Finding] = (), drift: Sequence[Any] = (),
+                     schema_sources: Sequence[tuple[str, Schema]] = (),
+                     connections: ConnectionFacts | None = None) -> tuple[Recommendation, ...]:
+    """What to do next, ranked by RECOMMENDATION_KINDS: strategic moves with their evidence, the fixes
+    for what is wrong today (each with its exact line or command), then what to port next in three
+    short lists — whole files that are cheapest to finish, the models that carry most legacy
+    traffic, mixed files (two layers' worth of attention until done) — and last, retiring the
+    legacy client."""
     target_models = {s.model for s in scan.sites() if s.layer in scan.target}
-    out: list[tuple[str, str, str, int]] = []
+    out: list[tuple[str, str, str, int, tuple[str, ...], str]] = []
+    legacy_entries = sorted((e for e in scan.entry_modules if e.layer in scan.legacy), key=lambda e: e.path)
+    target_entries = sorted((e for e in scan.entry_modules if e.layer in scan.target), key=lambda e: e.path)
+
+    # One edit that moves many files: the legacy entry module re-exports the target client.
+    for entry in legacy_entries:
+        callers = sorted({s.file for s in scan.sites() if s.via == entry.path and s.layer in scan.legacy})
+        if not callers or not target_entries:
+            continue
+        target = target_entries[0]
+        sites = sum(1 for s in scan.sites() if s.via == entry.path and s.layer in scan.legacy)
+        reason = (f"{target.path} already exports the target client ({', '.join(target.exports) or 'a client'}) "
+                  f"and {_plural(len(callers), 'file')} reach {_roles(scan.legacy)} through {entry.path}: "
+                  f"point {entry.path} at it to move {_plural(len(callers), 'file')} at once "
+                  f"(their {_plural(sites, 'call site')} must use the target's API first)")
+        evidence = (f"{target.path} exports {', '.join(target.exports) or '(a client)'} on {target.layer}",
+                    f"{entry.path} exports {', '.join(entry.exports) or '(a client)'} on {entry.layer}",
+                    *(f"calls through it: {f}" for f in callers[:RECOMMEND_EACH]),
+                    *([f"and {len(callers) - RECOMMEND_EACH} more files"] if len(callers) > RECOMMEND_EACH else []))
+        action = _reexport_line(entry.path, entry.exports, target.path, target.exports) or (
+            f"in {entry.path}: export {', '.join(entry.exports) or 'the client'} from {target.path} "
+            f"({', '.join(target.exports) or 'its client'}) instead of creating a {entry.layer} client")
+        out.append(("entry-module", entry.path, reason, sites, evidence, action))
+
+    for finding in sorted(infra, key=_finding_order):
+        if finding.severity == "info":
+            continue
+        fix = _mask_urls(getattr(finding, "fix", ""))
+        reason = f"{finding.message}; {finding.suggestion}" if finding.suggestion else finding.message
+        out.append(("infra-fix", f"{finding.file}:{finding.line}", reason, 0,
+                    (f"{finding.rule} ({finding.severity})",), fix.strip() or finding.suggestion))
+
+    for result in drift:
+        info = _drift_info(result)
+        if info.status != "drift":
+            continue
+        items = _drift_items(result)
+        evidence = tuple(f"{d.severity}: {d.message}" for d in items[:RECOMMEND_EACH]) + (
+            (f"and {len(items) - RECOMMEND_EACH} more",) if len(items) > RECOMMEND_EACH else ())
+        out.append(("drift-fix", info.name,
+                    f"{info.source_from} and {info.source_to} differ ({info.text}): the SQL that makes "
+                    f"{info.source_from} match {info.source_to} comes from the command; review it before applying",
+                    0, evidence, f"migrator diff {info.source_from} {info.source_to} --emit sql"))
+
+    def side(name: str) -> str:
+        for role, layers in (("legacy", scan.legacy), ("target", scan.target)):
+            if any(layer in name.lower() for layer in layers):
+                return role
+        return ""
+
+    checks = [i.name for i in map(_drift_info, drift) if i.status != "error"]
+    legacy_src = [(n, sch) for n, sch in schema_sources if side(n) == "legacy"]
+    target_src = [(n, sch) for n, sch in schema_sources if side(n) == "target"]
+    if legacy_src and target_src:
+        (ln, ls), (tn, ts) = legacy_src[0], target_src[0]
+        shared = sorted({t.name for _, t in ls.tables()} & {t.name for _, t in ts.tables()})
+        if shared:
+            owner = (connections.prisma_schema if connections and connections.prisma_schema and "prisma" in ln else ln)
+            out.append(("schema-source", owner,
+                        f"{ln} and {tn} both declare {_plural(len(shared), 'table')}: keep one schema source of truth "
+                        f"({ln} until the move ends, then {tn}) and check the other against it in CI "
+                        f"rather than editing both",
+                        0, (f"declared by both: {', '.join(shared[:10])}" + (" …" if len(shared) > 10 else ""),),
+                        f"migrator check {checks[0]}" if checks else f"migrator diff {ln} {tn} --partial to"))
 
     # Entry modules create the client: they go last, when nothing imports them any more.
     entry_paths = {e.path for e in scan.entry_modules}
@@ -551,7 +693,7 @@ def _recommendations(scan: ScanResult) -> tuple[Recommendation, ...]:
         models = sorted({s.model for s in sites} - {"unknown", "-"})
         on = f" on {', '.join(models)}" if models else ""
         reason = f"{_plural(len(sites), 'legacy call site')}{on}: one of the smallest files to move whole"
-        out.append(("small-file", file.path, reason, len(sites)))
+        out.append(("small-file", file.path, reason, len(sites), (), ""))
 
     per_model: Counter[str] = Counter()
     files_per_model: dict[str, set[str]] = defaultdict(set)
@@ -563,17 +705,162 @@ def _recommendations(scan: ScanResult) -> tuple[Recommendation, ...]:
     for model, count in sorted(per_model.items(), key=lambda kv: (-kv[1], kv[0]))[:RECOMMEND_EACH]:
         already = " (already read through the target layer elsewhere)" if model in target_models else ""
         reason = f"{_plural(count, 'legacy call site')} in {_plural(len(files_per_model[model]), 'file')}{already}"
-        out.append(("model", model, reason, count))
+        out.append(("model", model, reason, count, (), ""))
 
     mixed = sorted(scan.by_status("mixed"), key=lambda f: (len(_sites_of_role(f, scan.legacy)), f.path))[:RECOMMEND_EACH]
     for file in mixed:
         legacy = len(_sites_of_role(file, scan.legacy))
         target = len(_sites_of_role(file, scan.target))
         reason = f"{_plural(legacy, 'legacy call site')} left beside {target} on {_roles(scan.target)}: finish the file"
-        out.append(("mixed-file", file.path, reason, legacy))
+        out.append(("mixed-file", file.path, reason, legacy, (), ""))
 
-    return tuple(Recommendation(rank, kind, subject, reason, sites)
-                 for rank, (kind, subject, reason, sites) in enumerate(out, start=1))
+    legacy_sites = len([s for s in scan.sites() if s.layer in scan.legacy])
+    files = len({s.file for s in scan.sites() if s.layer in scan.legacy})
+    if connections is not None:
+        reads = [(c.layer, v) for c in connections.clients for v, _ in c.env]
+    else:
+        reads = [(e.layer, v) for e in scan.entry_modules for v in e.env]
+    still_read = {v for layer, v in reads if layer not in scan.legacy}
+    for entry in legacy_entries:
+        only = [v for v in dict.fromkeys(v for layer, v in reads if layer in scan.legacy) if v not in still_read]
+        env = f"; the variables only {_roles(scan.legacy)} reads can go with it ({', '.join(only)})" if only else ""
+        out.append(("retire-legacy", entry.path,
+                    f"retire the {entry.layer} client once the {_plural(legacy_sites, 'call site')} on "
+                    f"{_roles(scan.legacy)} in {_plural(files, 'file')} are gone{env}",
+                    legacy_sites, (f"{entry.path} exports {', '.join(entry.exports) or '(a client)'}",), ""))
+
+    order = {kind: i for i, kind in enumerate(RECOMMENDATION_KINDS)}
+    out.sort(key=lambda r: order[r[0]])  # stable: each kind keeps its own order
+    return tuple(Recommendation(rank, kind, subject, reason, sites, evidence, action)
+                 for rank, (kind, subject, reason, sites, evidence, action) in enumerate(out, start=1))
+
+
+def _reexport_line(path: str, exports: Sequence[str], target_path: str, target_exports: Sequence[str]) -> str:
+    """The line that makes a JS/TS entry module hand out the target client under its old names:
+    `export { drizzleDb as db } from './drizzle';`. "" for other languages or unknown exports."""
+    js = (".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx")
+    if not exports or not target_exports or not path.endswith(js) or not target_path.endswith(js):
+        return ""
+    here, there = PurePosixPath(path).parent, PurePosixPath(target_path)
+    relative = PurePosixPath(os.path.relpath(there.with_suffix("").as_posix(), here.as_posix() or "."))
+    spec = relative.as_posix() if relative.as_posix().startswith(".") else f"./{relative.as_posix()}"
+    names = ", ".join(f"{target_exports[0]} as {name}" for name in exports)
+    return f"export {{ {names} }} from '{spec}';"
+
+
+POOLER_PORTS = ("6432",)
+DIRECT_PORTS = ("5432", "3306")
+_DB_URL = re.compile(r"^(?P<scheme>postgres(?:ql)?|mysql|mariadb)(?:\+\w+)?://(?:[^@/?#]*@)?(?P<host>[^:/?#]*)"
+                     r"(?::(?P<port>\d+))?(?:/(?P<db>[^?#]*))?(?:\?(?P<query>[^#]*))?")
+
+
+def _topology(scan: ScanResult, facts: ConnectionFacts | None) -> Topology:
+    """Each client and its variables; each database variable's value: host, port, database, pooler or direct.
+
+    Pooler: port 6432 (PgBouncer's), `pgbouncer=true` in the query, a host named like a pooler, or a
+    localhost port a Compose pooler service publishes. Direct: port 5432/3306 or a port a Compose
+    database service publishes. Passwords are masked (migrator.sqltext.mask_url)."""
+    if facts is None:
+        clients = tuple(ClientConnection(e.path, e.layer, role_of(e.layer, scan), e.path, tuple(e.env), ())
+                        for e in sorted(scan.entry_modules, key=lambda e: e.path))
+        return Topology(clients, (), ())
+    readers: dict[str, list[str]] = defaultdict(list)
+    for c in facts.clients:
+        for var, _ in c.env:
+            if c.name not in readers[var]:
+                readers[var].append(c.name)
+    published = {p: s for s in facts.services for p, _ in s.ports if p}
+    variables = []
+    for v in facts.env_values:
+        match = _DB_URL.match(v.value.strip())
+        if not match:
+            continue
+        host, port = match.group("host") or "", match.group("port") or ""
+        query = (match.group("query") or "").lower()
+        service = published.get(port) if host in ("localhost", "127.0.0.1", "0.0.0.0", "host.docker.internal") else None
+        via = "published by"
+        if service is None:
+            service, via = next((s for s in facts.services if s.name == host), None), "Compose service"
+        pool_why = [w for w, hit in ((f"port {port}", port in POOLER_PORTS),
+                                     ("pgbouncer=true", "pgbouncer=true" in query),
+                                     (f"host {host}", any(p in host.lower() for p in ("pgbouncer", "pooler", "pgcat",
+                                                                                      "supavisor", "odyssey", "pgpool"))),
+                                     (f"{via} {service.name if service else ''}",
+                                      bool(service and service.pooler))) if hit]
+        if pool_why:
+            kind, why = "pooler", ", ".join(pool_why)
+        elif port in DIRECT_PORTS or (service is not None and service.database) or (not port and match.group("scheme")):
+            kind = "direct"
+            why = ", ".join(w for w in (f"port {port or 'default'}",
+                                        f"{via} {service.name}" if service else "") if w)
+        else:
+            kind, why = "unknown", f"port {port}"
+        variables.append(EnvTarget(v.var, v.file, v.line, mask_url(v.value.strip()), host, port,
+                                   (match.group("db") or "").split("/")[0], kind, why,
+                                   service.name if service else "", tuple(readers.get(v.var, ()))))
+    by_var: dict[str, list[EnvTarget]] = defaultdict(list)
+    for t in variables:
+        by_var[t.var].append(t)
+    clients = []
+    for c in facts.clients:
+        reaches = tuple(f"{var} → {t.kind} {t.host}:{t.port or 'default'}/{t.database} ({t.file})"
+                        for var, _ in c.env for t in by_var.get(var, ()))
+        clients.append(ClientConnection(
+            c.name, c.layer, role_of(c.layer, scan), f"{c.file}:{c.line}" if c.line else c.file,
+            tuple(f"{var} ({what})" if what else var for var, what in c.env), reaches))
+    return Topology(tuple(clients), tuple(variables), facts.env_files)
+
+
+def _locations(scan: ScanResult, facts: ConnectionFacts | None) -> tuple[Location, ...]:
+    """Where each concern lives: clients, schemas, migrations, configuration, Compose services, env files."""
+    rows: list[Location] = []
+    for role, layers in (("legacy", scan.legacy), ("target", scan.target)):
+        for e in sorted(scan.entry_modules, key=lambda e: e.path):
+            if e.layer in layers:
+                rows.append(Location(f"{role} client ({e.layer}: {', '.join(e.exports) or 'client'})", e.path))
+    for layer in (*scan.legacy, *scan.target):
+        schema_files = sorted(f.path for f in scan.files if f.role == "schema" and layer in f.imported)
+        where = []
+        if facts and facts.prisma_schema and layer == "prisma":
+            where.append(facts.prisma_schema)
+        if len(schema_files) > 1:
+            folders = {str(PurePosixPath(p).parent) for p in schema_files}
+            exts = {PurePosixPath(p).suffix for p in schema_files}
+            folder = min(folders, key=len) if len(folders) == 1 else str(PurePosixPath(*_common(schema_files)))
+            where.append(f"{folder}/*{exts.pop() if len(exts) == 1 else ''}")
+        elif schema_files:
+            where.append(schema_files[0])
+        if where:
+            rows.append(Location(f"{layer} schema", ", ".join(where)))
+    migration_files = sorted({str(PurePosixPath(f.path).parent) for f in scan.files if f.role == "migration"})
+    dirs = list(dict.fromkeys([*(facts.migration_dirs if facts else ()), *migration_files]))
+    if dirs:
+        rows.append(Location("migrations", ", ".join(f"{d}/" for d in dirs)))
+    if facts:
+        for c in facts.clients:
+            if c.name.startswith("Prisma datasource"):
+                rows.append(Location("Prisma datasource (connection variables)", f"{c.file}:{c.line}"))
+            elif c.name == "drizzle-kit":
+                rows.append(Location("drizzle-kit config (dbCredentials)", f"{c.file}:{c.line}" if c.line else c.file))
+        for s in facts.services:
+            if s.database and not s.pooler:
+                rows.append(Location(f"compose database service ({s.name})", f"{s.file}:{s.line}"))
+            elif s.pooler:
+                rows.append(Location(f"compose pooler service ({s.name})", f"{s.file}:{s.line}"))
+        for name in facts.env_files:
+            rows.append(Location("env template" if name.endswith((".example", ".sample", ".template")) else "env file",
+                                 name))
+    return tuple(rows)
+
+
+def _common(paths: Sequence[str]) -> tuple[str, ...]:
+    parts = [PurePosixPath(p).parent.parts for p in paths]
+    common: list[str] = []
+    for level in zip(*parts):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    return tuple(common) or (".",)
 
 
 def _quick_reference(scan: ScanResult) -> tuple[QuickRow, ...]:

@@ -26,7 +26,6 @@ import json
 import os
 import re
 import subprocess
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -86,10 +85,15 @@ def list_files(root: Path, options: ScanOptions) -> list[str]:
         paths = _walk(root)
     extensions = tuple(ext for a in all_analyzers().values() for ext in a.extensions)
     out = []
+    skipped_dirs: dict[str, bool] = {}  # by folder: 20,000 files sit in a few hundred folders
     for p in paths:
-        if not p.endswith(extensions) or any(part in SKIP_DIRS for part in p.split("/")[:-1]):
+        if not p.endswith(extensions) or p.endswith((".d.ts", ".min.js")):
             continue
-        if p.endswith((".d.ts", ".min.js")):
+        folder = p.rpartition("/")[0]
+        skip = skipped_dirs.get(folder)
+        if skip is None:
+            skip = skipped_dirs[folder] = bool(folder) and any(part in SKIP_DIRS for part in folder.split("/"))
+        if skip:
             continue
         if options.include and not _matches(p, options.include):
             continue
@@ -99,7 +103,21 @@ def list_files(root: Path, options: ScanOptions) -> list[str]:
     return sorted(out)
 
 
+# While scan() runs, the repository's listing is taken once: list_files, npm_dependencies and
+# _workspace_packages all read it (`git ls-files` of 20,000 files is a third of a warm re-scan).
+_LISTINGS: dict[str, list[str] | None] | None = None
+
+
 def _git_files(root: Path) -> list[str] | None:
+    if _LISTINGS is not None:
+        key = str(root)
+        if key not in _LISTINGS:
+            _LISTINGS[key] = _git_ls_files(root)
+        return _LISTINGS[key]
+    return _git_ls_files(root)
+
+
+def _git_ls_files(root: Path) -> list[str] | None:
     if not (root / ".git").exists():
         return None
     try:
@@ -337,21 +355,35 @@ def _analyze_batch(batch: list[tuple[str, bytes]]) -> list[dict]:
 class _Cache:
     """FileFacts by (path, content hash, project fingerprint) in one file: one read, one atomic write."""
 
-    def __init__(self, root: Path, fingerprint: str, enabled: bool) -> None:
+    def __init__(self, root: Path, fingerprint: str | Callable[[], str], enabled: bool) -> None:
         self.path = root / ".migrator" / "cache" / f"facts-v{FACTS_VERSION}.json"
-        self.fingerprint = fingerprint
+        self._fingerprint = fingerprint
         self.enabled = enabled
-        self.entries: dict[str, dict] = {}
+        self._entries: dict[str, dict] | None = None
         self.used: dict[str, dict] = {}
-        if enabled and self.path.exists():
-            try:
-                import orjson
 
-                data = orjson.loads(self.path.read_bytes())
-                if data.get("fingerprint") == fingerprint:
-                    self.entries = data.get("entries", {})
-            except (OSError, ValueError):
-                self.entries = {}
+    @property
+    def fingerprint(self) -> str:
+        # Computed and read on first use: a warm re-scan answered by the tree's cached result
+        # never needs the per-file cache (reading it was a sixth of that re-scan).
+        if callable(self._fingerprint):
+            self._fingerprint = self._fingerprint()
+        return self._fingerprint
+
+    @property
+    def entries(self) -> dict[str, dict]:
+        if self._entries is None:
+            self._entries = {}
+            if self.enabled and self.path.exists():
+                try:
+                    import orjson
+
+                    data = orjson.loads(self.path.read_bytes())
+                    if data.get("fingerprint") == self.fingerprint:
+                        self._entries = data.get("entries", {})
+                except (OSError, ValueError):
+                    self._entries = {}
+        return self._entries
 
     @staticmethod
     def key(path: str, data: bytes) -> str:
@@ -409,6 +441,8 @@ def _analyze(items: list[tuple[str, bytes]], project: Project, cache: _Cache, jo
     if len(todo) >= 64 and workers > 1:
         size = max(16, len(todo) // (workers * 4))
         batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+        from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing costs a warm re-scan 8 ms to import
+
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(project,)) as pool:
             futures = [pool.submit(_analyze_batch, [(p, d) for _, p, d in batch]) for batch in batches]
             done = done_before + len(out)
@@ -468,6 +502,16 @@ def import_stems(data: bytes) -> frozenset[str]:
 
 def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[str, bytes] | None = None) -> ScanResult:
     """Scan the tree at `root` (or, with `contents`, the given files as of some commit)."""
+    global _LISTINGS
+    outer = _LISTINGS
+    _LISTINGS = {} if outer is None else outer
+    try:
+        return _scan(root, options, contents=contents)
+    finally:
+        _LISTINGS = outer
+
+
+def _scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[str, bytes] | None = None) -> ScanResult:
     from migrator.scan.resolve import client_links, link, resolve
     from migrator.scan.resolve import entry_modules as find_entry_modules
 
@@ -477,7 +521,7 @@ def scan(root: Path, options: ScanOptions | None = None, *, contents: Mapping[st
     if contents is not None:
         files = [f for f in files if analyzer_for(f) and not any(p in SKIP_DIRS for p in f.split("/")[:-1])]
     project = discover_project(root, files, options)
-    cache = _Cache(root, _fingerprint(project), options.cache and contents is None)
+    cache = _Cache(root, lambda: _fingerprint(project), options.cache and contents is None)
     progress = options.progress
     tree_key = _tree_key(root, files, project, options) if cache.enabled else None
     if tree_key is not None:
@@ -685,12 +729,14 @@ def _tree_key(root: Path, files: list[str], project: Project, options: ScanOptio
             pass
     base = str(root) + os.sep
     stat = os.stat
+    parts = []
     try:
         for path in files:
             st = stat(base + path)
-            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n")
     except OSError:
         return None
+    digest.update("".join(parts).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

@@ -18,8 +18,9 @@ import pytest
 
 from migrator.report import write_report
 from migrator.report.history import HistoryPoint
-from migrator.report.html import render_progress_html
+from migrator.report.html import FILTER_ROWS, _md, render_progress_html
 from migrator.report.model import build_report
+from tests.report.browser import screenshot
 from tests.report.scans import d, file, p, scan
 from tests.report.tutorme_report import tutorme_report
 
@@ -112,7 +113,9 @@ def test_script_runs_and_charts_exist(page: Path) -> None:
     assert re.search(r'data-tables="(\d+)"', dom).group(1) == str(dom.count('class="sortable"'))
     assert '<svg id="burndown"' in dom and dom.count("<polyline") == 2 and dom.count("<circle") == 8
     assert 'id="area-bars"' in dom and 'class="seg legacy"' in dom
-    assert 'data-count-for="tbl-legacy-areas-files">3 of 3 rows<' in dom  # the filter counts ran
+    # 3 rows: no filter box, and no count until a filter from the address hides rows.
+    assert 'data-count-for="tbl-legacy-areas-files"></span>' in dom
+    assert 'data-filter-for="tbl-legacy-areas-files"' not in dom
     # User data stayed text: no element was made from the file name or the area.
     parsed = _parse(dom)
     assert "img" not in parsed.tags and parsed.tags.count("script") == 1
@@ -136,12 +139,57 @@ def test_sort_and_filter_from_the_address(page: Path) -> None:
     assert 'data-count-for="tbl-legacy-areas-files">1 of 3 rows<' in dom
 
 
-def test_screenshot_of_the_tutorme_report(tmp_path: Path) -> None:
+@pytest.mark.parametrize("width", [1280, 390, 360])
+def test_screenshot_of_the_tutorme_report(tmp_path: Path, width: int) -> None:
+    """Full-page screenshots at a desktop and two phone widths (bench/screenshot_report.py writes those at
+    1280 and 390 px to a folder), and the layout measured by the page itself at that width."""
     binary = _chromium()
     page = write_report(tutorme_report(), tmp_path, formats=("html",))[0]
-    shot = tmp_path / "out.png"
-    _run(binary, page.as_uri(), f"--screenshot={shot}")
+    shot = tmp_path / f"report-{width}.png"
+    facts = screenshot(binary, page, width, shot)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+    assert facts["js"] == "ready" and not facts["console"]
+    # No horizontal overflow of the page: wide tables scroll inside their own container.
+    assert facts["innerWidth"] == width
+    assert facts["scrollWidth"] <= width and facts["bodyScrollWidth"] <= width, facts["wide"]
+    assert not facts["wide"]
+    # Bars proportional to the areas' file counts.
+    bars = facts["bars"]
+    assert len(bars) == 11 and {b["total"] for b in bars} == {1, 2}
+    per_file = {round(b["width"] / b["total"], 1) for b in bars}
+    assert len(per_file) == 1 and per_file.pop() > 50, bars
+    # A filter box only on tables of FILTER_ROWS rows or more.
+    tables = facts["tables"]
+    assert all(t["filter"] == (t["rows"] >= FILTER_ROWS) for t in tables), tables
+    assert any(t["filter"] for t in tables) and any(not t["filter"] for t in tables)
+
+
+def test_markdown_code_spans_in_cells() -> None:
+    html = render_progress_html(tutorme_report())
+    infra = html.split('id="tbl-infra-findings"', 1)[1].split("</table>", 1)[0]
+    assert "<code>-U postgres</code>" in infra and "`" not in infra
+    assert _md("run `<b>x</b>` & `y`") == "run <code>&lt;b&gt;x&lt;/b&gt;</code> &amp; <code>y</code>"
+    assert _md("one ` alone") == "one ` alone"
+
+
+def test_burndown_with_one_point_and_with_a_baseline() -> None:
+    # One point (no baseline, no history): bars against the totals, no line.
+    alone = render_progress_html(build_report(SCAN))
+    chart = alone.split('<div id="burndown" class="now"', 1)[1].split('<p class="legend">', 1)[0]
+    assert "<polyline" not in alone and "baseline" not in chart
+    assert "now 3 of 4<" in chart  # 3 files on the legacy layer out of 4 making calls
+    # A history of one point and a baseline: the bar and the baseline's dashed mark.
+    one = render_progress_html(build_report(SCAN, baseline=SCAN, history=HISTORY[-1:]))
+    chart = one.split('<div id="burndown" class="now"', 1)[1].split('<p class="legend">', 1)[0]
+    assert chart.count('class="base"') == 2 and "; baseline 3<" in chart
+    # History and a baseline: lines, and the baseline as a dashed line per series.
+    both = render_progress_html(build_report(SCAN, baseline=SCAN, history=HISTORY))
+    chart = both.split('<svg id="burndown"', 1)[1].split("</svg>", 1)[0]
+    assert chart.count("<polyline") == 2 and chart.count('<line class="baseline') == 2
+    # Baseline and now, no history: two points, a line.
+    report = build_report(SCAN, baseline=SCAN)
+    assert [p.label for p in report.burndown] == ["baseline", "now"]
+    assert render_progress_html(report).count("<polyline") == 2
 
 
 def test_self_contained() -> None:

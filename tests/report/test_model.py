@@ -109,10 +109,13 @@ def test_recommendations() -> None:
     # src/jobs/old.ts makes no call, so there is nothing in it to move: it is not recommended.
     assert [(r.rank, r.kind, r.subject) for r in recs] == [
         (1, "small-file", "app/api/posts.ts"), (2, "small-file", "app/api/users.ts"),
-        (3, "model", "user"), (4, "model", "post"), (5, "mixed-file", "app/api/feed.ts")]
+        (3, "model", "user"), (4, "model", "post"), (5, "mixed-file", "app/api/feed.ts"),
+        (6, "retire-legacy", "src/db.ts")]  # no call site came through src/db.ts: no entry-module move
     assert recs[0].reason == "1 legacy call site on post: one of the smallest files to move whole"
     assert recs[2].reason == "3 legacy call sites in 2 files"
     assert recs[4].reason == "2 legacy call sites left beside 1 on drizzle: finish the file"
+    # DATABASE_URL is read by src/drizzle.ts too, so it is not named as going away with Prisma.
+    assert recs[5].reason == "retire the prisma client once the 5 call sites on prisma in 3 files are gone"
 
 
 def test_optional_sections() -> None:
@@ -151,8 +154,8 @@ def test_empty_scan_renders_every_heading() -> None:
     text = render_progress_markdown(build_report(scan()))
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert headings == ["## Overview", "## Usage", "## Models", "## Files without call sites", "## Target layer by area", "## Legacy layer by area",
-                        "## Schema and migrations", "## Infrastructure", "## Progress since baseline",
-                        "## Recommendations", "## Quick reference"]
+                        "## Schema and migrations", "## Infrastructure", "## Connection topology",
+                        "## Progress since baseline", "## Recommendations", "## Files by area", "## Quick reference"]
     assert "No baseline given" in text
 
 

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from migrator.inspect import load
+from migrator.report.connections import connection_facts
 from migrator.report.infra import docker_compose_findings
 from migrator.report.model import Report, build_report
 from migrator.scan.result import ScanResult
@@ -36,10 +37,12 @@ def tutorme_report() -> Report:
     diff = compare(prisma, drizzle, CompareOptions(partial="to"))
     # Labelled with repository-relative specs so the golden file does not depend on where the clone is.
     drift = [("prisma-vs-drizzle", Diff(PRISMA, DRIZZLE, diff.changes, diff.not_modeled, diff.notes, diff.out_of_scope))]
+    scan = scan_fixture("tutorme_scan.json")
     return build_report(
-        scan_fixture("tutorme_scan.json"),
+        scan,
         baseline=scan_fixture("tutorme_baseline.json"),
         drift=drift,
         infra=docker_compose_findings(TUTORME),
         schema_sources=[("prisma", prisma), ("drizzle", drizzle)],
+        connections=connection_facts(TUTORME, scan),
     )
