@@ -63,7 +63,7 @@ _TOP_KEYS = ("fail_on", "ignore", "sources", "check", "drift", "severity", "rena
 _SOURCE_KEYS = ("spec", "env", "project_path", "dialect", "schemas", "exclude_schemas")
 _CHECK_KEYS = ("name", "from", "to", "fail_on", "partial")
 _DRIFT_KEYS = ("live", "legacy", "target", "partial")
-# The sections read by `scan`, `report` and `rewrite` (migrator/cli_scan.py, cli_rewrite.py);
+# The sections read by `scan`, `report` and `rewrite` (migrator/cli/scan.py, cli/rewrite.py);
 # [scan.areas] maps area names, chosen by the team, to globs.
 _SCAN_KEYS = ("legacy", "target", "include", "exclude", "areas", "entry_modules")
 _ENTRY_MODULE_KEYS = ("path", "layer")

@@ -1,7 +1,7 @@
 """docs/diff.md documents every change kind and hazard code the code knows, as the code says them.
 
 Reports link each hazard code to its anchor in docs/diff.md and each change kind to the
-table there (migrator.render.report.REFERENCE_URL), so a kind or code missing from the page
+table there (migrator.render.checks.REFERENCE_URL), so a kind or code missing from the page
 is a dead link in every SARIF and Markdown report.
 """
 

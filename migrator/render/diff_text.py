@@ -15,7 +15,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from migrator.render import report
+from migrator.render import checks as common  # what every diff/check renderer shares
 from migrator.render.narrow import DETAILS_HINT, Col, fit_columns, whole_width
 from migrator.verify.changes import Change, Diff
 from migrator.verify.hazards import BY_CODE
@@ -26,7 +26,7 @@ DEFAULT_WIDTH = 120
 
 def _row(change: Change) -> tuple[Text, ...]:
     severity = Text(change.severity, style=SEVERITY_STYLE[change.severity])
-    old_new = Text(report.old_new(change))
+    old_new = Text(common.old_new(change))
     if change.possible:
         old_new.append(" (possible rename)", style="italic")
     return (
@@ -92,7 +92,7 @@ def _widths(diff: Diff) -> tuple[int, int]:
 def dropped_columns(diff: Diff, width: int | None = None) -> list[str]:
     """The columns the change tables leave out at `width` (none at the default width of 120)."""
     widths = _widths(diff)
-    tables = [_columns(changes, widths) for _, changes in report.groups(diff)]
+    tables = [_columns(changes, widths) for _, changes in common.groups(diff)]
     return fit_columns(tables, width or DEFAULT_WIDTH, edge_padding=False)[1]
 
 
@@ -106,7 +106,7 @@ def diff_renderable(diff: Diff, width: int | None = None, *, hint: bool = True) 
     widths = _widths(diff)
     dropped = dropped_columns(diff, width)
     keep = {"severity", "kind", "path", "old -> new", "hazards"} - set(dropped)
-    groups = report.groups(diff)
+    groups = common.groups(diff)
     # Paths as wide as the narrowest group's table allows (the same in every group, so that
     # the columns line up), whole when there is room: only longer ones fold.
     paths = [c.path for c in diff.changes]
@@ -115,14 +115,14 @@ def diff_renderable(diff: Diff, width: int | None = None, *, hint: bool = True) 
     path_width = min(fitted) if fitted and None not in fitted else None
     for label, changes in groups:
         parts.append(_group(label, changes, widths, keep, path_width))
-    codes = report.raised_codes([diff])
+    codes = common.raised_codes([diff])
     parts += _lines("hazards", [f"{code}  {BY_CODE[code].title}" for code in codes if code in BY_CODE], "magenta")
-    parts += _lines("not modeled", report.unique(diff.not_modeled), "dim")
-    parts += _lines("out of scope", report.unique(getattr(diff, "out_of_scope", ())), "dim")
-    parts += _lines("notes", report.unique(diff.notes), "yellow")
-    tally = report.counts([diff])
+    parts += _lines("not modeled", common.unique(diff.not_modeled), "dim")
+    parts += _lines("out of scope", common.unique(getattr(diff, "out_of_scope", ())), "dim")
+    parts += _lines("notes", common.unique(diff.notes), "yellow")
+    tally = common.counts([diff])
     style = "bold red" if tally["error"] else "bold yellow" if tally["warning"] else "bold green"
-    parts.append(Text(report.summary_text(tally), style=style))
+    parts.append(Text(common.summary_text(tally), style=style))
     if dropped and hint:
         parts.append(Text(DETAILS_HINT, style="dim"))
     return Group(*parts)

@@ -68,12 +68,12 @@ def render_drift_github(result: ThreeWay, *, root: str | PurePath | RepoPaths | 
 
 
 def drift_sarif_data(result: ThreeWay, tool_version: str, *, root: str | PurePath | RepoPaths | None = None) -> dict[str, Any]:
-    from migrator.render import report
+    from migrator.render import checks as common  # what every diff/check renderer shares
     from migrator.render.sarif import LEVEL, SARIF_SCHEMA, SARIF_VERSION, SRCROOT, _artifact, _file_uri
 
     paths = RepoPaths.of(root)
     rules = [{"id": rule_id, "name": "".join(p.capitalize() for p in rule_id.split("-")),
-              "shortDescription": {"text": text}, "helpUri": report.REFERENCE_URL,
+              "shortDescription": {"text": text}, "helpUri": common.REFERENCE_URL,
               "properties": {"tags": ["schema-drift"]}} for rule_id, text in _RULES.values()]
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = []
@@ -99,7 +99,7 @@ def drift_sarif_data(result: ThreeWay, tool_version: str, *, root: str | PurePat
                            "legacy": row.legacy, "disagreeing": list(row.disagreeing)},
         })
     run: dict[str, Any] = {
-        "tool": {"driver": {"name": "migrator", "version": tool_version, "informationUri": report.REFERENCE_URL,
+        "tool": {"driver": {"name": "migrator", "version": tool_version, "informationUri": common.REFERENCE_URL,
                             "rules": rules}},
         "results": results,
     }

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
 
-from migrator.render import report
+from migrator.render import checks as common  # what every diff/check renderer shares
 from migrator.render.paths import RepoPaths
 from migrator.verify.changes import Change
 from migrator.verify.hazards import BY_CODE
@@ -38,7 +38,7 @@ def _command(name: str, properties: list[tuple[str, str]], message: str) -> str:
 
 def _annotation(check: str, change: Change, root: RepoPaths) -> str:
     properties: list[tuple[str, str]] = []
-    origin = report.with_file(change)
+    origin = common.with_file(change)
     if origin is not None:
         properties.append(("file", root.file(origin.file or "")))
         if origin.line is not None:
@@ -62,7 +62,7 @@ def render_github_annotations(results: Iterable[Any], *, root: str | PurePath | 
     """
     paths = RepoPaths.of(root)
     lines = []
-    for run in report.check_runs(results):
+    for run in common.check_runs(results):
         if run.diff is None:
             lines.append(_command("error", [("title", f"migrator {run.name}")], f"check {run.name} could not run: {paths.text(run.error or '')}"))
             continue

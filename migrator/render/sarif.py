@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import orjson
 
-from migrator.render import report
+from migrator.render import checks as common  # what every diff/check renderer shares
 from migrator.render.paths import RepoPaths
 from migrator.verify.changes import KINDS, Change
 from migrator.verify.hazards import HAZARDS
@@ -47,7 +47,7 @@ def _rules() -> list[dict[str, Any]]:
                 "id": kind.name,
                 "name": _pascal(kind.name),
                 "shortDescription": {"text": f"schema change: {kind.name.replace('_', ' ')} ({kind.object.replace('_', ' ')})"},
-                "helpUri": report.kind_help_uri(kind.name),
+                "helpUri": common.kind_help_uri(kind.name),
                 "defaultConfiguration": {"level": LEVEL[kind.severity]},
                 "properties": {"tags": ["schema-drift", kind.object]},
             }
@@ -59,7 +59,7 @@ def _rules() -> list[dict[str, Any]]:
                 "name": _pascal(hazard.category) + "Hazard" + hazard.code[2:],
                 "shortDescription": {"text": hazard.title},
                 "fullDescription": {"text": hazard.explanation},
-                "helpUri": report.hazard_help_uri(hazard.code),
+                "helpUri": common.hazard_help_uri(hazard.code),
                 "properties": {"tags": ["migration-hazard", hazard.category]},
             }
         )
@@ -80,7 +80,7 @@ def _artifact(path: str) -> dict[str, Any]:
 
 
 def _location(change: Change, root: RepoPaths) -> dict[str, Any]:
-    origin = report.with_file(change)
+    origin = common.with_file(change)
     logical = {"fullyQualifiedName": change.path, "kind": change.spec.object}
     if origin is None:
         return {"logicalLocations": [logical]}
@@ -129,7 +129,7 @@ def _results(check: str, change: Change, root: RepoPaths, index: dict[str, int])
 
 def sarif_data(results: Iterable[Any], tool_version: str, *, root: str | PurePath | RepoPaths | None = None) -> dict[str, Any]:
     paths = RepoPaths.of(root)
-    runs = report.check_runs(results)
+    runs = common.check_runs(results)
     rules = _rules()
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     sarif_results: list[dict[str, Any]] = []
@@ -147,7 +147,7 @@ def sarif_data(results: Iterable[Any], tool_version: str, *, root: str | PurePat
             "driver": {
                 "name": "migrator",
                 "version": tool_version,
-                "informationUri": report.REFERENCE_URL,
+                "informationUri": common.REFERENCE_URL,
                 "rules": rules,
             }
         },

@@ -2,7 +2,7 @@
 
 model.build_report turns a scan (plus, optionally, a baseline scan, drift check results,
 history points, infrastructure findings and schema sources) into a Report, plain data;
-markdown, json_report and html lay it out as progress.md, progress.json
+progress_markdown, progress_json and progress_html lay it out as progress.md, progress.json
 (schemas/progress.v1.json) and progress.html. infra reads Compose files (PyYAML, through
 _yaml), envfile reads .env files (python-dotenv), connections gathers the clients, the
 variables they read and their values for the connection topology, history scans past commits through git
@@ -28,13 +28,13 @@ FORMATS = ("md", "json", "html")
 def _renderer(fmt: str) -> Callable[[Report], str]:
     # Imported on use: writing only the JSON need not load the HTML page's template.
     if fmt == "md":
-        from migrator.report.markdown import render_progress_markdown
+        from migrator.report.progress_markdown import render_progress_markdown
         return render_progress_markdown
     if fmt == "json":
-        from migrator.report.json_report import render_progress_json
+        from migrator.report.progress_json import render_progress_json
         return render_progress_json
     if fmt == "html":
-        from migrator.report.html import render_progress_html
+        from migrator.report.progress_html import render_progress_html
         return render_progress_html
     raise BadInput(f"unknown report format {fmt!r} (known: {', '.join(FORMATS)})")
 

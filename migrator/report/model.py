@@ -442,7 +442,7 @@ def _models(scan: ScanResult, schema_sources: Sequence[tuple[str, Schema]], drif
 
 
 def _drift_items(result: Any) -> list[DriftItem]:
-    from migrator.render.report import check_runs
+    from migrator.render.checks import check_runs
 
     run = check_runs([result])[0]
     if run.diff is None:
@@ -554,7 +554,7 @@ def _schema_info(name: str, schema: Schema) -> SchemaSourceInfo:
 
 def _drift_info(result: Any) -> DriftInfo:
     """A CheckResult (migrator.verify.checks) or a (name, Diff) pair, as one line."""
-    from migrator.render.report import check_runs, counts, summary_text
+    from migrator.render.checks import check_runs, counts, summary_text
 
     run = check_runs([result])[0]
     source_from = getattr(result, "from_spec", "") or (run.diff.source_from if run.diff else "")

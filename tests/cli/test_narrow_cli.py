@@ -40,7 +40,7 @@ def test_scan_at_80_columns_fits() -> None:
 
 
 def test_check_says_the_hint_once_after_every_check() -> None:
-    from migrator.cli_verify import ReportFormat, _render
+    from migrator.cli.verify import ReportFormat, _render
 
     from ..render.diff_samples import DRIFT
 

@@ -18,8 +18,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from migrator.render.diff_text import render_diff_text  # noqa: E402
 from migrator.render.github import render_github_annotations  # noqa: E402
-from migrator.render.json_report import render_check_json, render_diff_json  # noqa: E402
-from migrator.render.markdown import render_check_markdown, render_diff_markdown  # noqa: E402
+from migrator.render.diff_json import render_check_json, render_diff_json  # noqa: E402
+from migrator.render.diff_markdown import render_check_markdown, render_diff_markdown  # noqa: E402
 from migrator.render.sarif import render_sarif  # noqa: E402
 from tests.render.diff_samples import CHECKS, CLEAN, DRIFT, ODD  # noqa: E402
 

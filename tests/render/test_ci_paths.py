@@ -10,8 +10,8 @@ import json
 
 from migrator.render.drift import render_drift
 from migrator.render.github import render_github_annotations
-from migrator.render.json_report import render_check_json
-from migrator.render.markdown import render_check_markdown
+from migrator.render.diff_json import render_check_json
+from migrator.render.diff_markdown import render_check_markdown
 from migrator.render.paths import RepoPaths
 from migrator.render.sarif import render_sarif
 from migrator.schema import Column, Index, IndexElement, Origin, SqlType

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from migrator.render.json_report import render_check_json, render_diff_json
+from migrator.render.diff_json import render_check_json, render_diff_json
 from migrator.schema import Column, EnumType, Identity, SqlType
 from migrator.verify.changes import Change, Diff
 
@@ -110,7 +110,7 @@ def test_ci_renderers_do_not_import_rich() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, migrator.render.json_report, migrator.render.sarif, migrator.render.github, "
-            "migrator.render.markdown; print('rich' in sys.modules)")
+    code = ("import sys, migrator.render.diff_json, migrator.render.sarif, migrator.render.github, "
+            "migrator.render.diff_markdown; print('rich' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "False"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.render.markdown import FOLD_AFTER, render_check_markdown, render_diff_markdown
+from migrator.render.diff_markdown import FOLD_AFTER, render_check_markdown, render_diff_markdown
 from migrator.verify.changes import Change, Diff
 
 from .diff_samples import CHECKS, CLEAN, DRIFT, ODD

@@ -15,7 +15,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from migrator.report.markdown import render_progress_markdown  # noqa: E402
+from migrator.report.progress_markdown import render_progress_markdown  # noqa: E402
 from tests.report.tutorme_report import FIXTURES, tutorme_report  # noqa: E402
 
 GOLDEN = FIXTURES / "tutorme_progress.md"

@@ -15,10 +15,10 @@ from pathlib import Path
 import jsonschema
 
 from migrator.report.connections import connection_facts
-from migrator.report.html import render_progress_html
+from migrator.report.progress_html import render_progress_html
 from migrator.report.infra import docker_compose_findings
-from migrator.report.json_report import render_progress_json
-from migrator.report.markdown import render_progress_markdown
+from migrator.report.progress_json import render_progress_json
+from migrator.report.progress_markdown import render_progress_markdown
 from migrator.report.model import RECOMMENDATION_KINDS, build_report
 from migrator.scan.result import EntryModule
 from tests.report.scans import file, p, scan

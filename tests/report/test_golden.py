@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.report.markdown import render_progress_markdown
+from migrator.report.progress_markdown import render_progress_markdown
 from migrator.report.model import build_report
 from migrator.scan.engine import ScanOptions, scan
 from tests.conftest import EXAMPLES

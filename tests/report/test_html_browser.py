@@ -18,7 +18,7 @@ import pytest
 
 from migrator.report import write_report
 from migrator.report.history import HistoryPoint
-from migrator.report.html import FILTER_ROWS, _md, render_progress_html
+from migrator.report.progress_html import FILTER_ROWS, _md, render_progress_html
 from migrator.report.model import build_report
 from tests.report.browser import screenshot
 from tests.report.scans import d, file, p, scan

@@ -11,8 +11,8 @@ import pytest
 from migrator.report import write_report
 from migrator.report.history import HistoryPoint
 from migrator.report.infra import Finding
-from migrator.report.json_report import render_progress_json
-from migrator.report.markdown import render_progress_markdown
+from migrator.report.progress_json import render_progress_json
+from migrator.report.progress_markdown import render_progress_markdown
 from migrator.report.model import build_report
 from migrator.scan.result import EntryModule
 from migrator.schema import Namespace, Schema, Table
@@ -80,7 +80,7 @@ def test_files_without_call_sites_are_listed_not_counted() -> None:
     assert "| Client modules | 1 | `prisma` | `src/db/index.ts` |" in section
     assert "| Files that only import a layer | 0 | — | — |" in section
     assert "using a layer: 10, of which 2 make database calls" in md
-    from migrator.report.html import render_progress_html
+    from migrator.report.progress_html import render_progress_html
 
     html = render_progress_html(report)
     assert "<details><summary>6 files</summary><code>src/db/schema/a.ts</code>" in html  # long: collapsed

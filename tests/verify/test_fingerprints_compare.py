@@ -9,7 +9,7 @@ import dataclasses
 
 from migrator.inspect.postgres import fingerprint
 from migrator.render.ddl import render_changes_sql
-from migrator.render.report import describe
+from migrator.render.checks import describe
 from migrator.schema import Namespace, Schema
 from migrator.verify.changes import KINDS
 from migrator.verify.diff import CompareOptions, compare
@@ -108,8 +108,8 @@ def test_every_report_format_shows_them() -> None:
 
     from migrator.render.diff_text import render_diff_text
     from migrator.render.github import render_github_annotations
-    from migrator.render.json_report import render_check_json, render_diff_json
-    from migrator.render.markdown import render_check_markdown
+    from migrator.render.diff_json import render_check_json, render_diff_json
+    from migrator.render.diff_markdown import render_check_markdown
 
     from ..render.test_diff_json import DIFF_SCHEMA, validate_check
     from ..render.test_diff_sarif import sarif as validated_sarif

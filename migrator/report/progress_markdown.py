@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from migrator.render.markdown import _cell, _code
+from migrator.render.diff_markdown import _cell, _code
 from migrator.report.model import Area, Report
 
 LIST_FILES = 20  # paths a row of "Files without call sites" names; progress.json has them all

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from migrator.cli import Dialect, _console, _error, _Guard, _Progress, _write_or_print, app
+from migrator.cli.shared import Dialect, make_console, error, Guard, Progress, write_or_print, app
 
 
 class Severity(str, Enum):
@@ -83,11 +83,11 @@ def _paths(path_prefix: Optional[str]):
 def _render(results: list, format: ReportFormat, tool_version: str, paths=None, width: Optional[int] = None) -> str:
     """The report of one or more named diffs ((name, Diff) pairs) in `format`; paths: a RepoPaths."""
     if format is ReportFormat.json:
-        from migrator.render.json_report import render_check_json
+        from migrator.render.diff_json import render_check_json
 
         return render_check_json(results, root=paths)
     if format is ReportFormat.markdown:
-        from migrator.render.markdown import render_check_markdown
+        from migrator.render.diff_markdown import render_check_markdown
 
         return render_check_markdown(results, root=paths)
     if format is ReportFormat.sarif:
@@ -100,7 +100,7 @@ def _render(results: list, format: ReportFormat, tool_version: str, paths=None, 
         return render_github_annotations(results, root=paths)
     from migrator.render.diff_text import dropped_columns, render_diff_text
     from migrator.render.narrow import DETAILS_HINT
-    from migrator.render.report import check_runs
+    from migrator.render.checks import check_runs
 
     runs = check_runs(results)
     if len(runs) == 1 and runs[0].diff is not None and runs[0].name == "diff":
@@ -144,8 +144,8 @@ def diff(
     from migrator.verify.diff import CompareOptions, compare
     from migrator.verify.hazards import assess
 
-    progress = _Progress()
-    with _Guard(from_, to, dev_url):
+    progress = Progress()
+    with Guard(from_, to, dev_url):
         renames = []
         for item in rename or ():
             old, sep, new = item.partition("=")
@@ -182,7 +182,7 @@ def diff(
             target = dialect.value if dialect else a.dialect
             if target not in ("postgresql", "sqlite"):
                 raise BadInput(f"--emit sql needs --dialect postgresql or sqlite (FROM is {a.dialect})")
-            _write_or_print(render_changes_sql(result, target, from_schema=a, to_schema=b), output)
+            write_or_print(render_changes_sql(result, target, from_schema=a, to_schema=b), output)
             return
         if emit is Emit.alembic:
             import uuid
@@ -192,7 +192,7 @@ def diff(
             target = dialect.value if dialect else a.dialect
             text = render_revision(result, message=message, revision=uuid.uuid4().hex[:12], down_revision=down_revision,
                                    dialect=target, from_schema=a, to_schema=b)
-            _write_or_print(text, output)
+            write_or_print(text, output)
             return
         results = [("diff", result)]
         _emit_report(results, format, output, __version__, _paths(path_prefix))
@@ -217,7 +217,7 @@ def _emit_report(results: list, format: ReportFormat, output: Optional[Path], ve
 
     # Text on stdout is laid out for the terminal (or COLUMNS); a file gets the default width.
     text = _render(results, format, version, paths, width=terminal_width() if output is None else None)
-    _write_or_print(text, output)
+    write_or_print(text, output)
     if _github_annotations_wanted(format) and output is None:
         from migrator.render.github import render_github_annotations
 
@@ -247,7 +247,7 @@ def drift(
     from migrator.verify.diff import CompareOptions
     from migrator.verify.drift import three_way
 
-    with _Guard(live, legacy, target, dev_url):
+    with Guard(live, legacy, target, dev_url):
         cfg = _config(config)
         specs = {"live": live, "legacy": legacy, "target": target}
         options = CompareOptions()
@@ -262,7 +262,7 @@ def drift(
         missing = [side for side, spec in specs.items() if not spec]
         if missing:
             raise BadInput(f"drift needs --{' --'.join(missing)} (or a [drift] section in migrator.toml)")
-        progress = _Progress()
+        progress = Progress()
         inspect_options = sources.InspectOptions(dev_url=dev_url, progress=progress)
         try:
             with ThreadPoolExecutor(max_workers=3) as pool:
@@ -284,7 +284,7 @@ def drift(
         paths = _paths(path_prefix)
         from migrator.render.narrow import terminal_width
 
-        _write_or_print(render_drift(result, format.value, root=paths, tool_version=__version__,
+        write_or_print(render_drift(result, format.value, root=paths, tool_version=__version__,
                                      width=terminal_width() if output is None else None), output)
         if _github_annotations_wanted(format) and output is None:
             # Inside GitHub Actions the text report also annotates the files that declare the objects.
@@ -310,20 +310,20 @@ def check(
     from migrator.errors import BadInput
     from migrator.verify.checks import exit_code, run_checks
 
-    with _Guard(dev_url):
+    with Guard(dev_url):
         cfg = _config(config)
         if cfg is None:
             raise BadInput("no migrator.toml (or [tool.migrator] in pyproject.toml) here or above; run `migrator init`")
         if not cfg.checks:
             raise BadInput(f"{cfg.where()}: no [[check]] entries")
         threshold = fail_on.value if fail_on else cfg.fail_on
-        with _Progress() as progress:
+        with Progress() as progress:
             results = run_checks(cfg, names=name or None, inspect_options=sources.InspectOptions(dev_url=dev_url, progress=progress),
                                  server=_expression_server(dev_url, no_server))
         _emit_report(results, format, output, __version__, _paths(path_prefix))
         for r in results:
             if r.error is not None:
-                _error(f"check {r.name}: {r.error}")
+                error(f"check {r.name}: {r.error}")
         code = exit_code(results, threshold)
         if code:
             raise typer.Exit(code)
@@ -338,11 +338,11 @@ def init(
     """Detect what the repository has (Prisma, Drizzle, Alembic, SQLAlchemy, migration folders) and write a starter migrator.toml."""
     from migrator.config_init import detect, render_starter_config, write_config
 
-    with _Guard():
+    with Guard():
         detected = detect(path)
         text = render_starter_config(detected)
         if print_only:
             print(text, end="")
             return
         written = write_config(path, text, force=force)
-        _console(highlight=False).print(f"wrote {written}", markup=False)
+        make_console(highlight=False).print(f"wrote {written}", markup=False)

@@ -1,6 +1,6 @@
 """What every diff renderer shares: short texts for values, counts, groups, locations, help links.
 
-The renderers (diff_text, json_report, markdown, sarif, github) format a Diff and make no
+The renderers (diff_text, diff_json, diff_markdown, sarif, github) format a Diff and make no
 decisions; the few formatting rules they have in common live here so that the text, the
 PR comment and the CI annotations say the same thing in the same words. No rich here:
 the JSON, SARIF and GitHub renderers run in CI without importing it.

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from migrator.render import report
+from migrator.render import checks as common  # what every diff/check renderer shares
 from migrator.render.paths import RepoPaths
 from migrator.verify.changes import Change, Diff
 from migrator.verify.hazards import BY_CODE
@@ -32,7 +32,7 @@ _ORIGIN_KEYS = {"source", "file", "line", "column"}
 
 
 def _origin(change: Change, paths: RepoPaths) -> dict[str, Any] | None:
-    origin = report.location(change)
+    origin = common.location(change)
     if origin is None:
         return None
     return {"file": paths.file(origin.file) if origin.file else origin.file, "line": origin.line, "column": origin.column}
@@ -40,7 +40,7 @@ def _origin(change: Change, paths: RepoPaths) -> dict[str, Any] | None:
 
 def _value(value: Any, paths: RepoPaths) -> Any:
     """An old or new value as JSON data, with the origins of model objects in it written through `paths`."""
-    data = report.json_value(value)
+    data = common.json_value(value)
     if paths.root is None and not paths.prefix:
         return data
 
@@ -82,9 +82,9 @@ def _hazards(diffs: Iterable[Diff]) -> list[dict[str, str]]:
             "code": code,
             "category": BY_CODE[code].category,
             "title": BY_CODE[code].title,
-            "help_uri": report.hazard_help_uri(code),
+            "help_uri": common.hazard_help_uri(code),
         }
-        for code in report.raised_codes(diffs)
+        for code in common.raised_codes(diffs)
         if code in BY_CODE
     ]
 
@@ -109,10 +109,10 @@ def diff_data(diff: Diff, *, checks: Sequence[str] | None = None,
         {
             "changes": [change_data(c, paths) for c in diff.changes],
             "hazards": _hazards([diff]),
-            "not_modeled": report.unique(paths.text(line) for line in diff.not_modeled),
-            "out_of_scope": report.unique(paths.text(line) for line in getattr(diff, "out_of_scope", ())),
-            "notes": report.unique(paths.text(line) for line in diff.notes),
-            "summary": report.summary([diff]),
+            "not_modeled": common.unique(paths.text(line) for line in diff.not_modeled),
+            "out_of_scope": common.unique(paths.text(line) for line in getattr(diff, "out_of_scope", ())),
+            "notes": common.unique(paths.text(line) for line in diff.notes),
+            "summary": common.summary([diff]),
         }
     )
     return data
@@ -131,7 +131,7 @@ def render_diff_json(diff: Diff, *, checks: Sequence[str] | None = None,
 def check_data(results: Iterable[Any], *, exit_code: int | None = None,
                root: str | PurePath | RepoPaths | None = None) -> dict[str, Any]:
     paths = RepoPaths.of(root)
-    runs = report.check_runs(results)
+    runs = common.check_runs(results)
     data: dict[str, Any] = {
         "format": CHECK_FORMAT,
         "version": VERSION,
@@ -140,7 +140,7 @@ def check_data(results: Iterable[Any], *, exit_code: int | None = None,
              "error": None if run.error is None else paths.text(run.error)}
             for run in runs
         ],
-        "summary": {**report.summary(report.all_diffs(runs)), "failed_checks": sum(run.error is not None for run in runs)},
+        "summary": {**common.summary(common.all_diffs(runs)), "failed_checks": sum(run.error is not None for run in runs)},
     }
     if exit_code is not None:
         data["exit_code"] = exit_code

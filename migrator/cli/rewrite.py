@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from migrator.cli import _Guard, _write_or_print, app
+from migrator.cli.shared import Guard, write_or_print, app
 from migrator.errors import EXIT_FAILURE, EXIT_FINDINGS
 
 
@@ -50,7 +50,7 @@ def rewrite(
     def codes(values: Optional[list[str]]) -> tuple[str, ...]:
         return tuple(c.strip().upper() for v in values or () for c in v.split(",") if c.strip())
 
-    with _Guard():
+    with Guard():
         from migrator.config import load_config
         from migrator.errors import BadInput
 
@@ -84,7 +84,7 @@ def rewrite(
             raise BadInput(_unparsable(unparsable))
         diff = "".join(r.diff for r in results)
         if patch is not None:
-            _write_or_print(diff, patch)
+            write_or_print(diff, patch)
         if apply:
             apply_changes(results, base, force=force)
         if format is RewriteFormat.json:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
 
-from migrator.render import report
+from migrator.render import checks as common  # what every diff/check renderer shares
 from migrator.render.paths import RepoPaths
 from migrator.verify.changes import Change, Diff
 
@@ -35,7 +35,7 @@ def _code(text: str) -> str:
 
 
 def _hazard_links(change: Change) -> str:
-    return " ".join(f"[{code}]({report.hazard_help_uri(code)})" for code in change.hazards)
+    return " ".join(f"[{code}]({common.hazard_help_uri(code)})" for code in change.hazards)
 
 
 def _row(change: Change, paths: RepoPaths) -> str:
@@ -51,14 +51,14 @@ def _folded(summary: str, body: list[str]) -> list[str]:
 
 
 def _list(title: str, lines: Iterable[str]) -> list[str]:
-    items = report.unique(lines)
+    items = common.unique(lines)
     if not items:
         return []
     return _folded(f"{title} ({len(items)})", [f"- {_cell(line)}" for line in items]) + [""]
 
 
 def _diff_body(diff: Diff, paths: RepoPaths) -> list[str]:
-    out = [f"{_code(paths.text(diff.source_from))} → {_code(paths.text(diff.source_to))}: **{report.summary_text(report.counts([diff]))}**", ""]
+    out = [f"{_code(paths.text(diff.source_from))} → {_code(paths.text(diff.source_to))}: **{common.summary_text(common.counts([diff]))}**", ""]
     if diff.changes:
         table = ["| severity | path | what | hazards |", "| --- | --- | --- | --- |", *(_row(c, paths) for c in diff.changes)]
         if len(diff.changes) > FOLD_AFTER:
@@ -85,10 +85,10 @@ def render_diff_markdown(diff: Diff, *, root: str | PurePath | RepoPaths | None 
 def render_check_markdown(results: Iterable[Any], *, root: str | PurePath | RepoPaths | None = None) -> str:
     """One section per check; a check that could not run shows its error. root: as render_diff_markdown's."""
     paths = RepoPaths.of(root)
-    runs = report.check_runs(results)
-    tally = report.counts(report.all_diffs(runs))
+    runs = common.check_runs(results)
+    tally = common.counts(common.all_diffs(runs))
     failed = sum(run.error is not None for run in runs)
-    headline = report.summary_text(tally)
+    headline = common.summary_text(tally)
     if failed:
         headline += f"; {failed} of {len(runs)} checks could not run"
     lines = ["## migrator check", "", f"**{headline}** ({len(runs)} {'check' if len(runs) == 1 else 'checks'})", ""]

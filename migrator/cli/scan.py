@@ -15,7 +15,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from migrator.cli import _console, _Guard, _Progress, _write_or_print, app
+from migrator.cli.shared import make_console, Guard, Progress, write_or_print, app
 
 DEFAULT_BASELINE = ".migrator/baseline.json"
 
@@ -84,8 +84,8 @@ def scan(
     from migrator.errors import BadInput
     from migrator.scan.engine import scan as run_scan
 
-    progress = _Progress()
-    with _Guard():
+    progress = Progress()
+    with Guard():
         root = path.resolve()
         if not root.is_dir():
             raise BadInput(f"{path}: not a folder")
@@ -99,14 +99,14 @@ def scan(
             from migrator.report.baseline import write_baseline
 
             write_baseline(baseline_path, result)
-            _console(stderr=True, highlight=False).print(f"wrote {baseline_path}", markup=False)
+            make_console(stderr=True, highlight=False).print(f"wrote {baseline_path}", markup=False)
         if check:
             _ratchet(result, baseline_path, format, output, scan_paths(root, path_prefix))
             return
         if format is ScanFormat.json:
             import orjson
 
-            _write_or_print(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n", output)
+            write_or_print(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2).decode() + "\n", output)
             return
         if format in (ScanFormat.sarif, ScanFormat.github):
             raise BadInput(f"--format {format.value} reports regressions: use it with --check")
@@ -115,7 +115,7 @@ def scan(
         from migrator.render.narrow import terminal_width
 
         text = render_scan_text(result, top=top, width=terminal_width() if output is None else 120)
-        _write_or_print(text, output)
+        write_or_print(text, output)
 
 
 def scan_paths(root: Path, path_prefix: Optional[str]):
@@ -144,7 +144,7 @@ def _ratchet(result, baseline_path: Path, format: ScanFormat, output: Optional[P
     ratchet = compare_to_baseline(result, read_baseline(baseline_path))
     from migrator.render.scan_text import render_ratchet
 
-    _write_or_print(render_ratchet(ratchet, format.value, paths=paths), output)
+    write_or_print(render_ratchet(ratchet, format.value, paths=paths), output)
     if format is ScanFormat.text and os.environ.get("GITHUB_ACTIONS") == "true" and output is None:
         print(render_ratchet(ratchet, "github", paths=paths), end="")
     if ratchet.regressions:
@@ -171,9 +171,9 @@ def report(
     from migrator.report import FORMATS, build_report, write_report
     from migrator.scan.engine import scan as run_scan
 
-    progress = _Progress()
+    progress = Progress()
     # One bar for the whole report: the scan, then each commit of --history, then each phase.
-    with _Guard(), progress:
+    with Guard(), progress:
         root = path.resolve()
         if not root.is_dir():
             raise BadInput(f"{path}: not a folder")
@@ -233,7 +233,7 @@ def report(
         phase("writing")
         written = write_report(rep, out_dir, formats)
         progress.close()
-        console = _console(highlight=False)
+        console = make_console(highlight=False)
         for p in written:
             console.print(f"wrote {p}", markup=False)
 
