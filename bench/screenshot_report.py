@@ -26,7 +26,7 @@ WIDTHS = (1280, 390)
 
 
 def main(argv: list[str]) -> int:
-    folder = Path(argv[0]) if argv else REPO / "reports" / "screenshots"
+    folder = (Path(argv[0]) if argv else REPO / "reports" / "screenshots").resolve()  # Chromium needs file:// URIs
     binary = chromium()
     if binary is None:
         print("screenshot_report: chromium not found (apt-get install -y chromium)", file=sys.stderr)

@@ -160,7 +160,7 @@ def _open(browser: _Browser, page: Path, width: int, height: int) -> str:
     browser.send("Runtime.enable", session)
     browser.send("Emulation.setDeviceMetricsOverride", session, width=width, height=height, deviceScaleFactor=1,
                  mobile=False)
-    browser.send("Page.navigate", session, url=page.as_uri())
+    browser.send("Page.navigate", session, url=page.resolve().as_uri())
     browser.wait_for("Page.loadEventFired")
     return session
 
