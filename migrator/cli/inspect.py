@@ -72,8 +72,14 @@ def list_sources() -> None:
     """List the sources migrator can read, with their URL schemes."""
     from migrator import inspect as sources
 
+    from rich.table import Table
     from rich.text import Text
 
-    console = make_console(highlight=False)
+    # A borderless table: at 80 columns the descriptions wrap inside their column, never under the name.
+    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+    table.add_column("source", style="bold", no_wrap=True)
+    table.add_column("schemes", overflow="fold")
+    table.add_column("description", ratio=1, overflow="fold")
     for src in sources.sources():
-        console.print(Text.assemble((f"{src.name:<12}", "bold"), f" {', '.join(src.schemes):<40} {src.description}"))
+        table.add_row(Text(src.name), Text(", ".join(src.schemes)), Text(src.description))
+    make_console(highlight=False).print(table)

@@ -226,3 +226,19 @@ def test_password_never_reaches_output(pg_cluster, pg_url: str, fmt: str) -> Non
     assert "Sup3rS3cret" not in result.output
     if fmt == "json":
         assert "postgres:***@" in result.stdout  # the source is named, masked
+
+
+def test_sources_fit_80_columns() -> None:
+    """A borderless table: descriptions wrap in their column; every source name starts a line."""
+    import subprocess
+    import sys
+
+    env = {**__import__("os").environ, "COLUMNS": "80"}
+    out = subprocess.run([sys.executable, "-c", "from migrator.cli import main; main()", "sources"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    lines = out.splitlines()
+    assert lines and all(len(line) <= 80 for line in lines)
+    from migrator import inspect as sources
+
+    starts = {line.split()[0] for line in lines if line and not line.startswith(" ")}
+    assert {src.name for src in sources.sources()} <= starts
