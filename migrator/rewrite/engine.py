@@ -21,7 +21,7 @@ from typing import Iterable, Optional
 from migrator.errors import BadInput
 from migrator.files import atomic_write
 from migrator.rewrite.batch import run_rules
-from migrator.rewrite.project import NO_EVIDENCE, FileEvidence
+from migrator.rewrite.project import NO_EVIDENCE, FileEvidence, relative_path
 from migrator.rewrite.rules import Finding, RuleOptions, rule_set
 
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".migrator", ".tox", "build", "dist"}
@@ -327,8 +327,8 @@ def rewrite_paths(paths: list[Path], selection: Selection, jobs: Optional[int] =
         from migrator.rewrite.project import pins_below_target
 
         PROJECT_NOTES.extend(pins_below_target(index.root))
-    tasks = [(str(f), _display(f, base), selection,
-              index.evidence(_display(f, index.root)) if index is not None else NO_EVIDENCE) for f in files]
+    tasks = [(str(f), relative_path(f, base), selection,
+              index.evidence(relative_path(f, index.root)) if index is not None else NO_EVIDENCE) for f in files]
     workers = jobs or os.cpu_count() or 1
     results: list[FileResult] = []
     if len(tasks) >= PARALLEL_THRESHOLD and workers > 1:
@@ -356,13 +356,6 @@ def project_index(paths: list[Path], jobs: Optional[int] = None, progress=None):
     for site in result.sites("sqlalchemy-legacy"):
         sites.setdefault(site.file, []).append((site.line, site.column, site.operation))
     return build_index(root, python_files([root]), sites)
-
-
-def _display(path: Path, base: Path) -> str:
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def dirty_files(paths: list[Path]) -> list[Path]:

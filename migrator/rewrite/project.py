@@ -235,7 +235,7 @@ def build_index(root: Path, files: list[Path], scan_sites: Optional[dict[str, li
     orm_cache = OrmCache(root, cache)
     modules: dict[str, ModuleOrm] = {}
     for path in files:
-        rel = _relative(path, root)
+        rel = relative_path(path, root)
         try:
             raw = path.read_bytes()
         except OSError:
@@ -283,9 +283,10 @@ def build_index(root: Path, files: list[Path], scan_sites: Optional[dict[str, li
     return index
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative_path(path: Path, base: Path) -> str:
+    """`path` relative to `base` (POSIX separators), or as given when it lies outside."""
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
