@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -60,7 +59,7 @@ def bench_inspect(repeat: int, tables: int) -> None:
 
 
 def bench_scan(repeat: int, files: int) -> None:
-    from bench_scan import generate
+    from bench_scan import make_repository
 
     rg = shutil.which("rg")
     if rg is None:
@@ -69,8 +68,7 @@ def bench_scan(repeat: int, files: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "repo"
         root.mkdir()
-        generate(root, files)
-        subprocess.run(["git", "init", "-q", str(root)], check=True)
+        make_repository(root, files)
         patterns = ["@prisma/client", "drizzle-orm", "@/lib/db", "sqlalchemy", "from app.db"]
         peer, _ = run_timed([rg, "-c", *sum((["-e", p] for p in patterns), []), str(root)], repeat, allowed_exit_codes=(1,))
         cold, _ = run_timed([MIGRATOR, "scan", str(root), "--format", "json", "--no-cache"], repeat)

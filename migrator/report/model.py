@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -138,7 +139,7 @@ class ModelProgress:
     target_sites: int
     files: int  # files calling it on either layer
     state: str  # "moved" (target only), "partly moved" (both), "not started" (legacy only)
-    target_table: str  # the table of that name in the configured schema sources, "" when none has it
+    target_table: str  # its table in the target layer's schema sources (any source when none is), "" when none has it
     drift: int  # changes on that table in the configured checks
 
 
@@ -405,6 +406,15 @@ def model_key(name: str) -> str:
     return key[:-1] if key.endswith("s") and len(key) > 3 else key
 
 
+def source_side(name: str, scan: ScanResult) -> str:
+    """"legacy" or "target" for a schema source whose name says which layer it belongs to
+    (`prisma`, `prisma-migrations`, `drizzle`), else ""."""
+    for role, layers in (("legacy", scan.legacy), ("target", scan.target)):
+        if any(layer in name.lower() for layer in layers):
+            return role
+    return ""
+
+
 def _models(scan: ScanResult, schema_sources: Sequence[tuple[str, Schema]], drift: Sequence[Any]) -> tuple[ModelProgress, ...]:
     legacy: Counter[str] = Counter()
     target: Counter[str] = Counter()
@@ -422,8 +432,11 @@ def _models(scan: ScanResult, schema_sources: Sequence[tuple[str, Schema]], drif
             (legacy if role == "legacy" else target)[key] += 1
             files[key].add(file.path)
             (legacy_names if role == "legacy" else target_names).setdefault(key, site.model)
+    # A model's table in the target layer's schema is what "moved" needs; the legacy schema
+    # declares every table already. Without a source of the target layer, any source answers.
+    target_sources = [schema for name, schema in schema_sources if source_side(name, scan) == "target"]
     tables: dict[str, str] = {}
-    for _, schema in schema_sources:
+    for schema in target_sources or [schema for _, schema in schema_sources]:
         for ns, table in schema.tables():
             tables.setdefault(model_key(table.name), f"{ns}.{table.name}")
     changed: Counter[str] = Counter()
@@ -552,6 +565,20 @@ def _schema_info(name: str, schema: Schema) -> SchemaSourceInfo:
     )
 
 
+def _diff_command(result: Any, info: DriftInfo) -> str:
+    """The `migrator diff` command that prints the SQL of one check's fix: its sources as the
+    config writes them (a URL from the environment stays `"$VAR"`, never the URL) and its
+    partial side, so that it reports what the check reported."""
+    words = ["migrator", "diff"]
+    for written, shown in ((getattr(result, "from_written", ""), info.source_from), (getattr(result, "to_written", ""), info.source_to)):
+        spec = written or shown
+        words.append(f'"{spec}"' if re.fullmatch(r"\$[A-Za-z_]\w*", spec) else shlex.quote(spec))
+    partial = getattr(result, "partial", None)
+    if partial:
+        words += ["--partial", partial]
+    return " ".join([*words, "--emit", "sql"])
+
+
 def _drift_info(result: Any) -> DriftInfo:
     """A CheckResult (migrator.verify.checks) or a (name, Diff) pair, as one line."""
     from migrator.render.checks import check_runs, counts, summary_text
@@ -658,13 +685,10 @@ def _recommendations(scan: ScanResult, infra: Sequence[Finding] = (), drift: Seq
         out.append(("drift-fix", info.name,
                     f"{info.source_from} and {info.source_to} differ ({info.text}): the SQL that makes "
                     f"{info.source_from} match {info.source_to} comes from the command; review it before applying",
-                    0, evidence, f"migrator diff {info.source_from} {info.source_to} --emit sql"))
+                    0, evidence, _diff_command(result, info)))
 
     def side(name: str) -> str:
-        for role, layers in (("legacy", scan.legacy), ("target", scan.target)):
-            if any(layer in name.lower() for layer in layers):
-                return role
-        return ""
+        return source_side(name, scan)
 
     checks = [i.name for i in map(_drift_info, drift) if i.status != "error"]
     legacy_src = [(n, sch) for n, sch in schema_sources if side(n) == "legacy"]

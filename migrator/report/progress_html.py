@@ -234,7 +234,7 @@ def _models(report: Report) -> str:
     if not report.models:
         return _section("Models", "models", _p("No call site names a model."))
     have_tables = any(m.target_table for m in report.models) or bool(report.schema_sources)
-    body = _table("models", ["model", "state", "legacy sites", "target sites", "files", "table in the schema sources", "drift"], (
+    body = _table("models", ["model", "state", "legacy sites", "target sites", "files", "target table", "drift"], (
         [_c(m.model), _t(m.state), _n(m.legacy_sites), _n(m.target_sites), _n(m.files),
          _c(m.target_table) if m.target_table else _t("none" if have_tables else "—"),
          _n(m.drift) if report.drift else _t("—")] for m in report.models), numeric=(2, 3, 4))

@@ -63,7 +63,7 @@ def _models(report: Report) -> list[str]:
     if not report.models:
         return out + ["No call site names a model.", ""]
     have_tables = any(m.target_table for m in report.models) or bool(report.schema_sources)
-    out += _table(["model", "state", "legacy sites", "target sites", "files", "table in the schema sources", "drift"],
+    out += _table(["model", "state", "legacy sites", "target sites", "files", "target table", "drift"],
                   ([_code(m.model), m.state, str(m.legacy_sites), str(m.target_sites), str(m.files),
                     _code(m.target_table) if m.target_table else ("none" if have_tables else "—"),
                     str(m.drift) if report.drift else "—"] for m in report.models))

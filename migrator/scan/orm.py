@@ -19,7 +19,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from migrator.files import atomic_write
 from migrator.scan.facts import Site
@@ -404,21 +404,27 @@ def module_name(relative: str) -> str:
     return ".".join(parts)
 
 
+# Reads many modules' OrmReader data at once: [(path, source)] -> [data or None], in order.
+ReadMany = Callable[[list[tuple[str, bytes]]], list[Optional[dict]]]
+
 # Bytes without which a module adds nothing to the mapped classes or to the `x.query(M)` sites.
 RELEVANT = re.compile(rb"\bclass |\.query\(|declarative_base|generate_base|mapper\(|map_imperatively|SQLAlchemy\(|version_class")
 
 
 def query_sites(texts: dict[str, bytes], known: dict[str, set[tuple[int, int]]],
-                cache: Optional["OrmCache"] = None) -> dict[str, list[Site]]:
+                cache: Optional["OrmCache"] = None, read_many: Optional[ReadMany] = None) -> dict[str, list[Site]]:
     """`x.query(M, …)` chains whose first entity is a mapped class of the project, not among `known`
-    sites: legacy sites the value flow could not prove (an untyped `session`, `context['session']`)."""
+    sites: legacy sites the value flow could not prove (an untyped `session`, `context['session']`).
+    `read_many` reads the modules the cache lacks (the scan passes its worker processes)."""
     cache = cache or OrmCache(None)
+    relevant = [(path, raw) for path, raw in texts.items() if path.endswith(".py") and RELEVANT.search(raw)]
+    if read_many is not None:
+        cache.prefetch(relevant, read_many)
     modules: list[tuple[str, ModuleOrm]] = []
-    for path, raw in texts.items():
-        if path.endswith(".py") and RELEVANT.search(raw):
-            facts = cache.facts(path, raw)
-            if facts is not None:
-                modules.append((path, facts))
+    for path, raw in relevant:
+        facts = cache.facts(path, raw)
+        if facts is not None:
+            modules.append((path, facts))
     cache.save()
     mapped = mapped_classes([m for _, m in modules])
     children = subclasses([m for _, m in modules])
@@ -520,6 +526,17 @@ class OrmCache:
             self.entries[key] = data
             self.dirty = True
         return ModuleOrm(data)
+
+    def prefetch(self, modules: list[tuple[str, bytes]], read_many: ReadMany) -> None:
+        """Read the modules not cached yet in one call of `read_many` (in parallel, for the scan)."""
+        missing = {hashlib.sha1(raw).hexdigest(): (path, raw) for path, raw in modules}
+        missing = {key: item for key, item in missing.items() if key not in self.entries}
+        if not missing:
+            return
+        for key, data in zip(missing, read_many(list(missing.values()))):
+            if data is not None:
+                self.entries[key] = data
+                self.dirty = True
 
     def save(self) -> None:
         if self.path is None or not (self.dirty or set(self.entries) - self.used):

@@ -182,10 +182,13 @@ class _Index:
 class _Linker:
     """The project's values, solved once (see the module docstring), and lookups over them."""
 
-    def __init__(self, facts: Mapping[str, FileFacts], project: Project | None) -> None:
+    def __init__(self, facts: Mapping[str, FileFacts], project: Project | None, previous: _Linker | None = None) -> None:
         self.facts = facts
         self.configured = dict(project.entry_modules) if project is not None else {}
-        self._indexes: dict[str, _Index] = {}
+        # A file's index depends on its facts alone: the scan links once per round of files
+        # analyzed, and the files of earlier rounds keep theirs.
+        self._indexes: dict[str, _Index] = {} if previous is None else {
+            path: index for path, index in previous._indexes.items() if previous.facts.get(path) is facts.get(path)}
         self.values: dict[tuple[str, str], _Values] = {}
         self._exports: dict[tuple[str, str], _Values] = {}
         self._active: set[tuple[str, str]] = set()
@@ -577,9 +580,10 @@ def resolve(facts: Mapping[str, FileFacts], project: Project | None = None, link
 PLUMBING = {"sql-js": "drizzle"}
 
 
-def link(facts: Mapping[str, FileFacts], project: Project | None = None) -> _Linker:
-    """The project's values solved once, for resolve(), entry_modules() and client_links() to share."""
-    return _Linker(facts, project)
+def link(facts: Mapping[str, FileFacts], project: Project | None = None, previous: _Linker | None = None) -> _Linker:
+    """The project's values solved once, for resolve(), entry_modules() and client_links() to share
+    (`previous`: the linker of a subset of these facts, whose per-file indexes are reused)."""
+    return _Linker(facts, project, previous)
 
 
 def entry_modules(facts: Mapping[str, FileFacts], project: Project | None = None, linker: _Linker | None = None) -> list[EntryModule]:

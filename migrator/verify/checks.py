@@ -50,6 +50,9 @@ class CheckResult:
     fail_on: str | None = None
     from_source: str = ""  # the source names in [sources]
     to_source: str = ""
+    from_written: str = ""  # the specs as the config writes them ($VAR for a URL from the environment)
+    to_written: str = ""
+    partial: str | None = None  # the check's partial side, "to" or "from"
 
     @property
     def ok(self) -> bool:
@@ -192,6 +195,9 @@ def _run_one(config: Config, check: CheckSpec, loader: _Loader, server: object =
         fail_on=check.fail_on,
         from_source=check.from_source,
         to_source=check.to_source,
+        from_written=config.sources[check.from_source].label,
+        to_written=config.sources[check.to_source].label,
+        partial=check.partial,
     )
     a = loader.load(check.from_source)
     b = loader.load(check.to_source)

@@ -199,6 +199,13 @@ def test_init_then_check_never_needs_the_database_url(tmp_path: Path, monkeypatc
     assert all(c["error"] is None for c in doc["checks"])
 
 
+def test_the_tutorme_config_is_what_init_writes(tmp_path: Path, monkeypatch) -> None:
+    """examples/tutorme/migrator.toml (whose checks make demo's report shows) stays init's output."""
+    repo = git_project(tmp_path, monkeypatch)
+    written = (repo / "services" / "web" / "migrator.toml").read_text(encoding="utf-8")
+    assert written == (TUTORME / "migrator.toml").read_text(encoding="utf-8")
+
+
 def test_drift_as_github_annotations_and_sarif(tmp_path: Path, monkeypatch) -> None:
     repo = git_project(tmp_path, monkeypatch)
     args = ["drift", "--live", "prisma/migrations", "--legacy", "prisma:prisma/schema.prisma",

@@ -89,7 +89,7 @@ def test_tutorme_recommendations_ranked_with_evidence() -> None:
     drift = next(r for r in recs if r.kind == "drift-fix")
     assert drift.subject == "prisma-vs-drizzle"
     assert drift.action == ("migrator diff prisma:examples/tutorme/prisma/schema.prisma "
-                            "drizzle:examples/tutorme/src/lib/db/schema --emit sql")
+                            "drizzle:examples/tutorme/src/lib/db/schema --partial to --emit sql")
     schema = next(r for r in recs if r.kind == "schema-source")
     assert schema.subject == "prisma/schema.prisma" and "bookings" in schema.evidence[0]
     assert schema.action == "migrator check prisma-vs-drizzle"
@@ -97,6 +97,18 @@ def test_tutorme_recommendations_ranked_with_evidence() -> None:
     assert (last.kind, last.subject) == ("retire-legacy", "src/lib/db/index.ts")
     # DATABASE_URL and DIRECT_URL are read by Drizzle too (drizzle.ts, drizzle.config.ts): they stay.
     assert last.reason == "retire the prisma client once the 49 call sites on prisma in 12 files are gone"
+
+
+def test_drift_fix_command_names_sources_as_the_config_writes_them() -> None:
+    """A check on a URL from the environment: the command keeps "$VAR" (never the URL, masked or
+    not, which could not run), quotes a path with a space, and keeps the check's partial side."""
+    from migrator.report.model import DriftInfo, _diff_command
+    from migrator.verify.checks import CheckResult
+
+    result = CheckResult("live", "postgresql://app:****@db/app", "drizzle:src/my schema", from_written="$DATABASE_URL",
+                         to_written="drizzle:src/my schema", partial="to")
+    info = DriftInfo("live", result.from_spec, result.to_spec, "drift", 1, 0, 0, 0, 0, "1 error")
+    assert _diff_command(result, info) == "migrator diff \"$DATABASE_URL\" 'drizzle:src/my schema' --partial to --emit sql"
 
 
 def test_entry_module_recommendation_needs_a_target_client() -> None:

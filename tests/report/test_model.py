@@ -189,7 +189,7 @@ def test_write_report(tmp_path) -> None:
 
 
 def test_models_are_counted_in_call_sites_across_layers() -> None:
-    """`user` (Prisma) and `users` (Drizzle) are one model; its table in the schema sources and the
+    """`user` (Prisma) and `users` (Drizzle) are one model; its table in the target schema and the
     drift on it are shown; a model only on the target is moved, on both partly, on the legacy one not started."""
     schema = Schema("postgresql", (Namespace("public", (Table("users"), Table("posts"))),))
     diff = Diff("a", "b", (Change("add_column", "public.users.email", "public", "users", "email", severity="error",
@@ -205,4 +205,10 @@ def test_models_are_counted_in_call_sites_across_layers() -> None:
         ("live", "public.users.email", "error"), ("live", "public.audit", "warning")]
     md = render_progress_markdown(report)
     assert "| `user` | partly moved | 3 | 1 | 3 | `public.users` | 1 |" in md
+    # The legacy schema declares every table already: only the target's says what has moved.
+    legacy = Schema("postgresql", (Namespace("public", (Table("User"), Table("Post"))),))
+    ported = Schema("postgresql", (Namespace("public", (Table("users"),)),))
+    both = build_report(SCAN, schema_sources=[("prisma", legacy), ("drizzle", ported)])
+    assert {m.model: m.target_table for m in both.models} == {"user": "public.users", "post": ""}
+    assert "| `post` | partly moved | 2 | 1 | 2 | none | — |" in render_progress_markdown(both)  # no check: no drift column
     assert "| live | `public.users.email` | `add_column` | error | column users.email is in b only | — |" in md

@@ -18,6 +18,7 @@ from migrator.report.infra import docker_compose_findings
 from migrator.report.model import Report, build_report
 from migrator.scan.result import ScanResult
 from migrator.verify.changes import Diff
+from migrator.verify.checks import CheckResult
 from migrator.verify.diff import CompareOptions, compare
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,7 +37,8 @@ def tutorme_report() -> Report:
     drizzle = load(f"drizzle:{TUTORME / 'src' / 'lib' / 'db' / 'schema'}")
     diff = compare(prisma, drizzle, CompareOptions(partial="to"))
     # Labelled with repository-relative specs so the golden file does not depend on where the clone is.
-    drift = [("prisma-vs-drizzle", Diff(PRISMA, DRIZZLE, diff.changes, diff.not_modeled, diff.notes, diff.out_of_scope))]
+    drift = [CheckResult("prisma-vs-drizzle", PRISMA, DRIZZLE, diff=Diff(PRISMA, DRIZZLE, diff.changes, diff.not_modeled,
+                                                                    diff.notes, diff.out_of_scope), partial="to")]
     scan = scan_fixture("tutorme_scan.json")
     return build_report(
         scan,

@@ -110,6 +110,35 @@ def test_a_warm_rescan_parses_nothing(tmp_path: Path, monkeypatch: pytest.Monkey
     assert (root / ".migrator" / "cache" / ".gitignore").read_text().strip().endswith("*")
 
 
+def test_a_warm_rescan_of_a_committed_tree_sees_every_kind_of_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a git work tree the stored result is keyed on git's word for the files it vouches
+    unchanged (index blob ids) and on a stat of the rest: an edit, a staged edit, a new
+    untracked file and a deleted one each invalidate it, and an unchanged tree reuses it."""
+    root = write(tmp_path, TREE)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "tree")
+
+    def users_sites() -> int:
+        files = {f.path: f for f in scan(root, ScanOptions(jobs=1)).files}
+        return len(files["app/api/users/route.ts"].sites) if "app/api/users/route.ts" in files else -1
+
+    route = root / "app" / "api" / "users" / "route.ts"
+    assert users_sites() == 1
+    monkeypatch.setattr(engine, "_analyze", lambda *args: pytest.fail("an unchanged tree was analyzed"))
+    assert users_sites() == 1
+    monkeypatch.undo()
+    route.write_text(TREE["app/api/users/route.ts"] + "export const POST = () => db.user.create({ data: {} });\n")
+    assert users_sites() == 2  # edited in the work tree
+    git(root, "add", str(route))
+    assert users_sites() == 2  # the same edit, staged
+    (root / "app" / "api" / "users" / "extra.ts").write_text('import { db } from "@/lib/db";\nexport const n = () => db.user.count();\n')
+    assert "app/api/users/extra.ts" in {f.path for f in scan(root, ScanOptions(jobs=1)).files}  # untracked
+    route.unlink()
+    assert users_sites() == -1  # deleted, and not listed as unreadable
+    assert not scan(root, ScanOptions(jobs=1)).skipped
+
+
 def test_parallel_and_serial_scans_agree(tmp_path: Path) -> None:
     files = dict(TREE)
     for i in range(80):
