@@ -263,6 +263,7 @@ class RewriteMeasure:
     failed: list[str] = field(default_factory=list)       # "path: reason", anywhere in the rewritten folder
     compile_errors: list[str] = field(default_factory=list)
     second_run_files: list[str] = field(default_factory=list)
+    applied: bool = True  # the --apply run on a copy succeeded
 
 
 def changed_old_lines(diff: str) -> set[int]:
@@ -362,8 +363,10 @@ def run_rewrite(root: Path, scan: dict, under: str, scan_missed: list[str] = ())
     with tempfile.TemporaryDirectory(prefix="migrator-rewrite-") as tmp:
         copy = Path(tmp) / root.name
         shutil.copytree(root, copy, ignore=COPY_IGNORE, symlinks=True)
-        proc = subprocess.run(migrator_cmd() + ["rewrite", "--apply", "."], capture_output=True, text=True, cwd=copy)
+        # The same files as the dry run: a template that is not Python (a cookiecutter hook) is skipped there too.
+        proc = subprocess.run(migrator_cmd() + ["rewrite", "--apply", "--skip-unparsable", "."], capture_output=True, text=True, cwd=copy)
         if proc.returncode not in (0, 1, 3):
+            m.applied = False  # compile_failures and second_run_changes were not measured: never "ok"
             return m, "--apply on a copy failed: " + (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
         for rel in sorted(changed):
             if not _under(rel, under):
@@ -399,6 +402,8 @@ def rewrite_rows(entry: dict, measured: RewriteMeasure | None, err: str) -> list
         e = exp.get(fig, default)
         e = int(e) if e is not None and (checked or always) else None
         meas = None if measured is None else getattr(measured, fig)
+        if measured is not None and not measured.applied and fig in ("compile_failures", "second_run_changes"):
+            meas = None
         note = err
         if measured is not None and fig == "silent" and measured.silent_at:
             note = "e.g. " + ", ".join(measured.silent_at[:5])

@@ -114,7 +114,7 @@ def test_drift_command_with_three_sources() -> None:
 @pytest.fixture()
 def project(tmp_path: Path, monkeypatch) -> Path:
     root = tmp_path / "tutorme"
-    shutil.copytree(TUTORME, root)
+    shutil.copytree(TUTORME, root, ignore=shutil.ignore_patterns(".migrator", "reports", "migrator.toml"))  # init writes it
     (root / ".git").mkdir()
     monkeypatch.chdir(root)
     monkeypatch.delenv("DATABASE_URL", raising=False)

@@ -53,7 +53,7 @@ def test_learnhub_models_and_alembic_are_detected() -> None:
 
 def test_tutorme_starter_config_loads_and_its_file_checks_run(tmp_path: Path) -> None:
     root = tmp_path / "tutorme"
-    shutil.copytree(EXAMPLES / "tutorme", root)
+    shutil.copytree(EXAMPLES / "tutorme", root, ignore=shutil.ignore_patterns(".migrator", "migrator.toml"))  # init writes it
     text = render_starter_config(detect(root))
     data = tomllib.loads(text)
     assert data["sources"]["live"] == {"env": "DATABASE_URL"}
