@@ -36,7 +36,16 @@ demo: $(STAMP)
 	# The SQLAlchemy 1.x -> 2.0 codemod as a dry run: the patch it would apply (exit 1: it would change files).
 	$(BIN)/migrator rewrite --rules sqlalchemy-2.0 examples/learnhub --patch reports/learnhub-sqlalchemy-2.0.patch || test $$? -eq 1
 
-test: $(STAMP)
+# The TypeScript oracles some tests run (drizzle-kit generate, tsc), pinned in tests/node's
+# package-lock.json; installed only where Node.js is, and those tests say so when it is not.
+NODE_TOOLS := tests/node/node_modules/.installed
+
+$(NODE_TOOLS): tests/node/package-lock.json
+	if command -v npm >/dev/null 2>&1; then \
+		cd tests/node && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch node_modules/.installed; \
+	fi
+
+test: $(STAMP) $(NODE_TOOLS)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -14,10 +14,13 @@ import importlib
 import threading
 import pkgutil
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Protocol
+from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
 from migrator.errors import BadInput
 from migrator.schema import Schema
+
+if TYPE_CHECKING:
+    from migrator.appmodel import AppModel
 
 ProgressCallback = Callable[[str, int, int], None]  # (label, done, total)
 
@@ -133,6 +136,23 @@ def load(spec: str, options: InspectOptions | None = None) -> Schema:
 _PAUSE_LOCK = threading.Lock()
 _PAUSES = 0
 _WAS_ENABLED = True
+
+
+def load_app_model(spec: str, options: InspectOptions | None = None) -> tuple[Schema, "AppModel"]:
+    """The schema and the application's names for it (migrator.appmodel): as the source's
+    code writes them when the source knows them (a Prisma schema), else derived from the
+    schema (`derive`: tables, columns and foreign keys)."""
+    from migrator.appmodel import derive
+
+    options = options or InspectOptions()
+    source = resolve(spec)
+    reader = getattr(source, "load_app_model", None)
+    if reader is not None:
+        with _collector_paused():
+            schema, names = reader(spec, options)
+        return schema.canonical(), names
+    schema = load(spec, options)
+    return schema, derive(schema)
 
 
 @contextlib.contextmanager

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from migrator import schema as model
+from migrator.appmodel import AppModel
+from migrator.appmodel import Model as AppModelEntry
+from migrator.appmodel import Relation as AppRelation
 from migrator.defaults import classify_default, jsonb_output
 from migrator.errors import BadInput
 from migrator.pgnames import make_object_name, truncate
@@ -275,6 +278,7 @@ class DrizzleProject:
     schema: model.Schema
     relations: tuple[Relation, ...]
     warnings: tuple[str, ...]
+    app_model: AppModel = AppModel()
 
 
 @dataclass(frozen=True)
@@ -513,6 +517,7 @@ class _Reader:
         relations: list[tuple[str, RelationsObj]] = []
         sequences: list[Builder] = []
         seen: set[int] = set()
+        exported: dict[int, str] = {}  # table object -> the name it is exported under
         for path in self.entries:
             module = self.project.load(path)
             for name in module.exported_names():
@@ -526,6 +531,7 @@ class _Reader:
                 seen.add(id(value))
                 if isinstance(value, TableObj):
                     tables.append(value)
+                    exported[id(value)] = name
                 elif isinstance(value, EnumObj):
                     enums.append(value)
                 elif isinstance(value, RelationsObj):
@@ -554,7 +560,41 @@ class _Reader:
         rels = tuple(r for name, obj in relations for r in self._relations(name, obj))
         notes = tuple(self.notes) + tuple(self.warnings)
         schema = model.Schema(dialect=schema.dialect, namespaces=schema.namespaces, source=self.label, notes=notes).canonical()
-        return DrizzleProject(schema=schema, relations=rels, warnings=tuple(self.warnings))
+        return DrizzleProject(schema=schema, relations=rels, warnings=tuple(self.warnings),
+                              app_model=self._app_model(tables, exported, rels, schema))
+
+    def _app_model(self, tables: list[TableObj], exported: dict[int, str], rels: tuple[Relation, ...],
+                   schema: model.Schema) -> AppModel:
+        """The names the code uses (migrator.appmodel): each table's export and property names,
+        its relations() entries with fields as property names, and its $onUpdate columns."""
+        found: dict[str, tuple[str, _Table, TableObj]] = {}
+        for obj in tables:
+            t = self.table(obj)
+            if t is not None:
+                found.setdefault(f"{t.namespace}.{t.name}", (exported.get(id(obj), t.name), t, obj))
+        nullable = {(ns.name, tb.name, c.name): c.nullable for ns in schema.namespaces for tb in ns.tables for c in tb.columns}
+        models = []
+        for qualified, (name, t, obj) in found.items():
+            keys = {c.name: c.key for c in t.columns}
+            relations = []
+            for r in rels:
+                if r.table != qualified:
+                    continue
+                target = found.get(r.target or "")
+                target_keys = {c.name: c.key for c in target[1].columns} if target else {}
+                relations.append(AppRelation(
+                    name=r.name,
+                    target=target[0] if target else (r.target or ""),
+                    many=r.kind == "many",
+                    fields=tuple(keys.get(c, c) for c in r.fields),
+                    references=tuple(target_keys.get(c, c) for c in r.references),
+                    relation_name=r.relation_name,
+                    optional=any(nullable.get((t.namespace, t.name, c), False) for c in r.fields),
+                ))
+            updated = tuple(c.key for c in t.columns if any(call.name in CLIENT_UPDATES for call in c.builder.calls))
+            models.append(AppModelEntry(name, t.namespace, t.name, tuple((c.key, c.name) for c in t.columns),
+                                        tuple(relations), obj.loc.file if obj.loc else None, updated))
+        return AppModel(tuple(models))
 
     # -- tables -------------------------------------------------------------------
 

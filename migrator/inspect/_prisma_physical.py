@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from typing import Iterable
 
 from migrator import schema as model
+from migrator.appmodel import AppModel, Model, Relation
 from migrator.defaults import classify_default, jsonb_output
 from migrator.errors import BadInput
 from migrator.inspect import InspectOptions, keep_namespace, keep_table
@@ -250,6 +251,7 @@ class Mapper:
         self.views = {b.name for b in blocks if b.kind == "view"}
         self.namespaces: dict[str, dict[str, list]] = {}
         self.used_names: dict[str, set[str]] = {}
+        self.join_tables: dict[str, str] = {}  # implicit many-to-many relation name -> its table (build())
 
     # -- settings --------------------------------------------------------------
 
@@ -376,6 +378,43 @@ class Mapper:
             source=self.spec,
             notes=tuple(notes),
         )
+
+    def app_model(self) -> AppModel:
+        """The models' names as the schema writes them (after build()): each model's fields and
+        its relation fields, both sides, with the key fields on the side that holds them and
+        the join table of an implicit many-to-many."""
+        joins = self.join_tables
+        models = []
+        for m in self.models.values():
+            relations = []
+            for f, attr in self._relation_fields(m):
+                rel_name = self._relation_name(attr)
+                fields = attr.arg("fields") if attr is not None else None
+                references = attr.arg("references") if attr is not None else None
+                through = None
+                if f.is_list:
+                    first, second = sorted([m.block.name, f.type_name])
+                    through = joins.get(rel_name or f"{first}To{second}")
+                relations.append(Relation(
+                    name=f.name,
+                    target=f.type_name,
+                    many=f.is_list,
+                    fields=tuple(v.name for v in fields if isinstance(v, Ident)) if isinstance(fields, list) else (),
+                    references=tuple(v.name for v in references if isinstance(v, Ident)) if isinstance(references, list) else (),
+                    relation_name=rel_name,
+                    optional=f.optional,
+                    through=through,
+                ))
+            models.append(Model(
+                name=m.block.name,
+                namespace=m.namespace,
+                table=m.table,
+                fields=tuple((f.name, m.columns[f.name]) for f in m.block.fields if f.name in m.scalars),
+                relations=tuple(relations),
+                file=m.block.position.file,
+                updated_at=tuple(f.name for f in m.block.fields if f.name in m.scalars and f.attribute("updatedAt")),
+            ))
+        return AppModel(tuple(models))
 
     def _add(self, namespace: str, kind: str, obj: object) -> None:
         self.namespaces.setdefault(namespace, {}).setdefault(kind, []).append(obj)
@@ -895,6 +934,7 @@ class Mapper:
                     continue
                 seen.add((name, first))
                 out.append(self._join_table(name, self.models[first], self.models[second], f.position))
+                self.join_tables[name] = out[-1][1].name
         return out
 
     def _join_table(self, name: str, a: _Model, b: _Model, position: Position | None) -> tuple[str, model.Table]:

@@ -86,6 +86,13 @@ class DrizzleSource:
 
         return load(spec, options)
 
+    def load_app_model(self, spec: str, options: InspectOptions) -> tuple[Schema, Any]:
+        """The schema and the names the code uses: exports, properties, relations() (migrator.appmodel)."""
+        from migrator.inspect._drizzle_reader import read_project
+
+        project = read_project(spec, options)
+        return project.schema, project.app_model
+
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:

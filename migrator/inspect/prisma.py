@@ -24,6 +24,7 @@ from pathlib import Path
 from migrator.errors import BadInput
 from migrator.files import read_text
 from migrator.inspect import InspectOptions, register, strip_scheme
+from migrator.appmodel import AppModel
 from migrator.schema import Schema
 
 SCHEME = "prisma:"
@@ -41,6 +42,14 @@ class PrismaSource:
         return path.endswith(".prisma")
 
     def load(self, spec: str, options: InspectOptions) -> Schema:
+        return self._mapper(spec, options).build()
+
+    def load_app_model(self, spec: str, options: InspectOptions) -> tuple[Schema, AppModel]:
+        """The schema and the models' names as written (migrator.appmodel)."""
+        mapper = self._mapper(spec, options)
+        return mapper.build(), mapper.app_model()
+
+    def _mapper(self, spec: str, options: InspectOptions):
         from migrator.inspect._prisma_physical import Mapper
         from migrator.inspect._prisma_syntax import parse
 
@@ -50,8 +59,7 @@ class PrismaSource:
         for file in files:
             blocks.extend(parse(read_text(file), str(file)))
         source = spec if spec.startswith(SCHEME) else SCHEME + spec
-        mapper = Mapper(blocks, source, options, prisma_major=prisma_major(files[0]))
-        return mapper.build()
+        return Mapper(blocks, source, options, prisma_major=prisma_major(files[0]))
 
 
 def schema_files(path: str) -> list[Path]:
