@@ -186,3 +186,36 @@ def _normalize_number(text: str) -> str:
         return str(value)
     except ValueError:
         return text.lower()
+
+
+# Client-side generators (Default kind "client"), by what they make, as each layer spells
+# them: Prisma's @default(fn()) and @updatedAt, Drizzle's $defaultFn/$onUpdate bodies,
+# SQLAlchemy's default=/onupdate= callables. A pattern matches the whitespace-free text of
+# the default's value; the first match names the generator. Two sources agree on a client
+# default when they name the same generator (`uuid()` in Prisma is
+# `$defaultFn(() => crypto.randomUUID())` in Drizzle and `default=uuid.uuid4` in SQLAlchemy).
+CLIENT_GENERATORS: tuple[tuple[str, str], ...] = (
+    ("uuid v4", r"^uuid\((4)?\)$|randomUUID\(\)|uuidv4\(\)|uuid4\b"),
+    ("uuid v7", r"^uuid\(7\)$|uuidv7\(\)|uuid7\b"),
+    ("cuid2", r"^cuid\(2\)$|createId\(\)|cuid2\b"),
+    ("cuid", r"^cuid\(\)$|\bcuid\(\)"),
+    ("nanoid", r"^nanoid\((21)?\)$|\bnanoid\(\)"),
+    ("ulid", r"^ulid\(\)$|\bulid\(\)"),
+    ("updated at", r"^@updatedAt$|^\$onUpdate(?:Fn)?\(\(\)=>newDate\(\)\)$|onupdate=.*now"),
+    ("now", r"^\$default(?:Fn)?\(\(\)=>newDate\(\)\)$|datetime\.now|datetime\.utcnow|func\.now"),
+)
+_CLIENT_PATTERNS = tuple((name, re.compile(pattern)) for name, pattern in CLIENT_GENERATORS)
+_NANOID_SIZE = re.compile(r"nanoid\((\d+)\)")
+
+
+def client_generator(value: str) -> str:
+    """What a client-side default generates ("uuid v4", "cuid2", "nanoid(10)", "updated at"),
+    or its whitespace-free text when no known generator matches."""
+    text = "".join(value.split())
+    size = _NANOID_SIZE.search(text)
+    if size and size.group(1) != "21":
+        return f"nanoid({size.group(1)})"
+    for name, pattern in _CLIENT_PATTERNS:
+        if pattern.search(text):
+            return name
+    return text

@@ -61,6 +61,8 @@ _kind("rename_column", "rename_column", "warning", "column", "column {old} is {n
 _kind("alter_column_type", "alter_column_type", "error", "column", "column {path} is {old} in FROM, {new} in TO")
 _kind("alter_column_nullable", "alter_column_nullable", "error", "column", "column {path} is {old} in FROM, {new} in TO")
 _kind("alter_column_default", "alter_column_default", "warning", "column", "column {path} defaults to {old} in FROM, {new} in TO")
+_kind("alter_column_client_default", "alter_column_client_default", "warning", "column",
+      "column {path} is filled by the application with {old} in FROM, {new} in TO")
 _kind("alter_column_identity", "alter_column_identity", "warning", "column", "column {path} identity is {old} in FROM, {new} in TO")
 _kind("alter_column_generated", "alter_column_generated", "warning", "column", "column {path} is generated as {old} in FROM, {new} in TO")
 _kind("alter_column_comment", "alter_column_comment", "info", "column", "column {path} comment differs")

@@ -48,6 +48,10 @@ class CompareOptions:
     # A PostgreSQL server that prints expressions back (migrator.verify.canonical): a URL, or a
     # function giving one, called only when some expression keys still differ.
     server_url: Any = field(default=None, compare=False)
+    # Compare client-side defaults too (by the generator they name: migrator.defaults.client_generator):
+    # two code sources (a Prisma schema and the Drizzle generated from it) should agree on them;
+    # a database never holds one, so by default they are left out.
+    client_defaults: bool = False
 
 
 def compare(a: model.Schema, b: model.Schema, options: CompareOptions | None = None) -> Diff:
@@ -897,6 +901,9 @@ class _Comparer(_PostgresTables, _OptionsComparer, _ObjectsComparer, _SerialSequ
             dk_b = None
         if dk_a != dk_b:
             self.add("alter_column_default", path, old=_db_default(ca), new=_db_default(cb), **common)
+        if self.options.client_defaults and _client_generator(ca) != _client_generator(cb):
+            self.add("alter_column_client_default", path, old=_client_generator(ca) or "none",
+                     new=_client_generator(cb) or "none", **common)
         if "generated" in self.caps and norm.expression_key(ca.generated) != norm.expression_key(cb.generated):
             self.add("alter_column_generated", path, old=ca.generated, new=cb.generated, **common)
         if "comments" in self.caps and (ca.comment or None) != (cb.comment or None):
@@ -1020,6 +1027,12 @@ def _serial(col: model.Column, owned: frozenset[str]) -> model.Identity | None:
     if col.default is not None and col.default.kind == "sequence" and col.default.value in owned:
         return model.Identity("serial")
     return None
+
+
+def _client_generator(col: model.Column) -> str | None:
+    from migrator.defaults import client_generator
+
+    return client_generator(col.default.value) if col.default is not None and col.default.kind == "client" else None
 
 
 def _db_default(col: model.Column) -> model.Default | None:
