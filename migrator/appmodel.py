@@ -140,3 +140,38 @@ def derive(schema: Schema) -> AppModel:
                                                           r.relation_name, r.optional, r.through))
         models.append(Model(names[(ns, t.name)], ns, t.name, tuple((c.name, c.name) for c in t.columns), tuple(rels)))
     return AppModel(tuple(models), derived=True)
+
+
+def differences(expected: AppModel, found: AppModel) -> list[str]:
+    """What `found` names differently from `expected`, table by table: the model's name, each
+    column's field, each relation (kind, target, key fields, relationName) and the updated-at
+    fields. Files and optionality are not compared (a reader may not know them)."""
+    out: list[str] = []
+    theirs = {(m.namespace, m.table): m for m in found.models}
+    by_name_found = {m.name: (m.namespace, m.table) for m in found.models}
+    by_name_expected = {m.name: (m.namespace, m.table) for m in expected.models}
+    for m in expected.models:
+        where = f"{m.namespace}.{m.table}"
+        other = theirs.get((m.namespace, m.table))
+        if other is None:
+            out.append(f"{where}: model {m.name} not found")
+            continue
+        if other.name != m.name:
+            out.append(f"{where}: model {m.name} is named {other.name}")
+        if dict((c, f) for f, c in other.fields) != dict((c, f) for f, c in m.fields):
+            wrong = [f"{c} ({f} vs {dict((cc, ff) for ff, cc in other.fields).get(c)})" for f, c in m.fields
+                     if dict((cc, ff) for ff, cc in other.fields).get(c) != f]
+            out.append(f"{where}: fields differ: {', '.join(wrong) or 'extra fields'}")
+        mine = {r.name: r for r in m.relations}
+        found_rels = {r.name: r for r in other.relations}
+        for name in sorted(set(mine) | set(found_rels)):
+            a, b = mine.get(name), found_rels.get(name)
+            if a is None or b is None:
+                out.append(f"{where}: relation {name} {'missing' if b is None else 'not expected'}")
+                continue
+            if (a.many, by_name_expected.get(a.target), a.fields, a.references, a.relation_name) != (
+                    b.many, by_name_found.get(b.target), b.fields, b.references, b.relation_name):
+                out.append(f"{where}: relation {name} differs: {a} vs {b}")
+        if tuple(sorted(m.updated_at)) != tuple(sorted(other.updated_at)):
+            out.append(f"{where}: updated-at fields {sorted(m.updated_at)} vs {sorted(other.updated_at)}")
+    return out

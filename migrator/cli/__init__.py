@@ -26,6 +26,7 @@ from migrator.cli.shared import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED, 
 COMMAND_MODULES = {
     "inspect": "inspect", "sources": "inspect", "scan": "scan", "report": "scan",
     "diff": "verify", "drift": "verify", "check": "verify", "init": "verify", "rewrite": "rewrite",
+    "generate": "generate",
 }
 
 
@@ -86,6 +87,8 @@ def main() -> None:
         if not shared.interrupt_reported:
             interrupted()
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        raise SystemExit(shared.pipe_closed().exit_code) from None
     except BaseException as exc:  # last line of defence: never a traceback
         if os.environ.get("MIGRATOR_DEBUG"):
             raise

@@ -79,6 +79,20 @@ def interrupted() -> typer.Exit:
 interrupt_reported = False  # main() says it once when Typer turned a Ctrl-C into exit 130 itself
 
 
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, as a shell reports a command whose reader went away
+
+
+def pipe_closed() -> typer.Exit:
+    """The reader of stdout went away (`migrator … | head`): stop without a word, as Unix tools do.
+    stdout is pointed at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return typer.Exit(EXIT_PIPE_CLOSED)
+
+
 class Guard:
     """Turn library errors into one-line messages and exit codes."""
 
@@ -97,6 +111,8 @@ class Guard:
             raise fail(str(exc), exc.exit_code, self.secrets)
         if isinstance(exc, KeyboardInterrupt):
             raise interrupted()
+        if isinstance(exc, BrokenPipeError):
+            raise pipe_closed()
         raise fail(
             f"internal error: {type(exc).__name__}: {exc} (run with MIGRATOR_DEBUG=1 for details)",
             EXIT_FAILURE,

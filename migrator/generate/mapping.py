@@ -1,0 +1,294 @@
+"""The mapping table, as data: how migrator's schema model becomes drizzle-orm code.
+
+One place says, per dialect (postgresql -> drizzle-orm/pg-core, sqlite -> drizzle-orm/sqlite-core):
+
+- COLUMN_TYPES: each canonical type kind (migrator.schema.SqlType.name) -> the column
+  builder and which SqlType attributes become which keys of its config object;
+  SERIAL_BUILDERS: integer kinds whose default is their own sequence; a type with no entry
+  is a `customType` whose dataType() returns the type's SQL (CUSTOM_TYPE);
+- IDENTITY: Identity.generation -> the identity call (or, on SQLite, the primary key form);
+- DEFAULTS: each default kind (migrator.schema.DEFAULT_KINDS) -> the Drizzle call it becomes;
+- CLIENT_DEFAULTS: client-side generators (Prisma's cuid()/uuid()/nanoid()/@updatedAt,
+  SQLAlchemy callables, Drizzle's own $defaultFn/$onUpdate) -> `$defaultFn`/`$onUpdate`
+  code and the imports it needs;
+- REFERENTIAL_ACTIONS: ON DELETE/UPDATE actions -> the strings `.onDelete()` takes.
+
+Every rule was chosen so that migrator's own Drizzle reader (migrator.inspect._drizzle_reader)
+reads the code back as the same model object; tests/generate/test_drizzle.py proves it by
+round trips. The lookups below are small functions over these tables; `mapping_as_json()`
+gives the whole table as plain JSON data (`migrator generate drizzle --format json`).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from migrator.schema import SqlType
+
+MAPPING_FORMAT = "migrator.generate.mapping"
+MAPPING_VERSION = 1
+
+DIALECTS = ("postgresql", "sqlite")
+
+# The drizzle-orm module each dialect's builders come from, and its table/enum/schema functions.
+MODULES: dict[str, str] = {"postgresql": "drizzle-orm/pg-core", "sqlite": "drizzle-orm/sqlite-core"}
+TABLE_FUNCTIONS: dict[str, str] = {"postgresql": "pgTable", "sqlite": "sqliteTable"}
+ENUM_FUNCTIONS: dict[str, str] = {"postgresql": "pgEnum"}
+SCHEMA_FUNCTIONS: dict[str, str] = {"postgresql": "pgSchema"}
+SEQUENCE_FUNCTIONS: dict[str, str] = {"postgresql": "pgSequence"}
+# The column type a `.references()` callback is annotated with when tables reference each other
+# in a cycle (TypeScript cannot infer it: docs/indexes-constraints#foreign-key).
+ANY_COLUMN_TYPES: dict[str, str] = {"postgresql": "AnyPgColumn", "sqlite": "AnySQLiteColumn"}
+# ... and the type of the extra-config callback's items, for a foreignKey() in such a cycle.
+EXTRA_CONFIG_TYPES: dict[str, str] = {"postgresql": "PgTableExtraConfigValue", "sqlite": "SQLiteTableExtraConfigValue"}
+
+# Canonical kind -> {"builder": name, "options": [[SqlType attribute, config key], ...],
+# "config": fixed config}. An option is written only when the attribute is set (a boolean
+# attribute only when true). docs: orm.drizzle.team/docs/column-types/pg and .../sqlite.
+COLUMN_TYPES: dict[str, dict[str, dict[str, Any]]] = {
+    "postgresql": {
+        "smallint": {"builder": "smallint"},
+        "integer": {"builder": "integer"},
+        # bigint needs a mode; "number" is what drizzle-kit pull writes.
+        "bigint": {"builder": "bigint", "config": {"mode": "number"}},
+        "text": {"builder": "text"},
+        "varchar": {"builder": "varchar", "options": [["length", "length"]]},
+        "char": {"builder": "char", "options": [["length", "length"]]},
+        "numeric": {"builder": "numeric", "options": [["precision", "precision"], ["scale", "scale"]]},
+        "real": {"builder": "real"},
+        "double": {"builder": "doublePrecision"},
+        "boolean": {"builder": "boolean"},
+        "date": {"builder": "date"},
+        "time": {"builder": "time", "options": [["timezone", "withTimezone"], ["precision", "precision"]]},
+        "timestamp": {"builder": "timestamp", "options": [["timezone", "withTimezone"], ["precision", "precision"]]},
+        "interval": {"builder": "interval", "options": [["precision", "precision"]]},
+        "uuid": {"builder": "uuid"},
+        "json": {"builder": "json"},
+        "jsonb": {"builder": "jsonb"},
+        # bytea: no builder in drizzle-orm 0.45's pg-core: a customType (below) whose dataType() is "bytea".
+        "inet": {"builder": "inet"},
+        "cidr": {"builder": "cidr"},
+        "macaddr": {"builder": "macaddr"},
+        "macaddr8": {"builder": "macaddr8"},
+        # enum columns call the pgEnum's own builder: `role("role")`.
+        "enum": {"builder": "<pgEnum>"},
+    },
+    "sqlite": {
+        # docs/column-types/sqlite: five storage classes; every other declared type is a customType
+        # so that the declared type (VARCHAR(200), BOOLEAN, DATETIME) is kept.
+        "integer": {"builder": "integer"},
+        "text": {"builder": "text"},
+        "double": {"builder": "real"},  # SQLite's REAL is an 8-byte float: migrator's double
+        "bytes": {"builder": "blob"},
+        "numeric": {"builder": "numeric"},
+    },
+}
+
+# Integer kinds whose default is the column's own sequence (SERIAL): the serial builders.
+SERIAL_BUILDERS: dict[str, dict[str, dict[str, Any]]] = {
+    "postgresql": {
+        "smallint": {"builder": "smallserial"},
+        "integer": {"builder": "serial"},
+        "bigint": {"builder": "bigserial", "config": {"mode": "number"}},
+    },
+}
+
+# Any type without a builder above: a customType declared once per type, whose dataType()
+# returns the type as migrator writes it (reads back through migrator.types.parse_type).
+CUSTOM_TYPE = {
+    "builder": "customType",
+    "code": "const {name} = customType<{{ data: {data} }}>({{ dataType() {{ return {sql}; }} }});",  # sql: a JS string
+}
+# The TypeScript type a custom column's values have, by canonical kind ("unknown" otherwise).
+TS_DATA_TYPES: dict[str, str] = {
+    "smallint": "number", "integer": "number", "bigint": "number", "real": "number", "double": "number",
+    "numeric": "string", "text": "string", "varchar": "string", "char": "string", "uuid": "string",
+    "citext": "string", "enum": "string", "boolean": "boolean", "date": "string", "time": "string",
+    "timestamp": "string", "interval": "string", "inet": "string", "cidr": "string", "macaddr": "string",
+    "macaddr8": "string", "bytes": "Buffer", "json": "unknown", "jsonb": "unknown",
+}
+
+# Identity.generation -> code. SQLite's rowid and AUTOINCREMENT are forms of the primary key.
+IDENTITY: dict[str, dict[str, str]] = {
+    "postgresql": {"always": "generatedAlwaysAsIdentity", "by_default": "generatedByDefaultAsIdentity"},
+    "sqlite": {"rowid": ".primaryKey()", "autoincrement": ".primaryKey({ autoIncrement: true })"},
+}
+# Identity attribute -> key of the identity options object (docs/column-types/pg#identity-columns).
+IDENTITY_OPTIONS: list[list[str]] = [
+    ["start", "startWith"], ["increment", "increment"], ["min_value", "minValue"], ["max_value", "maxValue"],
+    ["cache", "cache"], ["cycle", "cycle"],
+]
+
+# Default kind -> code, per dialect. "{js}" is a JavaScript value (a string, number or
+# boolean), used only when drizzle-kit would write it back as the very same SQL literal;
+# otherwise the "sql" form carries the model's SQL text unchanged. "{sql}" is that text.
+DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
+    "postgresql": {
+        "literal": {"code": ".default({js})", "sql": ".default(sql`{sql}`)"},
+        "expression": {"code": ".default(sql`{sql}`)", "special": {"gen_random_uuid()": ".defaultRandom()"}},
+        "sequence": {"code": "a serial builder when the sequence is the column's own",
+                      "sql": ".default(sql`nextval('{sql}'::regclass)`)"},
+        "current_timestamp": {"code": ".defaultNow()"},
+        "client": {"code": "CLIENT_DEFAULTS"},
+    },
+    "sqlite": {
+        "literal": {"code": ".default({js})", "sql": ".default(sql`{sql}`)"},
+        # SQLite needs an expression default in parentheses: DEFAULT (lower('X')).
+        "expression": {"code": ".default(sql`({sql})`)"},
+        "sequence": {"code": "not written: SQLite has no sequences (a serial key is .primaryKey({ autoIncrement: true }))"},
+        "current_timestamp": {"code": ".default(sql`(CURRENT_TIMESTAMP)`)"},
+        "client": {"code": "CLIENT_DEFAULTS"},
+    },
+}
+# The literal kinds a JavaScript value may stand for: strings on text kinds, numbers on
+# numeric kinds (numeric's as a string, as drizzle-orm types it), true/false on booleans.
+JS_LITERAL_KINDS: dict[str, dict[str, list[str]]] = {
+    "postgresql": {
+        "string": ["text", "varchar", "char", "enum", "uuid"],
+        "number": ["smallint", "integer", "bigint", "real", "double"],
+        "numeric_string": ["numeric"],
+        "boolean": ["boolean"],
+    },
+    "sqlite": {
+        # sqlite-core's numeric() takes a string default, which drizzle-kit quotes: numerics are sql``.
+        "string": ["text", "varchar", "char", "uuid"],
+        "number": ["smallint", "integer", "bigint", "real", "double"],
+    },
+}
+
+# Client-side defaults: [regular expression over Default.value, code, imports]. The code may
+# use {0} (the whole value) and {1} (the first group). An import is [name, module]. The first
+# match wins; a value that matches none is written as a comment, never dropped silently.
+CLIENT_DEFAULTS: list[list[Any]] = [
+    # Drizzle's own, as migrator's Drizzle reader records them: written back verbatim.
+    [r"(\$defaultFn|\$default|\$onUpdateFn|\$onUpdate)\(.*\)", ".{0}", []],
+    # Prisma (prisma-schema-reference#default): cuid() makes CUID v1 ids (the `cuid` package),
+    # cuid(2) CUID2 ids (@paralleldrive/cuid2's createId); migrator.defaults.client_generator
+    # tells the two apart. An import named "default:x" is a default import.
+    [r"cuid\(\)", ".$defaultFn(() => cuid())", [["default:cuid", "cuid"]]],
+    [r"cuid\(2\)", ".$defaultFn(() => createId())", [["createId", "@paralleldrive/cuid2"]]],
+    [r"uuid\((?:4)?\)", ".$defaultFn(() => crypto.randomUUID())", []],
+    [r"uuid\(7\)", ".$defaultFn(() => uuidv7())", [["v7 as uuidv7", "uuid"]]],
+    [r"nanoid\((\d*)\)", ".$defaultFn(() => nanoid({1}))", [["nanoid", "nanoid"]]],
+    [r"ulid\(\)", ".$defaultFn(() => ulid())", [["ulid", "ulid"]]],
+    # @updatedAt: set on every update, and on insert when there is no default (drizzle's $onUpdate does both).
+    [r"@updatedAt", ".$onUpdate(() => new Date())", []],
+    # SQLAlchemy callables (migrator.inspect.sqlalchemy_models records their qualified names).
+    [r"(?:uuid\.)?uuid4", ".$defaultFn(() => crypto.randomUUID())", []],
+    [r"(?:datetime\.)?(?:datetime\.)?(?:utcnow|now)|now\(\)", ".$defaultFn(() => new Date())", []],
+]
+# A field the application sets on every update beside a database default (Prisma's
+# `@default(now()) @updatedAt`): the call added to its column.
+UPDATED_AT = ".$onUpdate(() => new Date())"
+# Identifiers a verbatim $defaultFn may call, and where they are imported from.
+CLIENT_IMPORTS: dict[str, list[str]] = {
+    "cuid": ["default:cuid", "cuid"],
+    "createId": ["createId", "@paralleldrive/cuid2"],
+    "nanoid": ["nanoid", "nanoid"],
+    "ulid": ["ulid", "ulid"],
+    "uuidv7": ["v7 as uuidv7", "uuid"],
+}
+
+# ON DELETE / ON UPDATE -> the string drizzle takes; NO ACTION is drizzle's default and is not written.
+REFERENTIAL_ACTIONS: dict[str, str | None] = {
+    "NO ACTION": None, "RESTRICT": "restrict", "CASCADE": "cascade", "SET NULL": "set null", "SET DEFAULT": "set default",
+}
+
+# What the model can say that drizzle-orm (or migrator's reader of it) cannot: the generator
+# writes a comment where it leaves one out.
+NOT_WRITTEN: list[str] = [
+    "views", "comments (written as // comments)", "column collations", "deferrable constraints", "NOT VALID",
+    "MATCH FULL", "index INCLUDE columns, storage options and NULLS NOT DISTINCT", "exclusion constraints",
+    "partitioning", "UNLOGGED", "replica identity", "extensions", "functions, triggers and other database objects",
+]
+
+
+# ---------------------------------------------------------------------------
+# Lookups
+
+_ATTRIBUTES = ("length", "precision", "scale", "timezone")
+
+
+def column_builder(sql_type: SqlType, dialect: str, serial: bool = False) -> tuple[str, dict[str, Any]] | None:
+    """The builder name and config object of a column type (its element type for arrays);
+    None when the dialect has no builder for it (a customType then)."""
+    table = SERIAL_BUILDERS.get(dialect, {}) if serial else COLUMN_TYPES[dialect]
+    entry = table.get(sql_type.name)
+    if entry is None:
+        return None
+    carried = {attr for attr, _key in entry.get("options", ())}
+    if any(getattr(sql_type, attr) not in (None, False) and attr not in carried for attr in _ATTRIBUTES):
+        return None  # the builder cannot say it (sqlite-core's numeric has no precision): a customType
+    config: dict[str, Any] = {}
+    for attr, key in entry.get("options", ()):
+        value = getattr(sql_type, attr)
+        if value is None or value is False:
+            continue
+        config[key] = value
+    config.update(entry.get("config", {}))
+    return entry["builder"], config
+
+
+def ts_data_type(sql_type: SqlType) -> str:
+    return TS_DATA_TYPES.get(sql_type.name, "unknown")
+
+
+def client_default(value: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """The Drizzle code of a client-side default and the imports it needs; None when unknown."""
+    for pattern, code, imports in CLIENT_DEFAULTS:
+        match = re.fullmatch(pattern, value.strip(), re.S)
+        if match is None:
+            continue
+        group = match.group(1) if match.groups() and match.group(1) is not None else ""
+        text = code.replace("{0}", value.strip()).replace("{1}", group)
+        needed = [tuple(i) for i in imports]
+        for name, (imported, module) in CLIENT_IMPORTS.items():
+            if re.search(rf"\b{re.escape(name)}\(", text) and (imported, module) not in needed:
+                needed.append((imported, module))
+        return text, needed  # type: ignore[return-value]
+    return None
+
+
+def referential_action(action: str) -> str | None:
+    return REFERENTIAL_ACTIONS.get(action, None)
+
+
+def mapping_as_json() -> dict[str, Any]:
+    """The whole mapping table as plain JSON data (lists and dicts of strings, numbers, booleans)."""
+    return copy.deepcopy({
+        "format": MAPPING_FORMAT,
+        "version": MAPPING_VERSION,
+        "dialects": {
+            dialect: {
+                "module": MODULES[dialect],
+                "table": TABLE_FUNCTIONS[dialect],
+                "enum": ENUM_FUNCTIONS.get(dialect),
+                "schema": SCHEMA_FUNCTIONS.get(dialect),
+                "sequence": SEQUENCE_FUNCTIONS.get(dialect),
+                "any_column": ANY_COLUMN_TYPES[dialect],
+                "extra_config": EXTRA_CONFIG_TYPES[dialect],
+                "types": COLUMN_TYPES[dialect],
+                "serial": SERIAL_BUILDERS.get(dialect, {}),
+                "identity": IDENTITY[dialect],
+                "defaults": DEFAULTS[dialect],
+                "js_literals": JS_LITERAL_KINDS[dialect],
+                "arrays": ".array()" if dialect == "postgresql" else None,
+            }
+            for dialect in DIALECTS
+        },
+        "custom_type": CUSTOM_TYPE,
+        "ts_data_types": TS_DATA_TYPES,
+        "identity_options": IDENTITY_OPTIONS,
+        "client_defaults": [{"match": p, "code": c, "imports": i} for p, c, i in CLIENT_DEFAULTS],
+        "client_imports": CLIENT_IMPORTS,
+        "referential_actions": REFERENTIAL_ACTIONS,
+        "not_written": NOT_WRITTEN,
+    })
+
+
+__all__ = [
+    "CLIENT_DEFAULTS", "COLUMN_TYPES", "DEFAULTS", "IDENTITY", "MODULES", "REFERENTIAL_ACTIONS", "SERIAL_BUILDERS",
+    "client_default", "column_builder", "mapping_as_json", "referential_action", "ts_data_type",
+]
