@@ -21,6 +21,15 @@ changes (a dry run on that copy), wrong (read by hand, shown only) and wall time
 The checkout itself is never written. bench/realworld/compare_commit.py compares the
 same rewrite with a maintainers' own conversion commit (`conversion`).
 
+Entries with an [entry.generate] section get two rows per source spec: `generate SPEC`, the
+changes `migrator generate drizzle SPEC --out TMP --verify --format json` leaves (run in the
+checkout), and `generate SPEC drizzle-kit`: the pinned drizzle-kit of tests/node (NODE_PATH
+pointing at tests/node/node_modules) turns TMP into SQL, the SQL builds an empty database (a
+fresh database on one scratch PostgreSQL for the whole run, or a SQLite file), and that database,
+inspected, is compared with SPEC (client-side defaults left out; SQLite's alter_unique_kind
+ignored: drizzle-kit writes every SQLite unique() as a unique index). The drizzle-kit rows are
+skipped, saying why, without Node.js or tests/node/node_modules. -v prints the changes of a MISS.
+
 Exit status: 0 when every figure matches, 1 otherwise, 2 on bad usage (for instance
 MIGRATOR_REALWORLD unset).
 
@@ -106,6 +115,7 @@ class EntryResult:
     warnings: list[str] = field(default_factory=list)
     sites_by_file: dict[str, collections.Counter] = field(default_factory=dict)
     rewrite: "RewriteMeasure | None" = None
+    details: dict[str, list[str]] = field(default_factory=dict)  # figure -> the changes behind it (printed with -v)
 
 
 def load_manifest(path: Path = MANIFEST) -> list[dict]:
@@ -421,7 +431,197 @@ def rewrite_rows(entry: dict, measured: RewriteMeasure | None, err: str) -> list
     return rows
 
 
-def evaluate(entry: dict, base: Path) -> EntryResult:
+# --- generate: `migrator generate drizzle SPEC --verify`, and drizzle-kit's own SQL of the output ---
+
+NODE_MODULES = ROOT / "tests" / "node" / "node_modules"
+DRIZZLE_KIT = NODE_MODULES / ".bin" / "drizzle-kit"
+
+
+class GenerateEnv:
+    """What the generate rows share over one run: one scratch PostgreSQL (started on first use,
+    stopped at the end), a counter for the fresh database of each spec, and why drizzle-kit
+    cannot run here (None when it can)."""
+
+    def __init__(self) -> None:
+        self.cluster = None
+        self.cluster_error: str | None = None
+        self.n = 0
+        if shutil.which("node") is None:
+            self.kit_missing: str | None = "Node.js is not installed"
+        elif not DRIZZLE_KIT.exists():
+            self.kit_missing = f"{DRIZZLE_KIT.relative_to(ROOT)} is missing: make tests/node/node_modules/.installed"
+        else:
+            self.kit_missing = None
+
+    def server(self) -> str | None:
+        """A PostgreSQL server URL: MIGRATOR_DEV_URL when set, else the run's scratch cluster."""
+        if os.environ.get("MIGRATOR_DEV_URL"):
+            return os.environ["MIGRATOR_DEV_URL"]
+        if self.cluster is None and self.cluster_error is None:
+            from migrator.pgcluster import EphemeralCluster
+
+            try:
+                self.cluster = EphemeralCluster().start()
+            except Exception as exc:  # EngineUnavailable: no initdb/pg_ctl
+                self.cluster_error = f"no scratch PostgreSQL: {exc}"
+        return self.cluster.url if self.cluster is not None else None
+
+    def fresh_database(self) -> tuple[str | None, str, str]:
+        """(URL, name, error) of a new empty database on the server."""
+        import psycopg
+        from psycopg.conninfo import make_conninfo
+
+        url = self.server()
+        if url is None:
+            return None, "", self.cluster_error or "no PostgreSQL server"
+        self.n += 1
+        name = f"migrator_generate_{os.getpid()}_{self.n}"
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return (_with_database(url, name) if "://" in url else make_conninfo(url, dbname=name)), name, ""
+
+    def drop_database(self, name: str) -> None:
+        import psycopg
+
+        try:
+            with psycopg.connect(self.server(), autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except Exception:
+            pass  # left for the cluster's removal (or the DBA of MIGRATOR_DEV_URL) to clean up
+
+    def close(self) -> None:
+        if self.cluster is not None:
+            self.cluster.stop()
+            self.cluster = None
+
+
+def _with_database(url: str, name: str) -> str:
+    """The URL with its database replaced by `name` (query string kept)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _last_line(proc: subprocess.CompletedProcess) -> str:
+    return (proc.stderr.strip().splitlines() or proc.stdout.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+
+
+def run_generate(spec: str, checkout: Path, out: Path, dev_url: str | None) -> tuple[dict | None, str]:
+    """`migrator generate drizzle SPEC --out OUT --verify --format json` in the checkout: its JSON
+    report (exit 0: 0 changes, 1: changes left), or None and the one-line error (exit 2/3)."""
+    cmd = migrator_cmd() + ["generate", "drizzle", spec, "--out", str(out), "--verify", "--format", "json"]
+    if dev_url:
+        cmd += ["--dev-url", dev_url]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=checkout)
+    if proc.returncode not in (0, 1):
+        return None, f"exit {proc.returncode}: {_last_line(proc)}"
+    try:
+        report = json.loads(proc.stdout)
+        report["verify"]["changes"]
+    except (ValueError, KeyError, TypeError) as exc:
+        return None, f"unreadable generate output (exit {proc.returncode}): {exc}"
+    return report, ""
+
+
+def drizzle_kit_sql(folder: Path, dialect: str) -> tuple[str | None, str]:
+    """The SQL the pinned drizzle-kit `generate` writes for the schema files of `folder` (its first
+    migration from nothing), as tests/drizzle_kit.py runs it: a temporary drizzle.config.json with the
+    dialect, the schema glob and out; NODE_PATH pointing at tests/node/node_modules."""
+    with tempfile.TemporaryDirectory(prefix="migrator-drizzle-kit-") as tmp:
+        config = Path(tmp) / "drizzle.config.json"
+        config.write_text(json.dumps({"dialect": dialect, "schema": str(folder.resolve() / "*.ts"), "out": str(Path(tmp) / "out")}))
+        env = {**os.environ, "NODE_PATH": str(NODE_MODULES)}
+        try:
+            proc = subprocess.run([str(DRIZZLE_KIT), "generate", "--config", str(config)], capture_output=True, text=True,
+                                  env=env, cwd=tmp, timeout=600)
+        except subprocess.TimeoutExpired:
+            return None, "drizzle-kit generate timed out"
+        files = sorted((Path(tmp) / "out").glob("*.sql"))
+        if proc.returncode != 0 or not files:
+            return None, f"drizzle-kit generate failed (exit {proc.returncode}): {_last_line(proc)}"
+        return "\n".join(f.read_text(encoding="utf-8") for f in files), ""
+
+
+def kit_changes(spec: str, checkout: Path, out: Path, dialect: str, env: GenerateEnv) -> tuple[list[str] | None, str]:
+    """The changes between SPEC (client-side defaults left out) and the database drizzle-kit's SQL
+    of OUT builds; None and why when a step fails."""
+    import contextlib
+    import sqlite3
+
+    from migrator.inspect import InspectOptions, load
+    from migrator.schema import without_client_defaults
+    from migrator.verify.diff import CompareOptions, compare
+
+    sql, err = drizzle_kit_sql(out, dialect)
+    if sql is None:
+        return None, err
+    try:
+        with contextlib.chdir(checkout):
+            source = load(spec, InspectOptions(dev_url=env.server() if dialect == "postgresql" or spec.startswith("sql:") else None))
+    except Exception as exc:
+        return None, f"cannot read {spec}: {' '.join(str(exc).split())[:200]}"
+    if dialect == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="migrator-drizzle-kit-db-") as tmp:
+            db = Path(tmp) / "built.db"
+            try:
+                with contextlib.closing(sqlite3.connect(db)) as conn:
+                    conn.executescript(sql.replace("--> statement-breakpoint", ""))
+                    conn.commit()
+            except sqlite3.Error as exc:
+                return None, f"drizzle-kit's SQL fails on SQLite: {exc}"
+            built = load(f"sqlite:///{db}")
+    else:
+        import psycopg
+
+        url, db_name, err = env.fresh_database()
+        if url is None:
+            return None, err
+        try:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(sql.replace("--> statement-breakpoint", ""))
+            built = load(url)
+        except psycopg.Error as exc:
+            return None, f"drizzle-kit's SQL fails on PostgreSQL: {' '.join(str(exc).split())[:200]}"
+        finally:
+            env.drop_database(db_name)
+    changes = compare(without_client_defaults(source), built, CompareOptions()).changes
+    if dialect == "sqlite":
+        changes = tuple(c for c in changes if c.kind != "alter_unique_kind")
+    return [f"{c.kind} {c.path}: {c.message}" for c in changes], ""
+
+
+def generate_rows(entry: dict, checkout: Path, env: GenerateEnv, res: EntryResult) -> list[Row]:
+    """[entry.generate]: SPEC -> expected changes after --verify (normally 0), or an inline table
+    {verify = N, drizzle_kit = M}; the drizzle-kit figure is expected 0 unless said."""
+    name = entry["name"]
+    rows = []
+    for spec, expected in (entry.get("generate") or {}).items():
+        exp_verify, exp_kit = (expected.get("verify", 0), expected.get("drizzle_kit", 0)) if isinstance(expected, dict) else (expected, 0)
+        fig = f"generate {spec}"
+        with tempfile.TemporaryDirectory(prefix="migrator-generate-") as tmp:
+            out = Path(tmp) / "drizzle"
+            report, err = run_generate(spec, checkout, out, env.server() if spec.startswith("sql:") else os.environ.get("MIGRATOR_DEV_URL"))
+            verify = None if report is None else report["verify"]
+            rows.append(Row(name, fig, int(exp_verify), None if verify is None else int(verify["changes"]), err))
+            if verify and verify.get("report"):
+                res.details[fig] = verify["report"].rstrip().splitlines()
+            kit_fig = f"{fig} drizzle-kit"
+            if env.kit_missing:
+                rows.append(Row(name, kit_fig, int(exp_kit), None, f"skipped: {env.kit_missing}", info="skipped"))
+                continue
+            if report is None:
+                rows.append(Row(name, kit_fig, int(exp_kit), None, f"no generated files: {err}"))
+                continue
+            changes, err = kit_changes(spec, checkout, out, report.get("dialect") or "postgresql", env)
+            rows.append(Row(name, kit_fig, int(exp_kit), None if changes is None else len(changes), err))
+            if changes:
+                res.details[kit_fig] = changes
+    return rows
+
+
+def evaluate(entry: dict, base: Path, genv: "GenerateEnv | None" = None) -> EntryResult:
     name = entry["name"]
     res = EntryResult(name)
     checkout = base / checkout_name(entry)
@@ -437,6 +637,8 @@ def evaluate(entry: dict, base: Path) -> EntryResult:
     for pair, expected in (entry.get("drift") or {}).items():
         measured, err = run_drift(pair, entry, checkout)
         res.rows.append(Row(name, f"drift {pair}", int(expected), measured, err))
+    if entry.get("generate"):
+        res.rows += generate_rows(entry, checkout, genv if genv is not None else GenerateEnv(), res)
     if not entry.get("scan", True):
         return res
     expected_sites = {k: int(v) for k, v in (entry.get("sites") or {}).items()}
@@ -481,10 +683,13 @@ def print_table(results: list[EntryResult], verbose: bool, expected_by_file: dic
             print(f"{res.name:<{w_entry}}  warning: {w}")
         for r in res.rows:
             meas = r.shown
-            shows_note = r.note and (not r.ok or r.figure in ("rewrite silent", "rewrite failed_files"))
+            shows_note = r.note and (not r.ok or r.figure in ("rewrite silent", "rewrite failed_files") or r.info == "skipped")
             note = f"  ({r.note})" if shows_note else ""
             exp = "-" if r.expected is None else str(r.expected)
             print(f"{r.entry:<{w_entry}}  {r.figure:<{w_fig}}  {exp:>8}  {meas:>8}  {r.result}{note}")
+            if verbose and not r.ok and r.figure in res.details:
+                for line in res.details[r.figure]:
+                    print(f"{'':<{w_entry}}    {line}")
             if verbose and r.figure == "rewrite silent" and res.rewrite is not None:
                 for at in res.rewrite.silent_at:
                     print(f"{'':<{w_entry}}    silent: {at}")
@@ -545,7 +750,7 @@ def write_doc(path: Path, results: list[EntryResult], entries: list[dict]) -> No
                 continue
             meas = r.shown
             exp = "—" if r.expected is None else str(r.expected)
-            res_txt = {"ok": "ok", "MISS": "**MISS**", "unchecked": "not checked by hand yet"}[r.result]
+            res_txt = {"ok": "ok", "MISS": "**MISS**", "unchecked": "not checked by hand yet", "info": r.note or "info"}[r.result]
             lines.append(f"| {r.entry} | {r.figure} | {exp} | {meas} | {res_txt} |")
     lines += rewrite_table(results, by_name)
     # Only entries that miss now: the manifest keeps each entry's history of misses, the doc the present.
@@ -684,7 +889,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.checkout_from_mirrors:
         return checkout_from_mirrors(args.checkout_from_mirrors, base, entries)
 
-    results = [evaluate(e, base) for e in entries]
+    genv = GenerateEnv()
+    try:
+        results = [evaluate(e, base, genv) for e in entries]
+    finally:
+        genv.close()
+    if genv.kit_missing and any(e.get("generate") for e in entries):
+        print(f"note: the `generate … drizzle-kit` figures are skipped: {genv.kit_missing}")
     expected_by_file = {e["name"]: e.get("sites_by_file", {}) for e in entries}
     print_table(results, args.verbose, expected_by_file)
     if args.write:
