@@ -71,6 +71,7 @@ class Model:
 class AppModel:
     models: tuple[Model, ...] = ()
     derived: bool = False  # made by derive(), not read from the source's code
+    url_env: str | None = None  # the environment variable the source's connection reads (Prisma's url = env("…"))
 
     def by_table(self, namespace: str, table: str) -> Model | None:
         for m in self.models:

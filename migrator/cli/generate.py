@@ -50,6 +50,7 @@ def generate(
     format: Annotated[GenerateFormat, typer.Option("--format", "-f", help="text, or json (the mapping table, and what was done)")] = GenerateFormat.text,
     dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied in a temporary database")] = None,
     casing: Annotated[Casing, typer.Option(help="property names: preserve (the source's field names) or camel")] = Casing.preserve,
+    client: Annotated[bool, typer.Option("--client", help="also write db.ts (the client, with the project's driver) and, where the project has none, drizzle.config.ts")] = False,
 ) -> None:
     """Write drizzle-orm schema code from any source; --verify reads it back and compares."""
     from migrator.errors import BadInput
@@ -78,6 +79,9 @@ def generate(
         if target_dialect not in ("postgresql", "sqlite"):
             raise BadInput(f"{source} is {schema.dialect}: pass --dialect postgresql or sqlite")
         files = generate_drizzle(schema, target_dialect, layout.value, app, casing.value)
+        config: tuple[Path, str] | None = None
+        if client:
+            files, config = _client_files(files, source, out, target_dialect, layout.value, app, schema.source or source)
         status = _status(out, files)
         stale = sorted(name for name, state in status.items() if state != "unchanged")
         report: dict = {"target": target.value, "source": schema.source, "dialect": target_dialect, "layout": layout.value,
@@ -95,6 +99,11 @@ def generate(
             for name, text in files.items():
                 if status[name] != "unchanged":
                     atomic_write(out / name, text)
+            if config is not None:
+                atomic_write(*config)
+                report["config"] = str(config[0])
+                if format is GenerateFormat.text:
+                    console.print(f"wrote {config[0]}", markup=False)
             for name, state in status.items():
                 if state == "removed":
                     try:
@@ -122,6 +131,26 @@ def generate(
             print(json.dumps(report, indent=2))
         if failed:
             raise typer.Exit(1)
+
+
+def _client_files(files: dict[str, str], source: str, out: Path, dialect: str, layout: str, app, label: str
+                  ) -> tuple[dict[str, str], tuple[Path, str] | None]:
+    """db.ts beside the schema, and drizzle.config.ts in the project's folder unless it has one."""
+    from migrator.generate import drizzle_project as project
+
+    spec_path = Path(source.split(":", 1)[1]) if source.startswith(("prisma:", "drizzle:", "sql:")) else None
+    # The project the code goes into first, then the source's.
+    package = project.package_json(*(p for p in (out, spec_path) if p is not None))
+    driver = project.choose_driver(dialect, package)
+    schema_module = "schema" if layout == "single" else "index"
+    files = {**files, project.CLIENT_FILE: project.client_module(dialect, driver, schema_module, app.url_env, label)}
+    root = package.parent if package is not None else out.resolve().parent
+    config_path = root / project.CONFIG_FILE
+    if config_path.exists():
+        return files, None
+    schema_file = project.relative(out / f"{schema_module}.ts", root)
+    text = project.drizzle_config(dialect, schema_file, project.migrations_folder(root), app.url_env, label)
+    return files, (config_path, text)
 
 
 def names_as_json(source, written) -> list[dict]:

@@ -191,6 +191,27 @@ CLIENT_IMPORTS: dict[str, list[str]] = {
     "uuidv7": ["v7 as uuidv7", "uuid"],
 }
 
+# The client module `--client` writes: per dialect, the drivers in order of preference, each
+# with the npm package that names it in package.json, the drizzle-orm entry point and the code
+# that opens it ({url}: the URL expression). docs: orm.drizzle.team/docs/get-started-postgresql,
+# .../get-started-sqlite. The first driver whose package the project depends on wins, else the first.
+CLIENT_DRIVERS: dict[str, list[dict[str, Any]]] = {
+    "postgresql": [
+        {"driver": "node-postgres", "package": "pg", "module": "drizzle-orm/node-postgres",
+         "imports": [], "db": "drizzle({url}, {{ schema }})"},
+        {"driver": "postgres-js", "package": "postgres", "module": "drizzle-orm/postgres-js",
+         "imports": [["default:postgres", "postgres"]], "db": "drizzle(postgres({url}), {{ schema }})"},
+    ],
+    "sqlite": [
+        {"driver": "better-sqlite3", "package": "better-sqlite3", "module": "drizzle-orm/better-sqlite3",
+         "imports": [["default:Database", "better-sqlite3"]], "db": "drizzle(new Database({url}), {{ schema }})"},
+        {"driver": "libsql", "package": "@libsql/client", "module": "drizzle-orm/libsql",
+         "imports": [], "db": "drizzle({{ connection: {{ url: {url} }}, schema }})"},
+    ],
+}
+# drizzle-kit's dialect name per migrator dialect (drizzle.config.ts).
+KIT_DIALECTS: dict[str, str] = {"postgresql": "postgresql", "sqlite": "sqlite"}
+
 # ON DELETE / ON UPDATE -> the string drizzle takes; NO ACTION is drizzle's default and is not written.
 REFERENTIAL_ACTIONS: dict[str, str | None] = {
     "NO ACTION": None, "RESTRICT": "restrict", "CASCADE": "cascade", "SET NULL": "set null", "SET DEFAULT": "set default",

@@ -414,7 +414,11 @@ class Mapper:
                 file=m.block.position.file,
                 updated_at=tuple(f.name for f in m.block.fields if f.name in m.scalars and f.attribute("updatedAt")),
             ))
-        return AppModel(tuple(models))
+        url = self.datasource.setting("url") if self.datasource is not None else None
+        url_env = None
+        if isinstance(url, Call) and url.name == "env" and url.args and isinstance(url.args[0].value, str):
+            url_env = url.args[0].value
+        return AppModel(tuple(models), url_env=url_env)
 
     def _add(self, namespace: str, kind: str, obj: object) -> None:
         self.namespaces.setdefault(namespace, {}).setdefault(kind, []).append(obj)
