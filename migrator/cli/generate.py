@@ -23,6 +23,7 @@ class Target(str, Enum):
 class Layout(str, Enum):
     single = "single"
     per_table = "per-table"
+    per_prisma_file = "per-prisma-file"
 
 
 class Casing(str, Enum):
@@ -44,7 +45,7 @@ def generate(
     source: Annotated[Optional[str], typer.Argument(metavar="[SOURCE]", help="the schema to generate from (any source spec: prisma:…, drizzle:…, a database URL, sql:…, a migrations folder, snapshot:…)")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="the folder the files are written to")] = None,
     dialect: Annotated[Optional[Dialect], typer.Option(help="postgresql (pg-core) or sqlite (sqlite-core); default: the source's")] = None,
-    layout: Annotated[Layout, typer.Option(help="single (schema.ts) or per-table (a file per table and an index.ts barrel)")] = Layout.single,
+    layout: Annotated[Layout, typer.Option(help="single (schema.ts), per-table (a file per table) or per-prisma-file (a file per .prisma file); both with an index.ts barrel")] = Layout.single,
     check: Annotated[bool, typer.Option("--check", help="write nothing; exit 1 when regenerating would change files in --out")] = False,
     verify: Annotated[bool, typer.Option("--verify", help="read --out back (drizzle:DIR) and exit 1 unless it compares equal to SOURCE")] = False,
     format: Annotated[GenerateFormat, typer.Option("--format", "-f", help="text, or json (the mapping table, and what was done)")] = GenerateFormat.text,

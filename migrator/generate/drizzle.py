@@ -44,7 +44,7 @@ from migrator.pgnames import make_object_name, truncate
 from migrator.sqltext import quote_ident, quote_literal, redact, url_secrets
 from migrator.types import parse_type, render_type
 
-LAYOUTS = ("single", "per-table")
+LAYOUTS = ("single", "per-table", "per-prisma-file")
 WIDTH = 100  # prettier's printWidth, as drizzle projects commonly set it
 DEFAULT_NAMESPACE = {"postgresql": "public", "sqlite": "main"}
 SINGLE_FILE = "schema.ts"
@@ -101,7 +101,7 @@ def _generator(schema: model.Schema, dialect: str | None, layout: str, app: AppM
     if dialect not in mapping.DIALECTS:
         raise BadInput(f"cannot generate Drizzle code for dialect {dialect!r} (postgresql or sqlite)")
     if layout not in LAYOUTS:
-        raise BadInput(f"unknown layout {layout!r} (single or per-table)")
+        raise BadInput(f"unknown layout {layout!r} (single, per-table or per-prisma-file)")
     if casing not in CASINGS:
         raise BadInput(f"unknown casing {casing!r} (preserve or camel)")
     schema = schema.canonical()
@@ -239,7 +239,7 @@ class _Generator:
         self.pg = dialect == "postgresql"
         self.core = mapping.MODULES[dialect]
         self.names = _Names(_importable(dialect))
-        self.files_names = _Names({"index", "schema", "enums", "schemas", "sequences", "_types"}, fold=True)
+        self.files_names = _Names({"index", "enums", "schemas", "sequences", "_types", "db"}, fold=True)
         source_default = DEFAULT_NAMESPACE.get(schema.dialect, "public")
         spaces = [ns.name for ns in schema.namespaces]
         if source_default in spaces:
@@ -255,6 +255,7 @@ class _Generator:
         self.table_files: dict[str, str] = {}
         self.keys: dict[str, dict[str, str]] = {}  # "ns.table" -> column -> property key
         self.models: dict[str, Model | None] = {}  # "ns.table" -> its model in the app model
+        self.source_files: dict[str, str] = {}  # layout per-prisma-file: .prisma file stem -> module
         self.custom: dict[str, _Piece] = {}  # type text -> piece
         self._fk_graph: dict[str, set[str]] | None = None
         self._current = ""  # the table being written
@@ -279,8 +280,11 @@ class _Generator:
                 self.models[qualified] = found
                 wanted = camel(found.name) if found is not None else camel(t.name)
                 self.table_vars[qualified] = self.names.take(wanted + self._suffix(ns.name), "table")
-                stem = re.sub(r"[^A-Za-z0-9_.-]", "_", t.name if ns.name == self.default_ns else f"{ns.name}.{t.name}")
-                self.table_files[qualified] = self.files_names.take(stem.replace(".", "_").replace("-", "_"), "table") + ".ts"
+                if self.layout == "per-prisma-file":
+                    self.table_files[qualified] = self._source_file(ns.name, t.name, found)
+                else:
+                    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", t.name if ns.name == self.default_ns else f"{ns.name}.{t.name}")
+                    self.table_files[qualified] = self.files_names.take(stem.replace(".", "_").replace("-", "_"), "table") + ".ts"
                 keys, taken = {}, _Names()
                 for col in t.columns:
                     field_name = found.field_of(col.name) if found is not None else col.name
@@ -288,6 +292,18 @@ class _Generator:
                         field_name = camel(field_name)
                     keys[col.name] = taken.take(field_name if _IDENTIFIER.match(field_name) else camel(field_name), "column")
                 self.keys[qualified] = keys
+
+    def _source_file(self, ns: str, table: str, found: Model | None) -> str:
+        """Layout per-prisma-file: a table goes to the file named after the .prisma file that
+        declares its model (a join table: after the first model that relates through it)."""
+        file = found.file if found is not None else None
+        if file is None:
+            file = next((m.file for m in self.app.models for r in m.relations
+                         if r.through == table and m.namespace == ns and m.file), None)
+        stem = re.sub(r"\.prisma$", "", file.replace("\\", "/").rsplit("/", 1)[-1]) if file else "schema"
+        if stem not in self.source_files:
+            self.source_files[stem] = self.files_names.take(re.sub(r"[^A-Za-z0-9_]", "_", stem), "schema") + ".ts"
+        return self.source_files[stem]
 
     # -- output --------------------------------------------------------------------
 

@@ -111,3 +111,17 @@ def test_relations_with_self_named_and_many_to_many_through_drizzle_kit(tmp_path
     assert "relations(" in (folder / "schema.ts").read_text()
     run_sql(pg_url, drizzle_kit_sql(folder, "postgresql"))
     assert_clean(source, load(pg_url), "relations")
+
+
+def test_prisma_folder_per_prisma_file_through_drizzle_kit(tmp_path: Path, pg_url: str) -> None:
+    """A multi-file Prisma schema with relations across files: one module per .prisma file, modules
+    importing each other (relations both ways), read by drizzle-kit as one schema."""
+    from migrator.inspect import load_app_model
+
+    source, app = load_app_model(f"prisma:{FIXTURES / 'generate' / 'prisma_multifile'}")
+    files = generate_drizzle(source, "postgresql", "per-prisma-file", app)
+    assert sorted(files) == ["blog.ts", "enums.ts", "index.ts", "user.ts"]
+    assert 'import { post } from "./blog";' in files["user.ts"] and 'import { user } from "./user";' in files["blog.ts"]
+    folder = write(files, tmp_path / "schema")
+    run_sql(pg_url, drizzle_kit_sql(folder / "index.ts", "postgresql"))
+    assert_clean(source, load(pg_url), "prisma_multifile")
