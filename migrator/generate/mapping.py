@@ -179,6 +179,13 @@ CLIENT_DEFAULTS: list[list[Any]] = [
     [r"(?:uuid\.)?uuid4", ".$defaultFn(() => crypto.randomUUID())", []],
     [r"(?:datetime\.)?(?:datetime\.)?(?:utcnow|now)|now\(\)", ".$defaultFn(() => new Date())", []],
 ]
+# `--server-defaults`: client-side generators the database can run itself, by the name
+# migrator.defaults.client_generator gives them -> (Default kind, value) per dialect. The rest
+# (cuid, nanoid, ulid, updated-at) have no database equivalent and stay client-side.
+SERVER_DEFAULTS: dict[str, dict[str, list[str]]] = {
+    "uuid v4": {"postgresql": ["expression", "gen_random_uuid()"]},
+    "now": {"postgresql": ["current_timestamp", "now()"], "sqlite": ["current_timestamp", "CURRENT_TIMESTAMP"]},
+}
 # A field the application sets on every update beside a database default (Prisma's
 # `@default(now()) @updatedAt`): the call added to its column.
 UPDATED_AT = ".$onUpdate(() => new Date())"
