@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 MIGRATOR = str(Path(sys.executable).parent / "migrator")
@@ -22,16 +23,20 @@ def user_environment() -> dict[str, str]:
 
 
 def run_timed(
-    argv: list[str], repeat: int = 3, env: dict[str, str] | None = None, allowed_exit_codes: tuple[int, ...] = ()
+    argv: list[str], repeat: int = 3, env: dict[str, str] | None = None, allowed_exit_codes: tuple[int, ...] = (),
+    setup: Callable[[], object] | None = None,
 ) -> tuple[float, float]:
     """Best wall time over `repeat` runs of a command and its peak resident memory in MB.
 
     Each run is a fresh process, so Python start-up is part of migrator's time, as a user sees it.
+    `setup` runs before each run, outside the clock (e.g. removing the previous run's output).
     """
     best = float("inf")
     peak_mb = 0.0
     env = env or user_environment()  # before the clock starts: it runs compileall (about 25 ms)
     for _ in range(repeat):
+        if setup is not None:
+            setup()
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         _, status, usage = os.wait4(proc.pid, 0)

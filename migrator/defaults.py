@@ -198,11 +198,12 @@ CLIENT_GENERATORS: tuple[tuple[str, str], ...] = (
     ("uuid v4", r"^uuid\((4)?\)$|randomUUID\(\)|uuidv4\(\)|uuid4\b"),
     ("uuid v7", r"^uuid\(7\)$|uuidv7\(\)|uuid7\b"),
     ("cuid2", r"^cuid\(2\)$|createId\(\)|cuid2\b"),
-    ("cuid", r"^cuid\(\)$|\bcuid\(\)"),
-    ("nanoid", r"^nanoid\((21)?\)$|\bnanoid\(\)"),
-    ("ulid", r"^ulid\(\)$|\bulid\(\)"),
-    ("updated at", r"^@updatedAt$|^\$onUpdate(?:Fn)?\(\(\)=>newDate\(\)\)$|onupdate=.*now"),
-    ("now", r"^\$default(?:Fn)?\(\(\)=>newDate\(\)\)$|datetime\.now|datetime\.utcnow|func\.now"),
+    ("cuid", r"^cuid\(\)$|\bcuid\(\)|^(?:\w+\.)*cuid$"),
+    ("nanoid", r"^nanoid\((21)?\)$|\bnanoid\(\)|^(?:\w+\.)*nanoid$"),
+    ("ulid", r"^ulid\(\)$|\bulid\(\)|^(?:\w+\.)*ulid$"),
+    # SQLAlchemy: the reader records an onupdate= callable as "onupdate=<its qualified name>".
+    ("updated at", r"^@updatedAt$|^\$onUpdate(?:Fn)?\(\(\)=>newDate\(\)\)$|^onupdate="),
+    ("now", r"^\$default(?:Fn)?\(\(\)=>newDate\(\)\)$|datetime\.now|datetime\.utcnow|func\.now|(?:^|\.)utc_now$"),
 )
 _CLIENT_PATTERNS = tuple((name, re.compile(pattern)) for name, pattern in CLIENT_GENERATORS)
 _NANOID_SIZE = re.compile(r"nanoid\((\d+)\)")

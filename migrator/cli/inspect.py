@@ -22,7 +22,7 @@ def inspect(
     include_extension_objects: Annotated[bool, typer.Option(help="keep objects that belong to extensions")] = False,
     dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied in a temporary database")] = None,
     input_dialect: Annotated[Optional[Dialect], typer.Option(help="dialect of SQL sources when it cannot be detected")] = None,
-    project_path: Annotated[str, typer.Option(help="folder put on sys.path for sqlalchemy: sources")] = ".",
+    project_path: Annotated[str, typer.Option(help="folder put on sys.path for sqlalchemy: sources (several: separated by ':', as PYTHONPATH)")] = ".",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
 ) -> None:
     """Read a database or model files into migrator's schema model and print it."""

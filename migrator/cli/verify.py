@@ -132,7 +132,7 @@ def diff(
     exclude_schema: Annotated[Optional[list[str]], typer.Option("--exclude-schema", help="leave out this namespace (repeatable)")] = None,
     dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied in a temporary database")] = None,
     input_dialect: Annotated[Optional[Dialect], typer.Option(help="dialect of SQL sources when it cannot be detected")] = None,
-    project_path: Annotated[str, typer.Option(help="folder put on sys.path for sqlalchemy: sources")] = ".",
+    project_path: Annotated[str, typer.Option(help="folder put on sys.path for sqlalchemy: sources (several: separated by ':', as PYTHONPATH)")] = ".",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
     no_server: Annotated[bool, typer.Option("--no-server", help=_NO_SERVER_HELP)] = False,
     path_prefix: Annotated[Optional[str], typer.Option("--path-prefix", help=_PATH_PREFIX_HELP)] = None,

@@ -1,4 +1,4 @@
-"""The mapping table, as data: how migrator's schema model becomes drizzle-orm code.
+"""The mapping table, as data: how migrator's schema model becomes drizzle-orm and SQLAlchemy code.
 
 One place says, per dialect (postgresql -> drizzle-orm/pg-core, sqlite -> drizzle-orm/sqlite-core):
 
@@ -11,7 +11,12 @@ One place says, per dialect (postgresql -> drizzle-orm/pg-core, sqlite -> drizzl
 - CLIENT_DEFAULTS: client-side generators (Prisma's cuid()/uuid()/nanoid()/@updatedAt,
   SQLAlchemy callables, Drizzle's own $defaultFn/$onUpdate) -> `$defaultFn`/`$onUpdate`
   code and the imports it needs;
-- REFERENTIAL_ACTIONS: ON DELETE/UPDATE actions -> the strings `.onDelete()` takes.
+- REFERENTIAL_ACTIONS: ON DELETE/UPDATE actions -> the strings `.onDelete()` takes;
+- CLIENT_DRIVERS, SERVER_DEFAULTS, UPDATED_AT: the client module, `--server-defaults` and
+  Prisma's `@updatedAt` beside a database default;
+- SA_*: the same for SQLAlchemy 2.0 typed declarative models (migrator.generate.sqlalchemy):
+  type expressions per dialect, Mapped[] annotations, server and client defaults, identity,
+  the helper functions a module defines, referential actions.
 
 Every rule was chosen so that migrator's own Drizzle reader (migrator.inspect._drizzle_reader)
 reads the code back as the same model object; tests/generate/test_drizzle.py proves it by
@@ -234,6 +239,191 @@ NOT_WRITTEN: list[str] = [
 
 
 # ---------------------------------------------------------------------------
+# SQLAlchemy 2.0 typed declarative models (migrator.generate.sqlalchemy)
+#
+# Canonical SqlType kind -> the SQLAlchemy type expression, per dialect. Placeholders are filled
+# from the SqlType: {length}, {precision}, {scale}, {timezone} and the optional-argument forms
+# {length?} / {precision_scale?} / {tz_precision?} (empty when the type has none). Names are
+# imported from `sqlalchemy` unless prefixed `postgresql.` (sqlalchemy.dialects.postgresql).
+# A kind missing here (inet, tsvector, ...) is written as `Declared("<type as declared>")`,
+# a UserDefinedType the generated module defines.
+
+SA_TYPE_EXPRESSIONS: dict[str, dict[str, str]] = {
+    "postgresql": {
+        "smallint": "SmallInteger()",
+        "integer": "Integer()",
+        "bigint": "BigInteger()",
+        "text": "Text()",
+        "varchar": "String({length?})",
+        "char": "CHAR({length?})",
+        "boolean": "Boolean()",
+        "numeric": "Numeric({precision_scale?})",
+        "real": "REAL()",
+        "double": "DOUBLE_PRECISION()",
+        "date": "Date()",
+        "time": "postgresql.TIME({tz_precision?})",
+        "timestamp": "postgresql.TIMESTAMP({tz_precision?})",
+        "interval": "postgresql.INTERVAL({precision?})",
+        "uuid": "UUID()",
+        "json": "JSON()",
+        "jsonb": "postgresql.JSONB()",
+        "bytes": "LargeBinary()",
+        "enum": "{enum}",  # a module-level Enum(*values, name=..., schema=...) object
+        "array": "postgresql.ARRAY({element})",
+    },
+    "sqlite": {
+        "smallint": "SmallInteger()",
+        "integer": "Integer()",
+        "bigint": "BigInteger()",
+        "text": "Text()",
+        "varchar": "String({length?})",
+        "char": "CHAR({length?})",
+        "boolean": "Boolean()",
+        "numeric": "Numeric({precision_scale?})",
+        "real": 'Declared("FLOAT4")',  # SQLite's REAL is 8 bytes: the canonical "double"
+        "double": "REAL()",
+        "date": "Date()",
+        "time": "Time()",
+        "timestamp": "DateTime()",
+        "interval": 'Declared("INTERVAL")',
+        "uuid": "UUID()",
+        "json": "JSON()",
+        "jsonb": 'Declared("JSONB")',
+        "bytes": "LargeBinary()",
+        "enum": "Text()",  # SQLite has no enum types; migrator renders them as TEXT
+        "array": "Text()",  # no arrays in SQLite: stored as TEXT (lossy, as migrator.types renders them)
+    },
+}
+
+# Canonical SqlType kind -> the Python type inside `Mapped[...]` ("Any" for anything else).
+SA_PYTHON_TYPES: dict[str, str] = {
+    "smallint": "int",
+    "integer": "int",
+    "bigint": "int",
+    "text": "str",
+    "varchar": "str",
+    "char": "str",
+    "enum": "str",
+    "boolean": "bool",
+    "numeric": "decimal.Decimal",
+    "real": "float",
+    "double": "float",
+    "date": "datetime.date",
+    "time": "datetime.time",
+    "timestamp": "datetime.datetime",
+    "interval": "datetime.timedelta",
+    "uuid": "uuid.UUID",
+    "json": "Any",
+    "jsonb": "Any",
+    "bytes": "bytes",
+}
+SA_ARRAY_PYTHON_TYPE = "list[{element}]"
+SA_FALLBACK_PYTHON_TYPE = "Any"
+
+# Default kind -> the mapped_column() keyword text, per dialect. {sql} is the default's SQL as
+# migrator.sa_bridge.SERVER_DEFAULT_TEXT writes it (a Python string literal); identity
+# columns are the SA_IDENTITY table below, serial columns `autoincrement=True`.
+SA_SERVER_DEFAULTS: dict[str, dict[str, str]] = {
+    "postgresql": {
+        "literal": "server_default=text({sql})",
+        "expression": "server_default=text({sql})",
+        "sequence": "server_default=text({sql})",  # a sequence that is not the column's own serial
+        "current_timestamp": "server_default=func.now()",
+    },
+    "sqlite": {
+        "literal": "server_default=text({sql})",
+        "expression": "server_default=text({sql})",
+        "sequence": "",  # SQLite has no sequences
+        "current_timestamp": "server_default=func.now()",  # CURRENT_TIMESTAMP on SQLite
+    },
+}
+
+# Identity generation -> what says it. PostgreSQL: Identity(...) as the column's argument;
+# SQLite: the table option (a lone INTEGER PRIMARY KEY is the rowid by itself).
+SA_IDENTITY: dict[str, dict[str, str]] = {
+    "postgresql": {"always": "Identity(always=True{options})", "by_default": "Identity({options})"},
+    "sqlite": {"autoincrement": '"sqlite_autoincrement": True', "rowid": ""},
+}
+
+# Client-side generators (migrator.defaults.client_generator names) -> mapped_column() keywords
+# and the helper each needs (a function of the SA_HELPERS table, written once into the module).
+SA_CLIENT_DEFAULTS: dict[str, tuple[str, str | None]] = {
+    "uuid v4": ("default=uuid.uuid4", None),
+    "uuid v7": ("default=uuid7", "uuid7"),
+    "cuid": ("default=cuid", "cuid"),
+    "cuid2": ("default=cuid2", "cuid2"),
+    "nanoid": ("default=nanoid", "nanoid"),
+    "ulid": ("default=ulid", "ulid"),
+    "updated at": ("default=utc_now, onupdate=utc_now", "utc_now"),
+    "now": ("default=utc_now", "utc_now"),
+}
+
+# Helpers the generated module defines when a client default needs them. Generators from other
+# packages import them when first called, so the module imports without them installed.
+SA_HELPERS: dict[str, str] = {
+    "utc_now": '''def utc_now() -> datetime.datetime:
+    """The current time, timezone-aware (UTC): a client-side default, never the database's."""
+    return datetime.datetime.now(datetime.timezone.utc)''',
+    "cuid": '''def cuid() -> str:
+    """Prisma's cuid() (CUID v1): needs the `cuid` package (pip install cuid)."""
+    from cuid import cuid as make
+
+    return make()''',
+    "cuid2": '''def cuid2() -> str:
+    """Prisma's cuid(2): needs the `cuid2` package (pip install cuid2)."""
+    from cuid2 import cuid_wrapper
+
+    return cuid_wrapper()()''',
+    "nanoid": '''def nanoid() -> str:
+    """Prisma's nanoid(): needs the `nanoid` package (pip install nanoid)."""
+    from nanoid import generate
+
+    return generate()''',
+    "ulid": '''def ulid() -> str:
+    """Prisma's ulid(): needs the `python-ulid` package (pip install python-ulid)."""
+    from ulid import ULID
+
+    return str(ULID())''',
+    "uuid7": '''def uuid7() -> uuid.UUID:
+    """Prisma's uuid(7): needs the `uuid6` package (pip install uuid6) before Python 3.14."""
+    if hasattr(uuid, "uuid7"):
+        return uuid.uuid7()
+    from uuid6 import uuid7 as make
+
+    return make()''',
+}
+
+# Helper -> the package it imports when called (listed in the module's docstring).
+SA_HELPER_PACKAGES: dict[str, str] = {
+    "cuid": "cuid",
+    "cuid2": "cuid2",
+    "nanoid": "nanoid",
+    "ulid": "python-ulid",
+    "uuid7": "uuid6 (before Python 3.14)",
+}
+
+SA_DECLARED_TYPE_HELPER = '''class Declared(UserDefinedType):
+    """A column type written exactly as declared (a type SQLAlchemy has no class for)."""
+
+    cache_ok = True
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return self.text'''
+
+# Referential actions SQLAlchemy is told (NO ACTION is every database's default: left unsaid).
+SA_REFERENTIAL_ACTIONS: dict[str, str | None] = {
+    "NO ACTION": None,
+    "RESTRICT": "RESTRICT",
+    "CASCADE": "CASCADE",
+    "SET NULL": "SET NULL",
+    "SET DEFAULT": "SET DEFAULT",
+}
+
+
+# ---------------------------------------------------------------------------
 # Lookups
 
 _ATTRIBUTES = ("length", "precision", "scale", "timezone")
@@ -305,6 +495,11 @@ def mapping_as_json() -> dict[str, Any]:
                 "arrays": ".array()" if dialect == "postgresql" else None,
             }
             for dialect in DIALECTS
+        },
+        "sqlalchemy": {
+            "types": SA_TYPE_EXPRESSIONS, "python_types": SA_PYTHON_TYPES, "server_defaults": SA_SERVER_DEFAULTS,
+            "identity": SA_IDENTITY, "client_defaults": {k: list(v) for k, v in SA_CLIENT_DEFAULTS.items()},
+            "helpers": SA_HELPERS, "helper_packages": SA_HELPER_PACKAGES, "referential_actions": SA_REFERENTIAL_ACTIONS,
         },
         "custom_type": CUSTOM_TYPE,
         "ts_data_types": TS_DATA_TYPES,

@@ -66,10 +66,12 @@ def load_models(spec: str, options: InspectOptions) -> model.Schema:
 
 
 def import_module(module_name: str, project_path: str | None = ".") -> ModuleType:
-    """Import the user's module with `project_path` first on sys.path; failures are one-line BadInput."""
+    """Import the user's module with `project_path` first on sys.path (several folders separated
+    by os.pathsep, as PYTHONPATH: a diff of two model modules in two folders); failures are
+    one-line BadInput."""
     where = f"{SCHEME}{module_name}"
     saved = list(sys.path)
-    sys.path.insert(0, os.path.abspath(project_path or "."))
+    sys.path[:0] = [os.path.abspath(folder) for folder in (project_path or ".").split(os.pathsep) if folder] or [os.path.abspath(".")]
     try:
         importlib.invalidate_caches()
         return importlib.import_module(module_name)
@@ -544,6 +546,11 @@ class _Builder:
         return " ".join(text.split()).upper() == "INTEGER"
 
     def _client_default(self, col: sa.Column) -> model.Default | None:
+        # A callable run on every update says more than the default beside it (Prisma's
+        # @updatedAt is `default=f, onupdate=f`): recorded as "onupdate=<name>".
+        update = col.onupdate
+        if update is not None and getattr(update, "is_callable", False):
+            return model.Default("client", f"onupdate={_callable_name(update.arg)}")
         for generator in (col.default, col.onupdate):
             if generator is None:
                 continue

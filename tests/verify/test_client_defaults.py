@@ -15,6 +15,7 @@ from migrator.verify.diff import CompareOptions, compare
     ("cuid()", "cuid"), ("cuid(2)", "cuid2"), ("$defaultFn(() => createId())", "cuid2"),
     ("nanoid()", "nanoid"), ("nanoid(10)", "nanoid(10)"), ("$defaultFn(() => nanoid(10))", "nanoid(10)"),
     ("ulid()", "ulid"), ("@updatedAt", "updated at"), ("$onUpdate(() => new Date())", "updated at"),
+    ("onupdate=utc_now", "updated at"), ("app.models.utc_now", "now"), ("cuid", "cuid"), ("helpers.nanoid", "nanoid"),
     ("$defaultFn(() => makeSlug())", "$defaultFn(()=>makeSlug())"),
 ])
 def test_client_generator(value: str, generator: str) -> None:
