@@ -813,6 +813,14 @@ class _Generator:
             if special and col.type.name == "uuid" and not col.type.array:
                 return special
             piece.sql = True
+            if col.type.array and self.pg:
+                # `ARRAY[]` (Prisma's @default([])) has no type, and ARRAY['X'] is text[], not an
+                # enum array: the cast the database needs, as migrator's own DDL writes it.
+                from migrator.sa_bridge import server_default_text  # here: SQLAlchemy is not needed otherwise
+
+                typed = server_default_text(d, "postgresql", col.type)
+                if typed is not None and typed != d.value:
+                    return f".default({sql_template(typed)})"
             return rules["expression"]["code"].replace("sql`{sql}`", sql_template(d.value)).replace(
                 "sql`({sql})`", sql_template(f"({d.value})"))
         if d.kind == "sequence":
@@ -906,12 +914,14 @@ class _Generator:
         for e in idx.elements:
             if e.expression is not None:
                 piece.sql = True
-                elements.append(sql_template(e.expression))
-                lost = [w for w, on in (("DESC", e.descending), (f"NULLS {'FIRST' if e.nulls_first else 'LAST'}", e.nulls_first is not None),
-                                        (e.opclass or "", e.opclass), (f'COLLATE "{e.collation}"', e.collation)) if on]
-                if lost:
-                    out.append(f"// migrator: {' '.join(lost)} on key ({e.expression}) of index {idx.name} is not written "
-                               "(a sql`` key has no order or operator class)")
+                # What .on() cannot say of a sql`` key is written after it, as drizzle's docs do:
+                # sql`lower(${t.email}) text_pattern_ops DESC NULLS LAST` (read back by migrator).
+                suffix = [w for w, on in ((e.opclass or "", e.opclass and self.pg), ("DESC", e.descending),
+                                          (f"NULLS {'FIRST' if e.nulls_first else 'LAST'}", e.nulls_first is not None and self.pg))
+                          if on]
+                elements.append(sql_template(" ".join([e.expression, *suffix])))
+                if e.collation:
+                    out.append(f"// migrator: COLLATE {js_string(e.collation)} on key ({e.expression}) of index {idx.name} is not written")
                 continue
             text = _member("t", keys[e.column]) if e.column in keys else _member("t", e.column or "")
             if e.descending and not self.pg:

@@ -1024,6 +1024,25 @@ class _Reader:
 
     # -- SQL text -------------------------------------------------------------------
 
+    def _sql_key(self, t: _Table, text: str) -> model.IndexElement:
+        """A sql`` index key: what follows the expression at its top level — an operator class,
+        ASC/DESC, NULLS FIRST/LAST — is the key's (sql`lower(${t.email}) text_pattern_ops`,
+        sql`${t.created} desc`, the forms drizzle's docs give for what .on() cannot say),
+        and a key that is then a bare column is that column."""
+        expression, opclass, descending, nulls = split_key_suffix(text)
+        nulls_first = None
+        if nulls is not None and self.pg:
+            nulls_first = None if nulls == descending else nulls  # PostgreSQL's default for the direction
+        if opclass is not None and self.pg:
+            opclass = canonical_opclass("btree", opclass) or opclass
+        elif not self.pg:
+            opclass = None
+        bare = re.fullmatch(r'"([^"]+)"|([A-Za-z_][A-Za-z0-9_$]*)', expression)
+        if bare is not None and any(c.name == (bare.group(1) or bare.group(2)) for c in t.columns):
+            return model.IndexElement(column=bare.group(1) or bare.group(2), descending=descending,
+                                      nulls_first=nulls_first, opclass=opclass)
+        return model.IndexElement(expression=expression, descending=descending, nulls_first=nulls_first, opclass=opclass)
+
     def render_sql(self, t: _Table, sql: SqlTemplate, context: str) -> str | None:
         """The SQL of a sql`` template, as the database will show it back.
 
@@ -1202,7 +1221,7 @@ class _Reader:
                 text = self.render_sql(t, key, "index")
                 if text is None:
                     return None
-                elements.append(model.IndexElement(expression=text))
+                elements.append(self._sql_key(t, text))
             else:
                 self.warn(item.loc, f"table '{t.name}': an index key cannot be read; index left out")
                 return None
@@ -1303,6 +1322,47 @@ class _Reader:
 
 # ---------------------------------------------------------------------------
 # Small helpers
+
+_KEY_SUFFIX = re.compile(
+    r"^(?P<expr>.*?)"
+    r"(?:(?<=[)\"\w])\s+(?P<opclass>(?!(?:asc|desc|nulls)\b)[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?))?"
+    r"(?:\s+(?P<order>asc|desc))?"
+    r"(?:\s+nulls\s+(?P<nulls>first|last))?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def split_key_suffix(text: str) -> tuple[str, str | None, bool, bool | None]:
+    """`lower(email) text_pattern_ops DESC NULLS LAST` -> ("lower(email)", "text_pattern_ops",
+    True, False): an index key's expression and what follows it at its top level. Only a word
+    right after a closing parenthesis, a quoted name or a word can be an operator class, so
+    `a + b` keeps its `b`; nothing inside parentheses or quotes is looked at."""
+    m = _KEY_SUFFIX.match(text.strip())
+    if m is None or not m.group("expr").strip() or _unbalanced(m.group("expr")):
+        return text.strip(), None, False, None
+    expression = m.group("expr").strip()
+    opclass = m.group("opclass")
+    if opclass is not None and not re.search(r'[)"]$', expression) and not re.fullmatch(r"[A-Za-z_][\w$]*", expression):
+        # `a + b`: the last word belongs to the expression
+        expression, opclass = f"{expression} {opclass}", None
+    nulls = m.group("nulls")
+    return (expression, opclass, (m.group("order") or "").lower() == "desc",
+            None if nulls is None else nulls.lower() == "first")
+
+
+def _unbalanced(text: str) -> bool:
+    depth, quote = 0, None
+    for ch in text:
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in ("'", '"'):
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+    return depth != 0 or quote is not None
 
 
 _BOOLEAN_WORDS = {"true": "true", "t": "true", "yes": "true", "on": "true", "1": "true",

@@ -125,3 +125,24 @@ def test_prisma_folder_per_prisma_file_through_drizzle_kit(tmp_path: Path, pg_ur
     folder = write(files, tmp_path / "schema")
     run_sql(pg_url, drizzle_kit_sql(folder / "index.ts", "postgresql"))
     assert_clean(source, load(pg_url), "prisma_multifile")
+
+
+REALWORLD = FIXTURES / "generate_realworld"
+
+
+@pytest.mark.parametrize("case", ["prisma_empty_list_default", "prisma_enum_list_default", "pg_expression_key_opclass"])
+def test_patterns_from_real_schemas_through_drizzle_kit(tmp_path: Path, pg_database, case: str) -> None:
+    """Patterns bench/realworld found (ghostfolio's `String[] @default([])`, documenso's
+    `Role[] @default([USER])`, papermark's `(lower(email) text_pattern_ops)`): drizzle-kit's SQL
+    of the generated code builds the source."""
+    folder = REALWORLD / case
+    if (folder / "schema.prisma").exists():
+        source = load(f"prisma:{folder / 'schema.prisma'}")
+    else:
+        built = pg_database()
+        run_sql(built, (folder / "schema.sql").read_text(encoding="utf-8"))
+        source = load(built)
+    out = write(generate_drizzle(source, "postgresql"), tmp_path / "schema")
+    target = pg_database()
+    run_sql(target, drizzle_kit_sql(out, "postgresql"))
+    assert_clean(source, load(target), case)

@@ -368,3 +368,15 @@ def test_default_operator_classes_are_not_recorded(tmp_path: Path) -> None:
     )
     table = read_project(tmp_path).schema.table("t")
     assert [i.elements[0].opclass for i in table.indexes] == [None, "text_pattern_ops", None, None]
+
+
+def test_sql_index_keys_say_their_operator_class_order_and_nulls() -> None:
+    """What .on() cannot say of a sql`` key follows the expression (drizzle's docs): read as the key's."""
+    from migrator.inspect._drizzle_reader import split_key_suffix
+
+    assert split_key_suffix('lower("email") text_pattern_ops') == ('lower("email")', "text_pattern_ops", False, None)
+    assert split_key_suffix("lower(email) text_pattern_ops DESC NULLS LAST") == ("lower(email)", "text_pattern_ops", True, False)
+    assert split_key_suffix('"createdAt" desc') == ('"createdAt"', None, True, None)
+    assert split_key_suffix("coalesce(a, b) nulls first") == ("coalesce(a, b)", None, False, True)
+    assert split_key_suffix("a + b") == ("a + b", None, False, None)  # the last word of an expression stays
+    assert split_key_suffix("f(')') x") == ("f(')')", "x", False, None)
