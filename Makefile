@@ -33,6 +33,14 @@ demo: $(STAMP)
 	$(BIN)/python bench/screenshot_report.py reports/screenshots
 	$(BIN)/migrator scan examples/learnhub
 	$(BIN)/migrator report examples/learnhub --out reports/learnhub
+	# The target layer's schema, generated: tutorme's Drizzle schema from its Prisma schema (the 8
+	# tables already ported and the 9 not yet), read back and compared (--verify), then diffed
+	# against the Prisma schema like any source; learnhub's SQLAlchemy models from its SQLite
+	# database, diffed against the hand-written models.
+	$(BIN)/migrator generate drizzle prisma:examples/tutorme/prisma/schema.prisma --out reports/tutorme-drizzle --verify
+	$(BIN)/migrator diff prisma:examples/tutorme/prisma/schema.prisma drizzle:reports/tutorme-drizzle
+	$(BIN)/migrator generate sqlalchemy sqlite:///examples/learnhub/learnhub.db --out reports/learnhub_generated.py --verify
+	$(BIN)/migrator diff sqlalchemy:learnhub.models sqlalchemy:learnhub_generated --project-path examples/learnhub:reports --input-dialect sqlite
 	# The SQLAlchemy 1.x -> 2.0 codemod as a dry run: the patch it would apply (exit 1: it would change files).
 	$(BIN)/migrator rewrite --rules sqlalchemy-2.0 examples/learnhub --patch reports/learnhub-sqlalchemy-2.0.patch || test $$? -eq 1
 
