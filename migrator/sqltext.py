@@ -121,12 +121,12 @@ def strip_comments(text: str) -> str:
 def unwrap_parens(text: str) -> str:
     """An expression without the parentheses that enclose all of it: `((a > 0))` -> `a > 0`."""
     text = text.strip()
-    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+    while text.startswith("(") and text.endswith(")") and balanced(text[1:-1]):
         text = text[1:-1].strip()
     return text
 
 
-def _balanced(text: str) -> bool:
+def balanced(text: str) -> bool:
     """True when every parenthesis outside quotes is closed, never going below zero."""
     return _scan(text, None) == (-1, 0)
 

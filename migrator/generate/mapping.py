@@ -248,48 +248,41 @@ NOT_WRITTEN: list[str] = [
 # A kind missing here (inet, tsvector, ...) is written as `Declared("<type as declared>")`,
 # a UserDefinedType the generated module defines.
 
+# The types both dialects write alike; each dialect's table adds or overrides.
+_SA_PORTABLE_TYPES: dict[str, str] = {
+    "smallint": "SmallInteger()",
+    "integer": "Integer()",
+    "bigint": "BigInteger()",
+    "text": "Text()",
+    "varchar": "String({length?})",
+    "char": "CHAR({length?})",
+    "boolean": "Boolean()",
+    "numeric": "Numeric({precision_scale?})",
+    "date": "Date()",
+    "uuid": "UUID()",
+    "json": "JSON()",
+    "bytes": "LargeBinary()",
+}
 SA_TYPE_EXPRESSIONS: dict[str, dict[str, str]] = {
     "postgresql": {
-        "smallint": "SmallInteger()",
-        "integer": "Integer()",
-        "bigint": "BigInteger()",
-        "text": "Text()",
-        "varchar": "String({length?})",
-        "char": "CHAR({length?})",
-        "boolean": "Boolean()",
-        "numeric": "Numeric({precision_scale?})",
+        **_SA_PORTABLE_TYPES,
         "real": "REAL()",
         "double": "DOUBLE_PRECISION()",
-        "date": "Date()",
         "time": "postgresql.TIME({tz_precision?})",
         "timestamp": "postgresql.TIMESTAMP({tz_precision?})",
         "interval": "postgresql.INTERVAL({precision?})",
-        "uuid": "UUID()",
-        "json": "JSON()",
         "jsonb": "postgresql.JSONB()",
-        "bytes": "LargeBinary()",
         "enum": "{enum}",  # a module-level Enum(*values, name=..., schema=...) object
         "array": "postgresql.ARRAY({element})",
     },
     "sqlite": {
-        "smallint": "SmallInteger()",
-        "integer": "Integer()",
-        "bigint": "BigInteger()",
-        "text": "Text()",
-        "varchar": "String({length?})",
-        "char": "CHAR({length?})",
-        "boolean": "Boolean()",
-        "numeric": "Numeric({precision_scale?})",
+        **_SA_PORTABLE_TYPES,
         "real": 'Declared("FLOAT4")',  # SQLite's REAL is 8 bytes: the canonical "double"
         "double": "REAL()",
-        "date": "Date()",
         "time": "Time()",
         "timestamp": "DateTime()",
         "interval": 'Declared("INTERVAL")',
-        "uuid": "UUID()",
-        "json": "JSON()",
         "jsonb": 'Declared("JSONB")',
-        "bytes": "LargeBinary()",
         "enum": "Text()",  # SQLite has no enum types; migrator renders them as TEXT
         "array": "Text()",  # no arrays in SQLite: stored as TEXT (lossy, as migrator.types renders them)
     },

@@ -68,6 +68,22 @@ def generate_sqlalchemy(
     return _Generator(schema, app_model or derive(schema), dialect, source_label).module()
 
 
+def _sequence_options(seq: model.Sequence | model.Identity, *, start: bool, cache: bool) -> list[str]:
+    """Sequence()/Identity() keywords for what is not PostgreSQL's default (start and cache: the caller's say)."""
+    options = [f"start={seq.start}"] if start else []
+    if seq.increment not in (None, 1):
+        options.append(f"increment={seq.increment}")
+    if seq.min_value is not None:
+        options.append(f"minvalue={seq.min_value}")
+    if seq.max_value is not None:
+        options.append(f"maxvalue={seq.max_value}")
+    if seq.cycle:
+        options.append("cycle=True")
+    if cache:
+        options.append(f"cache={seq.cache}")
+    return options
+
+
 def py_string(text: str) -> str:
     """A Python string literal, double-quoted where it can be."""
     if '"' not in text or "'" in text:
@@ -340,18 +356,8 @@ class _Generator:
                 args = [py_string(seq.name)]
                 if seq.data_type != "bigint":
                     args.append(f"data_type={type_expression(model.SqlType(seq.data_type), 'postgresql')}")
-                if seq.start != 1 or seq.increment < 0:
-                    args.append(f"start={seq.start}")
-                if seq.increment != 1:
-                    args.append(f"increment={seq.increment}")
-                if seq.min_value is not None:
-                    args.append(f"minvalue={seq.min_value}")
-                if seq.max_value is not None:
-                    args.append(f"maxvalue={seq.max_value}")
-                if seq.cycle:
-                    args.append("cycle=True")
-                if seq.cache != 1:
-                    args.append(f"cache={seq.cache}")
+                # a descending sequence's start is not PostgreSQL's default of 1: always said
+                args += _sequence_options(seq, start=seq.start != 1 or seq.increment < 0, cache=seq.cache != 1)
                 if ns.name != "public":
                     args.append(f"schema={py_string(ns.name)}")
                 args.append("metadata=Base.metadata")
@@ -449,19 +455,7 @@ class _Generator:
         return args, f"Mapped[{annotation}]"
 
     def _identity(self, identity: model.Identity) -> str:
-        options = []
-        if identity.start not in (None, 1):
-            options.append(f"start={identity.start}")
-        if identity.increment not in (None, 1):
-            options.append(f"increment={identity.increment}")
-        if identity.min_value is not None:
-            options.append(f"minvalue={identity.min_value}")
-        if identity.max_value is not None:
-            options.append(f"maxvalue={identity.max_value}")
-        if identity.cache is not None:
-            options.append(f"cache={identity.cache}")
-        if identity.cycle:
-            options.append("cycle=True")
+        options = _sequence_options(identity, start=identity.start not in (None, 1), cache=identity.cache is not None)
         template = mapping.SA_IDENTITY["postgresql"][identity.generation]
         text = ", ".join(options)
         return template.format(options=(", " + text if text and identity.generation == "always" else text))

@@ -43,7 +43,7 @@ from migrator.inspect._drizzle_js import (
     js_number_text,
     source_files,
 )
-from migrator.sqltext import quote_ident, quote_literal, unwrap_parens
+from migrator.sqltext import balanced, quote_ident, quote_literal, unwrap_parens
 from migrator.types import enum_type, parse_type
 
 SCHEME = "drizzle:"
@@ -1338,7 +1338,7 @@ def split_key_suffix(text: str) -> tuple[str, str | None, bool, bool | None]:
     right after a closing parenthesis, a quoted name or a word can be an operator class, so
     `a + b` keeps its `b`; nothing inside parentheses or quotes is looked at."""
     m = _KEY_SUFFIX.match(text.strip())
-    if m is None or not m.group("expr").strip() or _unbalanced(m.group("expr")):
+    if m is None or not m.group("expr").strip() or not balanced(m.group("expr")):
         return text.strip(), None, False, None
     expression = m.group("expr").strip()
     opclass = m.group("opclass")
@@ -1350,19 +1350,6 @@ def split_key_suffix(text: str) -> tuple[str, str | None, bool, bool | None]:
             None if nulls is None else nulls.lower() == "first")
 
 
-def _unbalanced(text: str) -> bool:
-    depth, quote = 0, None
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in ("'", '"'):
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-    return depth != 0 or quote is not None
 
 
 _BOOLEAN_WORDS = {"true": "true", "t": "true", "yes": "true", "on": "true", "1": "true",
