@@ -107,6 +107,9 @@ def generate(
             files = {module_file: generate_sqlalchemy(schema, app, target_dialect, schema.source or source)}
         else:
             files = generate_drizzle(schema, target_dialect, layout.value, app, casing.value)
+        from migrator.generate import database_objects
+
+        objects, held = database_objects.objects_sql(schema, schema.source or source)
         config: tuple[Path, str] | None = None
         if client:
             files, config = _client_files(files, source, out, target_dialect, layout.value, app, schema.source or source)
@@ -127,6 +130,12 @@ def generate(
             for name, text in files.items():
                 if status[name] != "unchanged":
                     atomic_write(out / name, text)
+            if objects is not None:
+                atomic_write(out / database_objects.FILE, objects)
+                report["database_objects"] = str(out / database_objects.FILE)
+                if format is GenerateFormat.text:
+                    console.print(f"wrote {out / database_objects.FILE}: {len(held)} object(s) the tables need first "
+                                  "(apply it before them)", markup=False)
             if migration is not None:
                 atomic_write(out / SERVER_DEFAULTS_FILE, migration)
                 report["migration"] = str(out / SERVER_DEFAULTS_FILE)

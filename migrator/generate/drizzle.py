@@ -343,7 +343,8 @@ class _Generator:
                            "(pgView is not generated)")
             kinds = sorted({o.kind for o in ns.objects})
             if kinds:
-                out.append(f"database objects in {ns.name} ({', '.join(kinds)}) are not written (Drizzle schemas do not declare them)")
+                out.append(f"database objects in {ns.name} ({', '.join(kinds)}) are not declared here (Drizzle schemas cannot; "
+                           "functions and procedures are in database-objects.sql)")
             if not self.pg and ns.enums:
                 out.append(f"enum types of {ns.name} are text columns with {{ enum: [...] }} (SQLite has no enum types)")
         if self.schema.extensions:

@@ -130,11 +130,14 @@ def test_prisma_folder_per_prisma_file_through_drizzle_kit(tmp_path: Path, pg_ur
 REALWORLD = FIXTURES / "generate_realworld"
 
 
-@pytest.mark.parametrize("case", ["prisma_empty_list_default", "prisma_enum_list_default", "pg_expression_key_opclass"])
+@pytest.mark.parametrize("case", ["prisma_empty_list_default", "prisma_enum_list_default", "pg_expression_key_opclass",
+                                  "pg_function"])
 def test_patterns_from_real_schemas_through_drizzle_kit(tmp_path: Path, pg_database, case: str) -> None:
     """Patterns bench/realworld found (ghostfolio's `String[] @default([])`, documenso's
-    `Role[] @default([USER])`, papermark's `(lower(email) text_pattern_ops)`): drizzle-kit's SQL
-    of the generated code builds the source."""
+    `Role[] @default([USER])`, papermark's `(lower(email) text_pattern_ops)`, documenso's functions):
+    drizzle-kit's SQL of the generated code, after database-objects.sql, builds the source."""
+    from migrator.generate.database_objects import objects_sql
+
     folder = REALWORLD / case
     if (folder / "schema.prisma").exists():
         source = load(f"prisma:{folder / 'schema.prisma'}")
@@ -144,5 +147,8 @@ def test_patterns_from_real_schemas_through_drizzle_kit(tmp_path: Path, pg_datab
         source = load(built)
     out = write(generate_drizzle(source, "postgresql"), tmp_path / "schema")
     target = pg_database()
+    objects, _ = objects_sql(source, case)
+    if objects is not None:
+        run_sql(target, objects)
     run_sql(target, drizzle_kit_sql(out, "postgresql"))
     assert_clean(source, load(target), case)
