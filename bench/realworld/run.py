@@ -51,6 +51,7 @@ import json
 import os
 import py_compile
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -508,10 +509,10 @@ def _last_line(proc: subprocess.CompletedProcess) -> str:
     return (proc.stderr.strip().splitlines() or proc.stdout.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
 
 
-def run_generate(spec: str, checkout: Path, out: Path, dev_url: str | None) -> tuple[dict | None, str]:
-    """`migrator generate drizzle SPEC --out OUT --verify --format json` in the checkout: its JSON
+def run_generate(spec: str, checkout: Path, out: Path, dev_url: str | None, extra: list[str] = ()) -> tuple[dict | None, str]:
+    """`migrator generate drizzle SPEC --out OUT --verify --format json [EXTRA]` in the checkout: its JSON
     report (exit 0: 0 changes, 1: changes left), or None and the one-line error (exit 2/3)."""
-    cmd = migrator_cmd() + ["generate", "drizzle", spec, "--out", str(out), "--verify", "--format", "json"]
+    cmd = migrator_cmd() + ["generate", "drizzle", spec, "--out", str(out), "--verify", "--format", "json", *extra]
     if dev_url:
         cmd += ["--dev-url", dev_url]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=checkout)
@@ -544,9 +545,11 @@ def drizzle_kit_sql(folder: Path, dialect: str) -> tuple[str | None, str]:
         return "\n".join(f.read_text(encoding="utf-8") for f in files), ""
 
 
-def kit_changes(spec: str, checkout: Path, out: Path, dialect: str, env: GenerateEnv) -> tuple[list[str] | None, str]:
+def kit_changes(spec: str, checkout: Path, out: Path, dialect: str, env: GenerateEnv,
+                extensions: tuple[str, ...] = ()) -> tuple[list[str] | None, str]:
     """The changes between SPEC (client-side defaults left out) and the database drizzle-kit's SQL
-    of OUT builds; None and why when a step fails."""
+    of OUT builds (on PostgreSQL after creating the extensions SPEC has, and `extensions`: those a
+    schema uses without declaring them); None and why when a step fails."""
     import contextlib
     import sqlite3
 
@@ -580,13 +583,25 @@ def kit_changes(spec: str, checkout: Path, out: Path, dialect: str, env: Generat
             return None, err
         try:
             with psycopg.connect(url, autocommit=True) as conn:
+                # drizzle-kit never writes CREATE EXTENSION (the generated code names the source's
+                # extensions in a `// migrator:` comment): created first, as a custom migration would.
+                for ext in dict.fromkeys([e.name for e in source.extensions] + list(extensions)):
+                    conn.execute(f'CREATE EXTENSION IF NOT EXISTS "{ext}"')
+                # What the generated schema cannot declare (functions a default may call): first,
+                # as the custom migration migrator's database-objects.sql is meant for.
+                objects = out / "database-objects.sql"
+                if objects.is_file():
+                    conn.execute(objects.read_text(encoding="utf-8"))
                 conn.execute(sql.replace("--> statement-breakpoint", ""))
             built = load(url)
         except psycopg.Error as exc:
             return None, f"drizzle-kit's SQL fails on PostgreSQL: {' '.join(str(exc).split())[:200]}"
         finally:
             env.drop_database(db_name)
-    changes = compare(without_client_defaults(source), built, CompareOptions()).changes
+    # As `migrator diff` does: expressions still spelled differently (a CHECK read from TypeScript,
+    # the same CHECK as PostgreSQL reprints it) are printed back by the server before they count.
+    options = CompareOptions(server_url=env.server() if dialect == "postgresql" else None)
+    changes = compare(without_client_defaults(source), built, options).changes
     if dialect == "sqlite":
         changes = tuple(c for c in changes if c.kind != "alter_unique_kind")
     return [f"{c.kind} {c.path}: {c.message}" for c in changes], ""
@@ -594,15 +609,21 @@ def kit_changes(spec: str, checkout: Path, out: Path, dialect: str, env: Generat
 
 def generate_rows(entry: dict, checkout: Path, env: GenerateEnv, res: EntryResult) -> list[Row]:
     """[entry.generate]: SPEC -> expected changes after --verify (normally 0), or an inline table
-    {verify = N, drizzle_kit = M}; the drizzle-kit figure is expected 0 unless said."""
+    {verify = N, drizzle_kit = M, extensions = ["pg_trgm"]}; SPEC may be followed by options of the
+    command ("prisma:prisma/schema --layout per-prisma-file"); the drizzle-kit figure is expected 0
+    unless said; `extensions` are created before drizzle-kit's SQL runs (a Prisma schema that uses
+    gin_trgm_ops without declaring pg_trgm)."""
     name = entry["name"]
     rows = []
-    for spec, expected in (entry.get("generate") or {}).items():
-        exp_verify, exp_kit = (expected.get("verify", 0), expected.get("drizzle_kit", 0)) if isinstance(expected, dict) else (expected, 0)
-        fig = f"generate {spec}"
+    for key, expected in (entry.get("generate") or {}).items():
+        # The key is the spec, optionally followed by options of the command: "prisma:prisma/schema --layout per-prisma-file".
+        spec, *extra = shlex.split(key)
+        opts = expected if isinstance(expected, dict) else {"verify": expected}
+        exp_verify, exp_kit = opts.get("verify", 0), opts.get("drizzle_kit", 0)
+        fig = f"generate {key}"
         with tempfile.TemporaryDirectory(prefix="migrator-generate-") as tmp:
             out = Path(tmp) / "drizzle"
-            report, err = run_generate(spec, checkout, out, env.server() if spec.startswith("sql:") else os.environ.get("MIGRATOR_DEV_URL"))
+            report, err = run_generate(spec, checkout, out, env.server() if spec.startswith("sql:") else os.environ.get("MIGRATOR_DEV_URL"), extra)
             verify = None if report is None else report["verify"]
             rows.append(Row(name, fig, int(exp_verify), None if verify is None else int(verify["changes"]), err))
             if verify and verify.get("report"):
@@ -614,7 +635,11 @@ def generate_rows(entry: dict, checkout: Path, env: GenerateEnv, res: EntryResul
             if report is None:
                 rows.append(Row(name, kit_fig, int(exp_kit), None, f"no generated files: {err}"))
                 continue
-            changes, err = kit_changes(spec, checkout, out, report.get("dialect") or "postgresql", env)
+            try:
+                changes, err = kit_changes(spec, checkout, out, report.get("dialect") or "postgresql", env,
+                                           tuple(opts.get("extensions") or ()))
+            except Exception as exc:  # an unexpected failure of one spec must not stop the run
+                changes, err = None, f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
             rows.append(Row(name, kit_fig, int(exp_kit), None if changes is None else len(changes), err))
             if changes:
                 res.details[kit_fig] = changes
@@ -638,7 +663,13 @@ def evaluate(entry: dict, base: Path, genv: "GenerateEnv | None" = None) -> Entr
         measured, err = run_drift(pair, entry, checkout)
         res.rows.append(Row(name, f"drift {pair}", int(expected), measured, err))
     if entry.get("generate"):
-        res.rows += generate_rows(entry, checkout, genv if genv is not None else GenerateEnv(), res)
+        own = genv is None
+        genv = GenerateEnv() if own else genv
+        try:
+            res.rows += generate_rows(entry, checkout, genv, res)
+        finally:
+            if own:
+                genv.close()
     if not entry.get("scan", True):
         return res
     expected_sites = {k: int(v) for k, v in (entry.get("sites") or {}).items()}
@@ -754,9 +785,18 @@ def write_doc(path: Path, results: list[EntryResult], entries: list[dict]) -> No
             lines.append(f"| {r.entry} | {r.figure} | {exp} | {meas} | {res_txt} |")
     lines += rewrite_table(results, by_name)
     # Only entries that miss now: the manifest keeps each entry's history of misses, the doc the present.
-    missing = {r.entry for res in results for r in res.rows if r.result == "MISS"}
+    # (generate rows have their own notes, [entry.generate_notes], below)
+    missing = {r.entry for res in results for r in res.rows if r.result == "MISS" and not r.figure.startswith("generate ")}
     notes = [(res.name, by_name[res.name].get("known_misses", "")) for res in results
              if res.name in missing and by_name[res.name].get("known_misses")]
+    # [entry.generate_notes]: per spec, what a missing `generate SPEC` / `generate SPEC drizzle-kit` figure is.
+    for res in results:
+        specs = dict.fromkeys(r.figure[len("generate "):].removesuffix(" drizzle-kit") for r in res.rows
+                              if r.result == "MISS" and r.figure.startswith("generate "))
+        for spec in specs:
+            text = (by_name[res.name].get("generate_notes") or {}).get(spec)
+            if text:
+                notes.append((res.name, f"`generate {spec}`: {text}"))
     if notes:
         lines += ["", "## Why the misses", ""]
         for name, text in notes:
@@ -894,10 +934,10 @@ def main(argv: list[str] | None = None) -> int:
         results = [evaluate(e, base, genv) for e in entries]
     finally:
         genv.close()
-    if genv.kit_missing and any(e.get("generate") for e in entries):
-        print(f"note: the `generate … drizzle-kit` figures are skipped: {genv.kit_missing}")
     expected_by_file = {e["name"]: e.get("sites_by_file", {}) for e in entries}
     print_table(results, args.verbose, expected_by_file)
+    if genv.kit_missing and any(e.get("generate") for e in entries):
+        print(f"note: the `generate … drizzle-kit` figures were skipped: {genv.kit_missing}")
     if args.write:
         write_doc(args.write, results, entries)
         print(f"wrote {args.write}")
