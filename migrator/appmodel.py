@@ -68,10 +68,21 @@ class Model:
 
 
 @dataclass(frozen=True)
+class EnumName:
+    """An enum type as the code names it: `export const bookingStatus = pgEnum("BookingStatus", …)`."""
+
+    namespace: str
+    name: str  # the type's name in the database
+    variable: str
+    file: str | None = None
+
+
+@dataclass(frozen=True)
 class AppModel:
     models: tuple[Model, ...] = ()
     derived: bool = False  # made by derive(), not read from the source's code
     url_env: str | None = None  # the environment variable the source's connection reads (Prisma's url = env("…"))
+    enums: tuple[EnumName, ...] = ()  # what a Drizzle schema exports its enums as
 
     def by_table(self, namespace: str, table: str) -> Model | None:
         for m in self.models:

@@ -28,15 +28,15 @@ def require_drizzle_kit() -> Path:
     return DRIZZLE_KIT
 
 
-def drizzle_kit_sql(schema: Path, dialect: str) -> str:
-    """The SQL `drizzle-kit generate` writes for the schema file or folder `schema` (its first
-    migration from nothing), statements split on drizzle-kit's breakpoints and joined."""
+def drizzle_kit_sql(schema: Path, dialect: str, *more: Path) -> str:
+    """The SQL `drizzle-kit generate` writes for the schema file or folder `schema` (and `more`:
+    other files or folders of the same schema), its first migration from nothing, statements
+    split on drizzle-kit's breakpoints and joined."""
     binary = require_drizzle_kit()
     with tempfile.TemporaryDirectory(prefix="migrator-drizzle-kit-") as tmp:
         config = Path(tmp) / "drizzle.config.json"
-        schema = schema.resolve()
-        target = schema if schema.is_file() else schema / "*.ts"
-        config.write_text(json.dumps({"dialect": dialect, "schema": str(target), "out": str(Path(tmp) / "out")}))
+        targets = [str(p if p.is_file() else p / "*.ts") for p in (s.resolve() for s in (schema, *more))]
+        config.write_text(json.dumps({"dialect": dialect, "schema": targets if more else targets[0], "out": str(Path(tmp) / "out")}))
         # The generated files import drizzle-orm: resolved from the pinned tools' folder.
         env = {**os.environ, "NODE_PATH": str(NODE_MODULES)}
         proc = subprocess.run([str(binary), "generate", "--config", str(config)], capture_output=True, text=True,

@@ -54,6 +54,7 @@ def generate(
     dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied in a temporary database")] = None,
     casing: Annotated[Casing, typer.Option(help="property names: preserve (the source's field names) or camel")] = Casing.preserve,
     server_defaults: Annotated[bool, typer.Option("--server-defaults", help="make the database run the client-side defaults it can (uuid(), new Date()) and write the migration that adds them (server-defaults.sql)")] = False,
+    missing_from: Annotated[Optional[str], typer.Option("--missing-from", metavar="SPEC", help="a Drizzle schema already ported (drizzle:…): generate only the tables it lacks, importing its tables and enums")] = None,
     client: Annotated[bool, typer.Option("--client", help="also write db.ts (the client, with the project's driver) and, where the project has none, drizzle.config.ts")] = False,
 ) -> None:
     """Write the target layer's schema code (drizzle-orm or SQLAlchemy) from any source; --verify reads it back and compares."""
@@ -71,7 +72,7 @@ def generate(
         module_file = None
         if target is Target.sqlalchemy:
             for flag, given in (("--layout", layout is not Layout.single), ("--client", client),
-                                ("--casing", casing is not Casing.preserve)):
+                                ("--casing", casing is not Casing.preserve), ("--missing-from", missing_from is not None)):
                 if given:
                     raise BadInput(f"{flag} applies to generate drizzle only")
             out, module_file = (out.parent, out.name) if out.suffix == ".py" else (out, "models.py")
@@ -101,12 +102,19 @@ def generate(
                              f"-- the database defaults the generated schema declares instead of client-side ones\n"
                              + "".join(f"--   {line}\n" for line in moved_columns) + migration_sql(schema, target_schema, target_dialect))
             schema = target_schema
+        port = None
         if module_file is not None:
             from migrator.generate.sqlalchemy import generate_sqlalchemy
 
             files = {module_file: generate_sqlalchemy(schema, app, target_dialect, schema.source or source)}
         else:
-            files = generate_drizzle(schema, target_dialect, layout.value, app, casing.value)
+            if missing_from is not None:
+                if not missing_from.startswith("drizzle:"):
+                    raise BadInput(f"--missing-from {missing_from}: a Drizzle schema (drizzle:…) the generated files import from")
+                from migrator.generate.drizzle import Port
+
+                port = Port(sources.load_app_model(missing_from, options)[1], out)
+            files = generate_drizzle(schema, target_dialect, layout.value, app, casing.value, port)
         from migrator.generate import database_objects
 
         objects, held = database_objects.objects_sql(schema, schema.source or source)
@@ -165,8 +173,8 @@ def generate(
                                             sources.InspectOptions(project_path=str(out), dialect=target_dialect), None)
             else:
                 read_back = f"drizzle:{out}"
-                changes, rendered = _verify(schema, read_back, sources, options,
-                                            drizzle_names(schema, target_dialect, layout.value, app, casing.value))
+                changes, rendered = _verify(port.generated_part(schema) if port else schema, read_back, sources, options,
+                                            drizzle_names(schema, target_dialect, layout.value, app, casing.value, port))
             report["verify"] = {"changes": len(changes), "report": rendered if changes else ""}
             if format is GenerateFormat.text:
                 if changes:
@@ -175,7 +183,7 @@ def generate(
                               markup=False)
             failed = bool(changes)
         if format is GenerateFormat.json and module_file is None:
-            report["names"] = names_as_json(app, drizzle_names(schema, target_dialect, layout.value, app, casing.value))
+            report["names"] = names_as_json(app, drizzle_names(schema, target_dialect, layout.value, app, casing.value, port))
         if format is GenerateFormat.json:
             report["mapping"] = mapping_as_json()
             print(json.dumps(report, indent=2))

@@ -31,8 +31,10 @@ sequences.ts and _types.ts as needed, and an index.ts barrel exporting them all.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from migrator import schema as model
@@ -77,26 +79,58 @@ _WORDS = re.compile(r"[\da-z]+|[A-Z]+(?![a-z])|[A-Z][\da-z]+")
 CASINGS = ("preserve", "camel")
 
 
+@dataclass(frozen=True)
+class Port:
+    """A Drizzle schema already written (`--missing-from`): its tables and enums are imported from
+    its modules, not generated. names: its AppModel (exports, property keys, files); out: the
+    folder the generated files go to (imports are relative to it)."""
+
+    names: AppModel
+    out: Path
+
+    def generated_part(self, schema: model.Schema) -> model.Schema:
+        """`schema` without the tables and enums the port has: what the generated files declare."""
+        import dataclasses
+
+        tables = {(m.namespace, m.table) for m in self.names.models}
+        kept = [(ns, [t for t in ns.tables if (ns.name, t.name) not in tables]) for ns in schema.namespaces]
+        # An enum the port has stays when a generated column uses it (the code imports it).
+        used = {tuple(c.type.enum.split(".", 1)) if "." in c.type.enum else (ns.name, c.type.enum)
+                for ns, ts in kept for t in ts for c in t.columns if c.type.name == "enum" and c.type.enum}
+        enums = {(e.namespace, e.name) for e in self.names.enums} - used
+        return dataclasses.replace(schema, namespaces=tuple(dataclasses.replace(
+            ns, tables=tuple(ts), enums=tuple(e for e in ns.enums if (ns.name, e.name) not in enums),
+        ) for ns, ts in kept))
+
+    def module(self, file: str | None) -> str:
+        if not file:
+            return "./schema"
+        text = os.path.relpath(Path(file).resolve(), self.out.resolve()).replace(os.sep, "/")
+        text = re.sub(r"\.(?:[cm]?ts|[cm]?js)$", "", text)
+        return text if text.startswith(".") else "./" + text
+
+
 def generate_drizzle(schema: model.Schema, dialect: str | None = None, layout: str = "single",
-                     app: AppModel | None = None, casing: str = "preserve") -> dict[str, str]:
+                     app: AppModel | None = None, casing: str = "preserve", port: Port | None = None) -> dict[str, str]:
     """The Drizzle schema modules of `schema`: relative file name -> file text, deterministic.
 
     `app`: the application's names (migrator.appmodel; derived from the schema when None):
     table variables are its model names in camelCase (Prisma's `User` is `user`, as Prisma
     Client's `prisma.user`), property keys its field names (`casing="camel"` camel-cases them),
     and its relations become relations() with the same names on both sides."""
-    return _generator(schema, dialect, layout, app, casing).files(layout)
+    return _generator(schema, dialect, layout, app, casing, port).files(layout)
 
 
 def drizzle_names(schema: model.Schema, dialect: str | None = None, layout: str = "single",
-                  app: AppModel | None = None, casing: str = "preserve") -> AppModel:
+                  app: AppModel | None = None, casing: str = "preserve", port: Port | None = None) -> AppModel:
     """The names the generated code gives each table, column and relation, as an AppModel of
     the Drizzle code (what reading the files back with `load_app_model("drizzle:…")` gives):
     the mapping the Prisma -> Drizzle codemod follows."""
-    return _generator(schema, dialect, layout, app, casing).names_written()
+    return _generator(schema, dialect, layout, app, casing, port).names_written()
 
 
-def _generator(schema: model.Schema, dialect: str | None, layout: str, app: AppModel | None, casing: str) -> "_Generator":
+def _generator(schema: model.Schema, dialect: str | None, layout: str, app: AppModel | None, casing: str,
+               port: Port | None = None) -> "_Generator":
     dialect = dialect or schema.dialect
     if dialect not in mapping.DIALECTS:
         raise BadInput(f"cannot generate Drizzle code for dialect {dialect!r} (postgresql or sqlite)")
@@ -105,7 +139,7 @@ def _generator(schema: model.Schema, dialect: str | None, layout: str, app: AppM
     if casing not in CASINGS:
         raise BadInput(f"unknown casing {casing!r} (preserve or camel)")
     schema = schema.canonical()
-    return _Generator(schema, dialect, layout, app if app is not None else derive(schema), casing)
+    return _Generator(schema, dialect, layout, app if app is not None else derive(schema), casing, port)
 
 
 # ---------------------------------------------------------------------------
@@ -230,11 +264,13 @@ class _Piece:
 
 class _Generator:
     def __init__(self, schema: model.Schema, dialect: str, layout: str = "single",
-                 app: AppModel | None = None, casing: str = "preserve") -> None:
+                 app: AppModel | None = None, casing: str = "preserve", port: Port | None = None) -> None:
         self.schema = schema
         self.layout = layout
         self.app = app if app is not None else derive(schema)
         self.casing = casing
+        self.port = port
+        self.external: dict[str, str] = {}  # symbol -> module it is imported from (the port's)
         self.dialect = dialect
         self.pg = dialect == "postgresql"
         self.core = mapping.MODULES[dialect]
@@ -255,6 +291,7 @@ class _Generator:
         self.table_files: dict[str, str] = {}
         self.keys: dict[str, dict[str, str]] = {}  # "ns.table" -> column -> property key
         self.models: dict[str, Model | None] = {}  # "ns.table" -> its model in the app model
+        self.ported: set[str] = set()  # "ns.table" of the tables the port has (imported, not written)
         self.source_files: dict[str, str] = {}  # layout per-prisma-file: .prisma file stem -> module
         self.custom: dict[str, _Piece] = {}  # type text -> piece
         self._fk_graph: dict[str, set[str]] | None = None
@@ -270,12 +307,28 @@ class _Generator:
         for ns in self.schema.namespaces:
             if self.pg and ns.name != self.default_ns and (ns.tables or ns.enums):
                 self.schema_vars[ns.name] = self.names.take(camel(ns.name) + "Schema", "schema")
+        ported_enums = {(e.namespace, e.name): e for e in (self.port.names.enums if self.port else ())}
         for ns in self.schema.namespaces:
             for enum in ns.enums:
+                there = ported_enums.get((ns.name, enum.name))
+                if there is not None:
+                    self.enum_vars[f"{ns.name}.{enum.name}"] = self.names.take(there.variable, "enum")
+                    self.external[self.enum_vars[f"{ns.name}.{enum.name}"]] = self.port.module(there.file)
+                    continue
                 self.enum_vars[f"{ns.name}.{enum.name}"] = self.names.take(camel(enum.name) + self._suffix(ns.name), "enum")
         for ns in self.schema.namespaces:
             for t in ns.tables:
                 qualified = f"{ns.name}.{t.name}"
+                there = self.port.names.by_table(ns.name, t.name) if self.port else None
+                if there is not None:
+                    # Already ported: imported under its export, its columns under their keys.
+                    self.models[qualified] = None
+                    self.ported.add(qualified)
+                    self.table_vars[qualified] = self.names.take(there.name, "table")
+                    self.external[self.table_vars[qualified]] = self.port.module(there.file)
+                    self.keys[qualified] = {column: key for key, column in there.fields}
+                    self.table_files[qualified] = ""
+                    continue
                 found = self.app.by_table(ns.name, t.name)
                 self.models[qualified] = found
                 wanted = camel(found.name) if found is not None else camel(t.name)
@@ -337,6 +390,10 @@ class _Generator:
     def _left_out(self) -> list[str]:
         """What the schema has and Drizzle code cannot declare: said once, at the top."""
         out = []
+        if self.ported:
+            enums = sum(1 for v in self.enum_vars.values() if v in self.external)
+            out.append(f"{len(self.ported)} table(s) and {enums} enum(s) are already ported: imported from their modules, not written; "
+                       "their own relations() to the tables below are theirs to add")
         for ns in self.schema.namespaces:
             for view in ns.views:
                 out.append(f"{'materialized ' if view.materialized else ''}view {ns.name}.{view.name} is not written "
@@ -356,6 +413,7 @@ class _Generator:
         drizzle: set[str] = set()
         packages: dict[str, set[str]] = {}
         local: dict[str, set[str]] = {}
+        ported: dict[str, set[str]] = {}
         sql = False
         by_symbol = {p.symbol: p for p in self.pieces}
         for p in pieces:
@@ -366,6 +424,8 @@ class _Generator:
             for used in p.uses:
                 if used not in here and used in by_symbol:
                     local.setdefault(by_symbol[used].home, set()).add(used)
+                elif used in self.external:
+                    ported.setdefault(self.external[used], set()).add(used)
         lines = [self._header(left_out), ""]
         modules: dict[str, set[str]] = dict(packages)
         if sql:
@@ -374,8 +434,10 @@ class _Generator:
             modules.setdefault(self.core, set()).update(drizzle)
         for module in sorted(modules):
             lines.extend(self._import(sorted(modules[module], key=_import_key), module))
-        if local:
+        if local or ported:
             lines.append("")
+            for module in sorted(ported):  # the schema already ported (--missing-from)
+                lines.extend(self._import(sorted(ported[module]), module))
             for other in sorted(local):
                 lines.extend(self._import(sorted(local[other]), "./" + other[:-3]))
         for p in pieces:
@@ -402,7 +464,8 @@ class _Generator:
             self.pieces.append(_Piece(var, [f"export const {var} = {fn}({js_string(ns_name)});"], "schemas.ts", {fn}))
         for ns in self.schema.namespaces:
             for enum in ns.enums:
-                self.pieces.append(self._enum(ns.name, enum))
+                if self.enum_vars[f"{ns.name}.{enum.name}"] not in self.external:
+                    self.pieces.append(self._enum(ns.name, enum))
         owned = self._serial_sequences()
         for ns in self.schema.namespaces:
             for seq in ns.sequences:
@@ -411,7 +474,8 @@ class _Generator:
         tables = []
         for ns in self.schema.namespaces:
             for t in ns.tables:
-                tables.append(self._table(ns.name, t))
+                if f"{ns.name}.{t.name}" not in self.ported:
+                    tables.append(self._table(ns.name, t))
         # custom types first (tables use them), then the tables, then their relations
         self.pieces.extend(sorted(self.custom.values(), key=lambda p: p.symbol))
         self.pieces.extend(tables)
@@ -547,6 +611,8 @@ class _Generator:
         for ns in self.schema.namespaces:
             for t in ns.tables:
                 qualified = f"{ns.name}.{t.name}"
+                if qualified in self.ported:
+                    continue
                 found = self.models.get(qualified)
                 keys = self.keys[qualified]
                 updated = tuple(keys[c] for f, c in (found.fields if found else ()) if f in (found.updated_at if found else ()))
@@ -1018,7 +1084,7 @@ def _relations_of(gen: "_Generator") -> list[tuple[str, list[tuple[str, str, str
                     continue
                 entries.append((r.name, "many", join, opts))
                 first, second = sorted([found.name, r.target])
-                if first != second and join not in joins:
+                if first != second and join not in joins and join not in gen.ported:
                     sides = []
                     # Prisma's join table: A refers to the first model's id (by name order), B to the second's.
                     for label, model_name in (("A", first), ("B", second)):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from migrator import schema as model
-from migrator.appmodel import AppModel
+from migrator.appmodel import AppModel, EnumName
 from migrator.appmodel import Model as AppModelEntry
 from migrator.appmodel import Relation as AppRelation
 from migrator.defaults import classify_default, jsonb_output
@@ -534,6 +534,7 @@ class _Reader:
                     exported[id(value)] = name
                 elif isinstance(value, EnumObj):
                     enums.append(value)
+                    exported[id(value)] = name
                 elif isinstance(value, RelationsObj):
                     relations.append((name, value))
                 elif isinstance(value, Builder) and value.fn.name in ("pgView", "pgMaterializedView", "sqliteView", "mysqlView"):
@@ -561,10 +562,10 @@ class _Reader:
         notes = tuple(self.notes) + tuple(self.warnings)
         schema = model.Schema(dialect=schema.dialect, namespaces=schema.namespaces, source=self.label, notes=notes).canonical()
         return DrizzleProject(schema=schema, relations=rels, warnings=tuple(self.warnings),
-                              app_model=self._app_model(tables, exported, rels, schema))
+                              app_model=self._app_model(tables, exported, rels, schema, enums))
 
     def _app_model(self, tables: list[TableObj], exported: dict[int, str], rels: tuple[Relation, ...],
-                   schema: model.Schema) -> AppModel:
+                   schema: model.Schema, enums: list[EnumObj] = ()) -> AppModel:
         """The names the code uses (migrator.appmodel): each table's export and property names,
         its relations() entries with fields as property names, and its $onUpdate columns."""
         found: dict[str, tuple[str, _Table, TableObj]] = {}
@@ -594,7 +595,10 @@ class _Reader:
             updated = tuple(c.key for c in t.columns if any(call.name in CLIENT_UPDATES for call in c.builder.calls))
             models.append(AppModelEntry(name, t.namespace, t.name, tuple((c.key, c.name) for c in t.columns),
                                         tuple(relations), obj.loc.file if obj.loc else None, updated))
-        return AppModel(tuple(models))
+        enum_names = tuple(
+            EnumName(e.schema or "public", pg_truncate(e.name), exported[id(e)], e.loc.file if e.loc else None)
+            for e in enums if isinstance(e.name, str) and id(e) in exported)
+        return AppModel(tuple(models), enums=enum_names)
 
     # -- tables -------------------------------------------------------------------
 

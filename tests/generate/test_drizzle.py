@@ -153,7 +153,7 @@ def test_what_drizzle_cannot_declare_is_a_comment_and_the_changes_left_are_known
     code = (tmp_path / "out" / "schema.ts").read_text()
     for expected in (
         "// migrator: view public.recent is not written",
-        "// migrator: database objects in public (domain) are not written",
+        "// migrator: database objects in public (domain) are not declared here",
         'customType<{ data: unknown }>({ dataType() { return "\\"PositiveInt\\""; } })',
         'userId: integer("user id").primaryKey(),',
         'firstName: text("first-name"),',

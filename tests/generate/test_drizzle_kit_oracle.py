@@ -152,3 +152,22 @@ def test_patterns_from_real_schemas_through_drizzle_kit(tmp_path: Path, pg_datab
         run_sql(target, objects)
     run_sql(target, drizzle_kit_sql(out, "postgresql"))
     assert_clean(source, load(target), case)
+
+
+def test_the_tables_missing_from_a_partial_port_complete_it(tmp_path: Path, pg_url: str) -> None:
+    """--missing-from: only what the hand-written port lacks is generated, importing the port's
+    tables and enums (under their own export and property names); drizzle-kit reads the port and
+    the generated files as one schema, which builds the Prisma schema's database."""
+    from migrator.generate.drizzle import Port
+    from migrator.inspect import load_app_model
+
+    case = FIXTURES / "generate" / "partial_port"
+    source, app = load_app_model(f"prisma:{case / 'schema.prisma'}")
+    out = tmp_path / "rest"
+    files = generate_drizzle(source, "postgresql", app=app, port=Port(load_app_model(f"drizzle:{case / 'port'}")[1], out))
+    text = files["schema.ts"]
+    assert "export const accounts" not in text and "export const planEnum" not in text  # the port's, imported
+    assert "foreignColumns: [accounts.id]" in text and 'plan: planEnum("plan")' in text
+    write(files, out)
+    run_sql(pg_url, drizzle_kit_sql(out, "postgresql", case / "port"))
+    assert_clean(source, load(pg_url), "partial port")

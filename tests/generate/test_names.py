@@ -71,3 +71,19 @@ def test_verify_checks_names_and_json_maps_them(tmp_path: Path) -> None:
     schema_ts.write_text(schema_ts.read_text().replace('mentees: many(user, { relationName: "Mentoring" }),', ""))
     again = invoke("generate", "drizzle", f"prisma:{path}", "--out", str(out), "--verify", "--check")
     assert again.exit_code == 1
+
+
+def test_missing_from_on_the_command_line(tmp_path: Path) -> None:
+    from ..conftest import FIXTURES
+
+    case = FIXTURES / "generate" / "partial_port"
+    out = tmp_path / "rest"
+    result = invoke("generate", "drizzle", f"prisma:{case / 'schema.prisma'}", "--missing-from", f"drizzle:{case / 'port'}",
+                    "--out", str(out), "--verify")
+    assert result.exit_code == 0, result.output
+    assert "1 table(s) and 1 enum(s) are already ported" in (out / "schema.ts").read_text()
+    bad = invoke("generate", "drizzle", f"prisma:{case / 'schema.prisma'}", "--missing-from", str(case / "port"), "--out", str(out))
+    assert bad.exit_code == 2 and "a Drizzle schema (drizzle:…)" in bad.stderr
+    python = invoke("generate", "sqlalchemy", f"prisma:{case / 'schema.prisma'}", "--missing-from", f"drizzle:{case / 'port'}",
+                    "--out", str(tmp_path / "m.py"))
+    assert python.exit_code == 2 and "--missing-from applies to generate drizzle only" in python.stderr
