@@ -54,7 +54,20 @@ $(NODE_TOOLS): tests/node/package-lock.json
 		cd tests/node && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch node_modules/.installed; \
 	fi
 
-test: $(STAMP) $(NODE_TOOLS)
+# The rewrite equivalence harness's Node side (tests/rewrite_ts/equivalence.py): Prisma Client 7
+# (its query compiler ships in the npm packages: no engine download) with driver adapters, and
+# better-sqlite3 built from source (its prebuilt download is skipped). Reaches only the npm registry.
+NODE_PRISMA := tests/node_prisma/node_modules/.installed
+
+$(NODE_PRISMA): tests/node_prisma/package-lock.json
+	if command -v npm >/dev/null 2>&1; then \
+		cd tests/node_prisma && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
+		&& npm rebuild better-sqlite3 --build-from-source --loglevel=error \
+			--nodedir="$$(node -p 'require("path").resolve(process.execPath, "../..")')" \
+		&& touch node_modules/.installed; \
+	fi
+
+test: $(STAMP) $(NODE_TOOLS) $(NODE_PRISMA)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

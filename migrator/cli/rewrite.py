@@ -42,15 +42,33 @@ def rewrite(
     entity_name: Annotated[Optional[list[str]], typer.Option("--entity-name", help="an expression that always holds a mapped class (repeatable), e.g. self.model")] = None,
     format: Annotated[RewriteFormat, typer.Option("--format", "-f", help="text (diff, findings, summary) or json (schemas/rewrite.v1.json)")] = RewriteFormat.text,
     jobs: Annotated[Optional[int], typer.Option(help="worker processes (default: the machine's cores)")] = None,
+    drizzle_schema: Annotated[Optional[str], typer.Option("--drizzle-schema", help="prisma-drizzle: the project's Drizzle schema, drizzle:PATH")] = None,
+    drizzle_client: Annotated[Optional[str], typer.Option("--drizzle-client", help="prisma-drizzle: the Drizzle client to call, MODULE:NAME (e.g. @/lib/db/drizzle:drizzleDb)")] = None,
+    prisma_schema: Annotated[Optional[Path], typer.Option("--prisma-schema", help="prisma-drizzle: the Prisma schema file or folder (default: where Prisma looks)")] = None,
 ) -> None:
     """Rewrite legacy database access code (SQLAlchemy 1.x Query API -> 2.0)."""
     from migrator.rewrite.engine import (
-        PROJECT_NOTES, Selection, apply as apply_changes, rewrite_paths, selected_rules, site_counts, to_json)
+        Selection, apply as apply_changes, rewrite_paths, selected_rules)
 
     def codes(values: Optional[list[str]]) -> tuple[str, ...]:
         return tuple(c.strip().upper() for v in values or () for c in v.split(",") if c.strip())
 
     with Guard():
+        if rules == "prisma-drizzle":  # the TypeScript codemod (migrator.rewrite.typescript): its own engine
+            from migrator.rewrite.typescript import engine as typescript
+
+            if list_rules:
+                for rule in typescript.rules():
+                    print(f"{rule.code}  {rule.safety:<6}  {rule.description()}")
+                return
+            options = typescript.Options(drizzle_schema or "", drizzle_client or "", str(prisma_schema) if prisma_schema else None)
+            typescript.check(options, codes(select), codes(ignore), tuple(flag for flag, given in (
+                ("--unsafe", unsafe), ("--report-only", report_only), ("--no-project", no_project),
+                ("--session-name", session_name), ("--entity-name", entity_name)) if given))
+            results = typescript.rewrite_paths(list(paths or [Path(".")]), options, base=Path.cwd(), jobs=jobs)
+            _emit(results, typescript.rules(), apply=apply, force=force, patch=patch, format=format,
+                  write=typescript.apply_results, sites_label="prisma site(s)")
+            return
         from migrator.config import load_config
         from migrator.errors import BadInput
 
@@ -82,34 +100,44 @@ def rewrite(
         unparsable = [r for r in results if r.status == "skipped"]
         if unparsable and not skip_unparsable:
             raise BadInput(_unparsable(unparsable))
-        diff = "".join(r.diff for r in results)
-        if patch is not None:
-            write_or_print(diff, patch)
-        if apply:
-            apply_changes(results, base, force=force)
-        if format is RewriteFormat.json:
-            print(json.dumps(to_json(results, chosen), indent=2))
-        else:
-            if not apply and patch is None:
-                sys.stdout.write(diff)
-            for r in results:
-                if r.status in ("skipped", "failed"):
-                    print(f"{r.path}: {r.status}: {r.reason}")
-                for f in r.findings:
-                    print(f"{r.path}:{f.line}:{f.column}: {f.code} {f.reason}")
-            counts = {s: sum(1 for r in results if r.status == s) for s in ("changed", "unchanged", "skipped", "failed")}
-            verb = "changed" if apply else "would change"
-            findings = sum(len(r.findings) for r in results)
-            sites = site_counts(results)
-            done = "would be converted" if not apply or report_only else "converted"
-            print(f"{counts['changed']} file(s) {verb}, {counts['unchanged']} unchanged, {counts['skipped']} skipped, "
-                  f"{counts['failed']} failed; {findings} finding(s)", file=sys.stderr)
-            if any(r.status == "changed" for r in results):
-                for note in PROJECT_NOTES:
-                    print(f"note: {note}", file=sys.stderr)
-            if sites["legacy_sites"]:
-                print(f"{sites['legacy_sites']} legacy site(s): {sites['converted_sites']} {done}, "
-                      f"{sites['reported_sites']} reported with the reason", file=sys.stderr)
+        _emit(results, chosen, apply=apply, force=force, patch=patch, format=format, write=apply_changes,
+              sites_label="legacy site(s)", report_only=report_only)
+
+
+def _emit(results: list, chosen: list, *, apply: bool, force: bool, patch: Optional[Path], format: RewriteFormat,
+          write, sites_label: str, report_only: bool = False) -> None:
+    """The diff (dry run), the writes (--apply), the findings and the summary, and the exit code:
+    one output for every rule set."""
+    from migrator.rewrite.engine import PROJECT_NOTES, site_counts, to_json
+
+    diff = "".join(r.diff for r in results)
+    if patch is not None:
+        write_or_print(diff, patch)
+    if apply:
+        write(results, Path.cwd(), force=force)
+    if format is RewriteFormat.json:
+        print(json.dumps(to_json(results, chosen), indent=2))
+    else:
+        if not apply and patch is None:
+            sys.stdout.write(diff)
+        for r in results:
+            if r.status in ("skipped", "failed"):
+                print(f"{r.path}: {r.status}: {r.reason}")
+            for f in r.findings:
+                print(f"{r.path}:{f.line}:{f.column}: {f.code} {f.reason}")
+        counts = {s: sum(1 for r in results if r.status == s) for s in ("changed", "unchanged", "skipped", "failed")}
+        verb = "changed" if apply else "would change"
+        findings = sum(len(r.findings) for r in results)
+        sites = site_counts(results)
+        done = "would be converted" if not apply or report_only else "converted"
+        print(f"{counts['changed']} file(s) {verb}, {counts['unchanged']} unchanged, {counts['skipped']} skipped, "
+              f"{counts['failed']} failed; {findings} finding(s)", file=sys.stderr)
+        if sites_label == "legacy site(s)" and any(r.status == "changed" for r in results):
+            for note in PROJECT_NOTES:
+                print(f"note: {note}", file=sys.stderr)
+        if sites["legacy_sites"]:
+            print(f"{sites['legacy_sites']} {sites_label}: {sites['converted_sites']} {done}, "
+                  f"{sites['reported_sites']} reported with the reason", file=sys.stderr)
     if any(r.status == "failed" for r in results):
         raise typer.Exit(EXIT_FAILURE)
     if not apply and any(r.status == "changed" for r in results):

@@ -59,7 +59,7 @@ def selected_rules(selection: Selection):
     try:
         rules = rule_set(selection.rule_set)
     except KeyError:
-        raise BadInput(f"--rules: unknown rule set {selection.rule_set!r} (known: sqlalchemy-2.0)") from None
+        raise BadInput(f"--rules: unknown rule set {selection.rule_set!r} (known: sqlalchemy-2.0, prisma-drizzle)") from None
     known = {rule.code for rule in rules}
     for code in (*selection.select, *selection.ignore):
         if code.upper() not in known:
@@ -74,19 +74,27 @@ def selected_rules(selection: Selection):
     return chosen
 
 
-def python_files(paths: Iterable[Path]) -> list[Path]:
-    """Every .py file under the given paths (files are taken as given), sorted."""
+def files_under(paths: Iterable[Path], suffixes: tuple[str, ...], excluded: tuple[str, ...] = (),
+                skip: Iterable[str] = SKIP_DIRS) -> list[Path]:
+    """Every file ending in one of `suffixes` (not in `excluded`) under the given paths, sorted:
+    files are taken as given, folders walked without dependency and hidden folders; a path that
+    does not exist is bad input (never a silent empty run)."""
     found: set[Path] = set()
     for path in paths:
         if path.is_file():
             found.add(path)
         elif path.is_dir():
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                found.update(Path(root) / name for name in files if name.endswith(".py"))
+                dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith("."))
+                found.update(Path(root) / name for name in files if name.endswith(suffixes) and not name.endswith(excluded))
         else:
             raise BadInput(f"{path}: no such file or folder")
     return sorted(found)
+
+
+def python_files(paths: Iterable[Path]) -> list[Path]:
+    """Every .py file under the given paths (files are taken as given), sorted."""
+    return files_under(paths, (".py",))
 
 
 def rewrite_text(text: str, path: str, selection: Selection, evidence: FileEvidence = NO_EVIDENCE) -> FileResult:

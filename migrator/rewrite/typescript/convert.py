@@ -1,0 +1,146 @@
+"""What the prisma-drizzle rules share: the refusal that becomes a finding, the conversion
+context, and reading object literals strictly (a spread, a computed key or a method is never
+guessed at: it is a refusal).
+
+A rule converts one piece of a call (`where`, `select`/`include`, `orderBy`, `take`/`skip`)
+to Drizzle text, or raises `Refusal(code, reason)`; one refusal anywhere leaves the whole call
+as it is and becomes its finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Optional
+
+from migrator.rewrite.typescript.mapping import ModelMap, NameMap
+
+
+class Refusal(Exception):
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class PrismaRule:
+    """Base of every prisma-drizzle rule: its code, and its docstring's first line as description."""
+
+    code: ClassVar[str] = ""
+    safety: ClassVar[str] = "safe"  # safe: converts; report: only findings
+
+    @classmethod
+    def description(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0]
+
+    @classmethod
+    def refuse(cls, reason: str) -> Refusal:
+        return Refusal(cls.code, reason)
+
+
+@dataclass
+class Context:
+    """One call's conversion: the names, the identifiers its source uses (callback parameters and
+    operator names must not capture them), and the operators each callback needs."""
+
+    names: NameMap
+    identifiers: frozenset[str]
+    operation: str = "findMany"
+    param: str = "t"
+
+    def param_name(self) -> str:
+        for name in ("t", "table", "tbl", "t0", "t1", "t2"):
+            if name not in self.identifiers:
+                return name
+        raise Refusal("PD103", "every callback parameter name the rewrite uses is taken by the call's own identifiers")
+
+    def callback(self, ops: set[str], body: str) -> str:
+        """`(t, { eq, and }) => body` (the operators in order)."""
+        clash = sorted(op for op in ops if op in self.identifiers)
+        if clash:
+            raise Refusal("PD103", f"the call's values use the name `{clash[0]}`, which the Drizzle callback needs for "
+                                   f"its operator; rename it, then rerun")
+        return f"({self.param_name()}, {{ {', '.join(sorted(ops))} }}) => {body}"
+
+
+@dataclass
+class Entry:
+    key: str
+    value: object  # an ast-grep node; for a shorthand property, the identifier node itself
+    shorthand: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.value.text()  # type: ignore[attr-defined]
+
+    @property
+    def kind(self) -> str:
+        return self.value.kind()  # type: ignore[attr-defined]
+
+
+def entries(obj, where: str, code: str) -> list[Entry]:
+    """The properties of an object literal in order; a spread, computed key or method is a Refusal."""
+    if obj.kind() != "object":
+        raise Refusal(code, f"`{where}` is not an object literal here (`{_short(obj.text())}`): what it holds is "
+                            f"known only at run time")
+    out: list[Entry] = []
+    for child in obj.children():
+        kind = child.kind()
+        if kind in ("{", "}", ",", "comment"):
+            continue
+        if kind == "pair":
+            key = child.field("key")
+            if key.kind() == "property_identifier":
+                name = key.text()
+            elif key.kind() == "string":
+                name = key.text()[1:-1]
+            elif key.kind() == "number":
+                name = key.text()
+            else:
+                raise Refusal(code, f"`{where}` has a computed key `{_short(key.text())}`: which field it names is "
+                                    f"known only at run time")
+            out.append(Entry(name, child.field("value")))
+        elif kind == "shorthand_property_identifier":
+            out.append(Entry(child.text(), child, shorthand=True))
+        elif kind == "spread_element":
+            raise Refusal(code, f"`{where}` spreads `{_short(child.text())}`: the keys it adds (or leaves out) are "
+                                f"known only at run time")
+        else:
+            raise Refusal(code, f"`{where}` has `{_short(child.text())}`, not a plain `key: value` property")
+    return out
+
+
+def is_undefined(node) -> bool:
+    return node.kind() == "undefined" or (node.kind() == "identifier" and node.text() == "undefined")
+
+
+def string_value(node) -> Optional[str]:
+    """The value of a plain string literal ('x', "x", `x` without substitutions), else None."""
+    if node.kind() == "string":
+        body = node.text()[1:-1]
+        return None if "\\" in body else body
+    if node.kind() == "template_string" and not any(c.kind() == "template_substitution" for c in node.children()):
+        body = node.text()[1:-1]
+        return None if "\\" in body else body
+    return None
+
+
+def js_string(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def short(text: str) -> str:
+    return _short(text)
+
+
+def field_key(model: ModelMap, name: str, code: str) -> str:
+    key = model.fields.get(name)
+    if key is None:
+        raise Refusal(code, f"field {model.prisma}.{name} has no column in the Drizzle table `{model.export}`")
+    return key
