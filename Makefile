@@ -44,6 +44,9 @@ demo: $(STAMP)
 	$(BIN)/migrator diff sqlalchemy:learnhub.models sqlalchemy:learnhub_generated --project-path examples/learnhub:reports --input-dialect sqlite
 	# The SQLAlchemy 1.x -> 2.0 codemod as a dry run: the patch it would apply (exit 1: it would change files).
 	$(BIN)/migrator rewrite --rules sqlalchemy-2.0 examples/learnhub --patch reports/learnhub-sqlalchemy-2.0.patch || test $$? -eq 1
+	# The Prisma -> Drizzle codemod as a dry run, no options: the Drizzle port and client come from
+	# examples/tutorme/migrator.toml's [rewrite] (what `migrator init` writes); exit 1: it would change files.
+	$(BIN)/migrator rewrite --rules prisma-drizzle examples/tutorme --patch reports/tutorme-prisma-drizzle.patch || test $$? -eq 1
 
 # The TypeScript oracles some tests run (drizzle-kit generate, tsc), pinned in tests/node's
 # package-lock.json; installed only where Node.js is, and those tests say so when it is not.

@@ -68,7 +68,7 @@ _DRIFT_KEYS = ("live", "legacy", "target", "partial")
 _SCAN_KEYS = ("legacy", "target", "include", "exclude", "areas", "entry_modules")
 _ENTRY_MODULE_KEYS = ("path", "layer")
 _REPORT_KEYS = ("out",)
-_REWRITE_KEYS = ("session_names", "entity_names")
+_REWRITE_KEYS = ("session_names", "entity_names", "drizzle_schema", "drizzle_client", "prisma_schema")
 _DIALECTS = ("postgresql", "sqlite")
 # Schemes whose remainder is a path on disk, resolved against the config's folder.
 _PATH_SCHEMES = ("prisma:", "drizzle:", "sql:", "snapshot:")
@@ -255,7 +255,7 @@ class _Reader:
             drift=drift,
             scan=self.scan(self.section(data, "scan", _SCAN_KEYS)),
             report=self.section(data, "report", _REPORT_KEYS),
-            rewrite=self.section(data, "rewrite", _REWRITE_KEYS),
+            rewrite=self.rewrite(self.section(data, "rewrite", _REWRITE_KEYS)),
         )
 
     # -- pieces
@@ -281,6 +281,23 @@ class _Reader:
             for key in _ENTRY_MODULE_KEYS:
                 if not isinstance(entry.get(key), str) or not entry[key]:
                     raise self.fail(("scan", "entry_modules"), f"entry module {i + 1} needs {key} = \"…\"")
+        return table
+
+    def rewrite(self, table: dict[str, Any]) -> dict[str, Any]:
+        """[rewrite]: the prisma-drizzle settings checked now (session_names/entity_names by the command).
+        Kept as written: paths are relative to this file's folder (migrator.rewrite.drizzle_defaults)."""
+        schema = table.get("drizzle_schema")
+        if schema is not None and (not isinstance(schema, str) or not schema.startswith("drizzle:") or not schema[len("drizzle:"):].strip()):
+            raise self.fail(("rewrite", "drizzle_schema"), f'drizzle_schema must be "drizzle:PATH" (the project\'s Drizzle schema), not {schema!r}'
+                            + (_suggest(schema.split(":", 1)[0] + ":", ("drizzle:",)) if isinstance(schema, str) and ":" in schema else ""))
+        client = table.get("drizzle_client")
+        if client is not None:
+            module, sep, name = client.rpartition(":") if isinstance(client, str) else ("", "", "")
+            if not sep or not module or not name.isidentifier():
+                raise self.fail(("rewrite", "drizzle_client"), f'drizzle_client must be "MODULE:NAME" (e.g. "@/lib/db/drizzle:drizzleDb"), not {client!r}')
+        prisma = table.get("prisma_schema")
+        if prisma is not None and (not isinstance(prisma, str) or not prisma.strip()):
+            raise self.fail(("rewrite", "prisma_schema"), f'prisma_schema must be a path (e.g. "prisma/schema.prisma"), not {prisma!r}')
         return table
 
     def unknown_keys(self, data: dict[str, Any], known: tuple[str, ...], at: tuple[str | int, ...]) -> None:

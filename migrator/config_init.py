@@ -451,6 +451,7 @@ def render_starter_config(detected: Detected) -> str:
         "",
     ]
     out += _scan_section(detected)
+    out += _rewrite_section(detected, rel)
     return "\n".join(out)
 
 
@@ -505,6 +506,35 @@ def _scan_section(detected: Detected) -> list[str]:
         '# "billing" = ["src/billing/**", "app/api/payments/**"]',
         "",
     ]
+    return lines
+
+
+def _rewrite_section(detected: Detected, rel) -> list[str]:
+    """[rewrite] for `migrator rewrite --rules prisma-drizzle` when the project has a Prisma schema and a
+    Drizzle schema: the schema, and the client the scan's value flow finds (a module exporting a
+    drizzle() client; migrator.rewrite.drizzle_defaults), with the project's path alias when one maps to it."""
+    if not detected.prisma_schemas:
+        return []
+    schema: Path | None = None
+    if detected.drizzle:
+        project = detected.drizzle[0]
+        schema = project.schema or project.config.parent
+    elif detected.drizzle_schemas:
+        schema = detected.drizzle_schemas[0]
+    if schema is None:
+        return []
+    from migrator.rewrite import drizzle_defaults
+
+    found = drizzle_defaults.find_client(detected.root, schema)
+    lines = ["# `migrator rewrite --rules prisma-drizzle`: the Drizzle schema and client the converted calls use.",
+             "[rewrite]",
+             f"drizzle_schema = {_q('drizzle:' + rel(schema))}"]
+    if found is not None:
+        module = drizzle_defaults.module_spec(found[0], detected.root, detected.root)
+        lines.append(f"drizzle_client = {_q(module + ':' + found[1])}")
+    else:
+        lines.append('# drizzle_client = "@/db:db"  # none found: `migrator generate drizzle … --client` writes one')
+    lines += [f"prisma_schema = {_q(rel(detected.prisma_schemas[0]))}", ""]
     return lines
 
 

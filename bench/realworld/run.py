@@ -116,6 +116,7 @@ class EntryResult:
     warnings: list[str] = field(default_factory=list)
     sites_by_file: dict[str, collections.Counter] = field(default_factory=dict)
     rewrite: "RewriteMeasure | None" = None
+    rewrite_ts: "RewriteTsMeasure | None" = None
     details: dict[str, list[str]] = field(default_factory=dict)  # figure -> the changes behind it (printed with -v)
 
 
@@ -432,6 +433,121 @@ def rewrite_rows(entry: dict, measured: RewriteMeasure | None, err: str) -> list
     return rows
 
 
+# --- rewrite_ts: `migrator rewrite --rules prisma-drizzle`, against a Drizzle schema generated from the app's Prisma schema ---
+
+REWRITE_TS_FIGURES = ("prisma_sites", "converted", "findings", "silent", "failed_files")
+
+
+@dataclass
+class RewriteTsMeasure:
+    prisma_sites: int = 0
+    converted: int = 0
+    findings: int = 0
+    silent: int = 0
+    failed_files: int = 0
+    wall: float = 0.0
+    changed_files: int = 0
+    silent_at: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    codes: collections.Counter = field(default_factory=collections.Counter)  # finding code -> count
+
+
+def run_rewrite_ts(entry: dict, checkout: Path) -> tuple[RewriteTsMeasure | None, str]:
+    """[entry.rewrite_ts]: `migrator generate drizzle PRISMA --out TMP/drizzle --client` (TMP holds a copy of
+    the app's package.json, so drizzle.config.ts and the driver choice stay in TMP: the checkout is never
+    written), then a dry run `migrator rewrite --rules prisma-drizzle --format json .` in the scanned folder
+    with --drizzle-schema drizzle:TMP/drizzle and --drizzle-client (TMP's db.ts, relative), measured against
+    the prisma sites of `migrator scan` of the same folder, counted under count_under."""
+    rw = entry["rewrite_ts"]
+    spec = rw.get("prisma") or next((k for k in entry.get("tables") or {} if k.startswith("prisma:")), None)
+    if spec is None:
+        return None, "no prisma: spec ([entry.rewrite_ts] prisma = \"prisma:…\")"
+    sub = rw.get("subpath", entry.get("subpath") or "")
+    target = checkout / sub if sub else checkout
+    under = (rw.get("count_under", entry.get("count_under")) or "").strip("/")
+    scan, err = run_scan(target)
+    if scan is None:
+        return None, f"no scan: {err}"
+    with tempfile.TemporaryDirectory(prefix="migrator-rewrite-ts-") as tmp:
+        tmp_path = Path(tmp)
+        package = checkout / "package.json"
+        (tmp_path / "package.json").write_text(package.read_text(encoding="utf-8") if package.is_file() else "{}\n", encoding="utf-8")
+        out = tmp_path / "drizzle"
+        proc = subprocess.run(migrator_cmd() + ["generate", "drizzle", spec, "--out", str(out), "--client"],
+                              capture_output=True, text=True, cwd=checkout)
+        if proc.returncode != 0 or not (out / "db.ts").is_file():
+            return None, "generate: " + (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+        client = os.path.relpath(out / "db", target).replace(os.sep, "/")
+        client = client if client.startswith(".") else "./" + client
+        start = time.perf_counter()
+        proc = subprocess.run(migrator_cmd() + ["rewrite", "--rules", "prisma-drizzle", "--format", "json",
+                                                "--drizzle-schema", f"drizzle:{out}", "--drizzle-client", f"{client}:db",
+                                                "--prisma-schema", str(checkout / spec.split(":", 1)[1]), "."],
+                              capture_output=True, text=True, cwd=target)
+        wall = time.perf_counter() - start
+    if proc.returncode not in (0, 1, 3):
+        return None, "rewrite: " + (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError as exc:
+        return None, f"unreadable rewrite output: {exc}"
+    m = RewriteTsMeasure(wall=wall)
+    changed: dict[str, set[int]] = {}
+    for f in report.get("files", []):
+        if f.get("status") == "changed" and f.get("diff"):
+            changed[f["path"]] = changed_old_lines(f["diff"])
+        elif f.get("status") in ("failed", "skipped") and _under(f["path"], under):
+            m.failed.append(f"{f['path']}: {f['status']}: {' '.join((f.get('reason') or '').split())[:120]}")
+            m.failed_files += 1
+    m.changed_files = sum(1 for p in changed if _under(p, under))
+    finding_lines = collections.defaultdict(set)
+    for fd in report.get("findings", []):
+        if _under(fd["path"], under):
+            m.findings += 1
+            m.codes[fd["code"]] += 1
+            finding_lines[fd["path"]].add(fd["line"])
+    for f in scan.get("files", []):
+        if not _under(f["path"], under):
+            continue
+        for s in f.get("sites", []):
+            if s["layer"] != "prisma":
+                continue
+            m.prisma_sites += 1
+            if s["line"] in changed.get(f["path"], ()):
+                m.converted += 1
+            elif s["line"] not in finding_lines.get(f["path"], ()):
+                m.silent += 1
+                m.silent_at.append(f"{f['path']}:{s['line']}")
+    return m, ""
+
+
+def rewrite_ts_rows(entry: dict, measured: RewriteTsMeasure | None, err: str) -> list[Row]:
+    """[entry.rewrite_ts] figures against the measurement: silent and failed_files (0 unless said) always
+    compared; prisma_sites unless `sites_checked = false`; converted and findings only once
+    `rewrite_ts_checked` is not false."""
+    name = entry["name"]
+    exp = entry.get("rewrite_ts") or {}
+    checked = {"prisma_sites": entry.get("sites_checked", True), "converted": entry.get("rewrite_ts_checked", True),
+               "findings": entry.get("rewrite_ts_checked", True)}
+    rows = []
+    for fig in REWRITE_TS_FIGURES:
+        always = fig in ("silent", "failed_files")
+        e = exp.get(fig, 0 if always else None)
+        e = int(e) if e is not None and (always or checked[fig]) else None
+        meas = None if measured is None else getattr(measured, fig)
+        note = err
+        if measured is not None and fig == "silent" and measured.silent_at:
+            note = "e.g. " + ", ".join(measured.silent_at[:5])
+        elif measured is not None and fig == "failed_files" and measured.failed:
+            note = "; ".join(measured.failed[:3])
+        elif measured is not None and fig == "findings" and measured.codes:
+            note = ", ".join(f"{c} {n}" for c, n in sorted(measured.codes.items()))
+        rows.append(Row(name, f"rewrite_ts {fig}", e, meas, note))
+    if measured is not None:
+        rows.append(Row(name, "rewrite_ts wall time", None, None, "", info=f"{measured.wall:.1f} s"))
+    return rows
+
+
 # --- generate: `migrator generate drizzle SPEC --verify`, and drizzle-kit's own SQL of the output ---
 
 NODE_MODULES = ROOT / "tests" / "node" / "node_modules"
@@ -670,6 +786,10 @@ def evaluate(entry: dict, base: Path, genv: "GenerateEnv | None" = None) -> Entr
         finally:
             if own:
                 genv.close()
+    if entry.get("rewrite_ts") is not None:  # its own scan: also for entries with scan = false
+        measured_ts, ts_err = run_rewrite_ts(entry, checkout)
+        res.rows += rewrite_ts_rows(entry, measured_ts, ts_err)
+        res.rewrite_ts = measured_ts
     if not entry.get("scan", True):
         return res
     expected_sites = {k: int(v) for k, v in (entry.get("sites") or {}).items()}
@@ -714,7 +834,8 @@ def print_table(results: list[EntryResult], verbose: bool, expected_by_file: dic
             print(f"{res.name:<{w_entry}}  warning: {w}")
         for r in res.rows:
             meas = r.shown
-            shows_note = r.note and (not r.ok or r.figure in ("rewrite silent", "rewrite failed_files") or r.info == "skipped")
+            shows_note = r.note and (not r.ok or r.figure in ("rewrite silent", "rewrite failed_files", "rewrite_ts findings",
+                                                              "rewrite_ts silent", "rewrite_ts failed_files") or r.info == "skipped")
             note = f"  ({r.note})" if shows_note else ""
             exp = "-" if r.expected is None else str(r.expected)
             print(f"{r.entry:<{w_entry}}  {r.figure:<{w_fig}}  {exp:>8}  {meas:>8}  {r.result}{note}")
@@ -723,6 +844,9 @@ def print_table(results: list[EntryResult], verbose: bool, expected_by_file: dic
                     print(f"{'':<{w_entry}}    {line}")
             if verbose and r.figure == "rewrite silent" and res.rewrite is not None:
                 for at in res.rewrite.silent_at:
+                    print(f"{'':<{w_entry}}    silent: {at}")
+            if verbose and r.figure == "rewrite_ts silent" and res.rewrite_ts is not None:
+                for at in res.rewrite_ts.silent_at:
                     print(f"{'':<{w_entry}}    silent: {at}")
             if verbose and not r.ok and r.figure.startswith("sites "):
                 layer = r.figure.split(" ", 1)[1]
@@ -733,6 +857,43 @@ def print_table(results: list[EntryResult], verbose: bool, expected_by_file: dic
                     m = per_file.get(path, 0)
                     if e is None or e != m:
                         print(f"{'':<{w_entry}}    {path}: measured {m}" + ("" if e is None else f", expected {e}"))
+
+
+def rewrite_ts_table(results: list[EntryResult], by_name: dict) -> list[str]:
+    """The "rewrite: Prisma -> Drizzle" section: one row per entry with an [entry.rewrite_ts]."""
+    rows = [res for res in results if not res.skipped and any(r.figure.startswith("rewrite_ts ") for r in res.rows)]
+    if not rows:
+        return []
+    out = [
+        "",
+        "## rewrite: Prisma -> Drizzle",
+        "",
+        "`migrator rewrite --rules prisma-drizzle --format json .` (a dry run) of the scanned folder, against the Drizzle",
+        "schema and client `migrator generate drizzle <prisma> --client` writes to a temporary folder. **sites** = the",
+        "prisma sites counted by hand (the scan's figure measured), **converted** = sites whose own line the diff",
+        "rewrites, **findings** = findings reported, **silent** = a scan site neither converted nor with a finding on",
+        "its line (must be 0), **failed** = files listed as failed or skipped. Each cell is the measured figure,",
+        "with the expected one when they differ; _unchecked_ marks a figure not counted or read by hand yet.",
+        "",
+        "| entry | sites | converted | findings | silent | failed |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for res in rows:
+        by_fig = {r.figure[len("rewrite_ts "):]: r for r in res.rows if r.figure.startswith("rewrite_ts ")}
+        cells = []
+        for fig in REWRITE_TS_FIGURES:
+            r = by_fig.get(fig)
+            if r is None:
+                cells.append("—")
+            elif r.unchecked:
+                cells.append(f"{r.shown} _unchecked_")
+            else:
+                cells.append(r.shown if r.ok else f"**{r.shown}** (expected {r.expected})")
+        out.append(f"| {res.name} | " + " | ".join(cells) + " |")
+    notes = [(res.name, by_name[res.name].get("rewrite_ts_notes", "")) for res in rows if by_name[res.name].get("rewrite_ts_notes")]
+    if notes:
+        out += ["", "Notes:", ""] + [f"- **{name}**: {' '.join(text.split())}" for name, text in notes]
+    return out
 
 
 def write_doc(path: Path, results: list[EntryResult], entries: list[dict]) -> None:
@@ -777,13 +938,14 @@ def write_doc(path: Path, results: list[EntryResult], entries: list[dict]) -> No
             lines.append(f"| {res.name} | — | — | — | skipped: no checkout |")
             continue
         for r in res.rows:
-            if r.figure.startswith("rewrite "):
+            if r.figure.startswith(("rewrite ", "rewrite_ts ")):
                 continue
             meas = r.shown
             exp = "—" if r.expected is None else str(r.expected)
             res_txt = {"ok": "ok", "MISS": "**MISS**", "unchecked": "not checked by hand yet", "info": r.note or "info"}[r.result]
             lines.append(f"| {r.entry} | {r.figure} | {exp} | {meas} | {res_txt} |")
     lines += rewrite_table(results, by_name)
+    lines += rewrite_ts_table(results, by_name)
     # Only entries that miss now: the manifest keeps each entry's history of misses, the doc the present.
     # (generate rows have their own notes, [entry.generate_notes], below)
     missing = {r.entry for res in results for r in res.rows if r.result == "MISS" and not r.figure.startswith("generate ")}

@@ -61,13 +61,34 @@ def rewrite(
                 for rule in typescript.rules():
                     print(f"{rule.code}  {rule.safety:<6}  {rule.description()}")
                 return
-            options = typescript.Options(drizzle_schema or "", drizzle_client or "", str(prisma_schema) if prisma_schema else None)
+            from migrator.rewrite.drizzle_defaults import resolve as resolve_defaults
+
+            # Options not given: migrator.toml [rewrite], else found in the project (drizzle.config.ts, the scan's client).
+            found = resolve_defaults(list(paths or [Path(".")]), drizzle_schema, drizzle_client,
+                                     str(prisma_schema) if prisma_schema else None, jobs=jobs)
+            options = typescript.Options(found.drizzle_schema, found.drizzle_client, found.prisma_schema)
             typescript.check(options, codes(select), codes(ignore), tuple(flag for flag, given in (
                 ("--unsafe", unsafe), ("--report-only", report_only), ("--no-project", no_project),
                 ("--session-name", session_name), ("--entity-name", entity_name)) if given))
             results = typescript.rewrite_paths(list(paths or [Path(".")]), options, base=Path.cwd(), jobs=jobs)
             _emit(results, typescript.rules(), apply=apply, force=force, patch=patch, format=format,
                   write=typescript.apply_results, sites_label="prisma site(s)")
+            return
+        if rules == "sql-drizzle":  # literal raw SQL (pg, postgres, libsql, better-sqlite3) -> Drizzle's query builder
+            from migrator.rewrite.sql_drizzle import engine as sql_engine
+
+            if list_rules:
+                for rule in sql_engine.rules():
+                    print(f"{rule.code}  {rule.safety:<6}  {rule.description()}")
+                return
+            sql_options = sql_engine.Options(drizzle_schema or "", drizzle_client or "")
+            sql_engine.check(sql_options, codes(select), codes(ignore), tuple(flag for flag, given in (
+                ("--unsafe", unsafe), ("--report-only", report_only), ("--no-project", no_project),
+                ("--session-name", session_name), ("--entity-name", entity_name),
+                ("--prisma-schema", prisma_schema)) if given))
+            results = sql_engine.rewrite_paths(list(paths or [Path(".")]), sql_options, base=Path.cwd(), jobs=jobs)
+            _emit(results, sql_engine.rules(), apply=apply, force=force, patch=patch, format=format,
+                  write=sql_engine.apply_results, sites_label="sql site(s)")
             return
         from migrator.config import load_config
         from migrator.errors import BadInput

@@ -59,7 +59,7 @@ def selected_rules(selection: Selection):
     try:
         rules = rule_set(selection.rule_set)
     except KeyError:
-        raise BadInput(f"--rules: unknown rule set {selection.rule_set!r} (known: sqlalchemy-2.0, prisma-drizzle)") from None
+        raise BadInput(f"--rules: unknown rule set {selection.rule_set!r} (known: sqlalchemy-2.0, prisma-drizzle, sql-drizzle)") from None
     known = {rule.code for rule in rules}
     for code in (*selection.select, *selection.ignore):
         if code.upper() not in known:

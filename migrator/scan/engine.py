@@ -245,7 +245,7 @@ def _framework_aliases(files: list[str]) -> tuple[tuple[str, tuple[str, ...]], .
 def discover_project(root: Path, files: list[str], options: ScanOptions) -> Project:
     return Project(
         root=str(root),
-        ts_paths=_ts_paths(root) + _workspace_packages(root) + _framework_aliases(files),
+        ts_paths=_ts_paths(root) + _subpath_imports(root) + _workspace_packages(root) + _framework_aliases(files),
         python_roots=_python_roots(root, files),
         entry_modules=options.entry_modules,
         files=frozenset(files),
@@ -309,6 +309,26 @@ def _ts_paths(root: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
             out.append((pattern, resolved))
         return tuple(out)
     return ()
+
+
+def _subpath_imports(root: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The root package.json's `imports` (Node's subpath imports: `"#app/*": "./app/*"`, what
+    `import { prisma } from "#app/utils/db.server.ts"` resolves through) as path aliases; a
+    conditional target takes its "import", "node" or "default" branch."""
+    try:
+        data = json.loads((root / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    imports = data.get("imports") if isinstance(data, dict) else None
+    if not isinstance(imports, dict):
+        return ()
+    out = []
+    for pattern, target in imports.items():
+        while isinstance(target, dict):
+            target = next((target[k] for k in ("import", "node", "default") if k in target), None)
+        if isinstance(pattern, str) and pattern.startswith("#") and isinstance(target, str) and target.startswith("./"):
+            out.append((pattern, (os.path.normpath(target).replace(os.sep, "/"),)))
+    return tuple(out)
 
 
 def _workspace_packages(root: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -30,7 +30,7 @@ NODE_MODULES = ROOT / "tests" / "node" / "node_modules"
 TSC = NODE_MODULES / "typescript" / "bin" / "tsc"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("_"))
 OPTIONS = Options(drizzle_schema=f"drizzle:{SCHEMA / 'drizzle.ts'}", drizzle_client="./db:drizzleDb",
-                  prisma_schema=str(SCHEMA / "schema.prisma"))
+                  prisma_schema=str(SCHEMA / "schema.prisma"), drizzle_schema_module="./drizzle")
 MIGRATOR = Path(sys.executable).parent / "migrator"  # the installed command
 UPDATE = os.environ.get("MIGRATOR_UPDATE_FIXTURES") == "1"
 

@@ -357,3 +357,16 @@ def test_a_cached_result_of_the_old_classification_is_not_reused(tmp_path: Path)
     finally:
         engine.CLASSIFY_VERSION = original
     assert older != key
+
+
+def test_package_json_subpath_imports_resolve_like_tsconfig_paths(tmp_path: Path) -> None:
+    """Node's subpath imports (`"imports": {"#app/*": "./app/*"}`, epic-stack's `#app/utils/db.server.ts`)
+    lead to the client's module as a tsconfig alias would: the calls through them are sites."""
+    root = write(tmp_path, {
+        "package.json": '{"name": "x", "imports": {"#app/*": "./app/*", "#cond": {"node": "./app/cond.ts"}}}\n',
+        "app/utils/db.server.ts": 'import { PrismaClient } from "@prisma/client";\nexport const prisma = new PrismaClient();\n',
+        "app/routes/users.ts": 'import { prisma } from "#app/utils/db.server.ts";\nexport const list = () => prisma.user.findMany();\n',
+    })
+    files = {f.path: f for f in scan(root, ScanOptions(cache=False)).files}
+    assert [(s.line, s.layer, s.model, s.operation) for s in files["app/routes/users.ts"].sites] == [(2, "prisma", "user", "findMany")]
+    assert engine._subpath_imports(root) == (("#app/*", ("app/*",)), ("#cond", ("app/cond.ts",)))

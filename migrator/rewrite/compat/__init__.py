@@ -10,7 +10,7 @@ from importlib.resources import files
 
 FILE_NAME = "prisma-compat.ts"
 # What the module exports, for the rules that import from it.
-EXPORTS = ("RecordNotFoundError", "oneOrThrow", "foundOrThrow", "orNull", "whenDefined", "UNIQUE_VIOLATION",
+EXPORTS = ("RecordNotFoundError", "oneOrThrow", "selectOrInsert", "foundOrThrow", "orNull", "whenDefined", "UNIQUE_VIOLATION",
            "FOREIGN_KEY_VIOLATION", "isUniqueViolation", "isForeignKeyViolation", "isRecordNotFound")
 
 

@@ -22,6 +22,34 @@ export function oneOrThrow<T>(rows: readonly T[], what: string): T {
   return row;
 }
 
+/**
+ * upsert with `update: {}`: Prisma returns the existing row untouched (insert …
+ * onConflictDoNothing().returning() would return []). As Prisma does: read the row by the unique key;
+ * when there is none, insert (ON CONFLICT DO NOTHING: a row inserted meanwhile wins) and re-read.
+ */
+export function selectOrInsert<T>(
+  existing: () => PromiseLike<T | undefined>,
+  insert: () => PromiseLike<T[]>,
+  what: string,
+): Promise<T> {
+  const run = async (): Promise<T> => {
+    const found = await existing();
+    if (found !== undefined) {
+      return found;
+    }
+    const inserted = (await insert())[0];
+    if (inserted !== undefined) {
+      return inserted;
+    }
+    const raced = await existing();
+    if (raced === undefined) {
+      throw new RecordNotFoundError(what);
+    }
+    return raced;
+  };
+  return run();
+}
+
 /** findUniqueOrThrow / findFirstOrThrow: the row, or P2025. */
 export function foundOrThrow<T>(row: T | undefined, what: string): T {
   if (row === undefined) {

@@ -48,6 +48,7 @@ class Translation:
     tables: set[str] = field(default_factory=set)  # table variables used
     returns_rows: bool = True  # select, or a write with RETURNING (else a result object)
     reason: str = ""  # why "execute" (the builder could not say it)
+    reads: list[str] = field(default_factory=list)  # the column expressions the rows carry (`users.id`)
 
 
 class _Unsupported(Exception):
@@ -115,6 +116,7 @@ class _Builder:
         self.ops: set[str] = set()
         self.aliases: dict[str, str] = {}  # SQL name or alias -> table name
         self.order: int = 0  # ? placeholders seen
+        self.reads: list[str] = []  # column expressions of the select list / RETURNING
 
     # -- names -------------------------------------------------------------------
 
@@ -233,7 +235,7 @@ class _Builder:
         raise _Unsupported(f"a {tree.key.upper()} statement")
 
     def _finish(self, code: str, kind: str, returns_rows: bool) -> Translation:
-        return Translation(code, kind, set(self.ops), set(self.used), returns_rows)
+        return Translation(code, kind, set(self.ops), set(self.used), returns_rows, reads=list(self.reads))
 
     def select(self, tree: exp.Select) -> Translation:
         for key in ("group", "having", "distinct", "with", "windows", "qualify"):
@@ -266,6 +268,7 @@ class _Builder:
             if not isinstance(inner, exp.Column):
                 raise _Unsupported(f"the select item {item.sql(dialect=self.read)} is not a column")
             fields.append((name, self.column(inner, default)))
+        self.reads += [v for _, v in fields]
         code = f"{self.db}.select({{ {', '.join(f'{_key(n)}: {v}' for n, v in fields)} }}).from({base.variable})"
         for method, variable, on in joins:
             code += f".{method}({variable}, {self.condition(on, default)})"
@@ -300,13 +303,16 @@ class _Builder:
             return "", False
         items = returning.expressions
         if len(items) == 1 and isinstance(items[0], exp.Star):
+            self.reads += [f"{names.variable}.{k}" for k in names.keys.values()]
             return ".returning({ " + ", ".join(f"{_key(c)}: {names.variable}.{k}" for c, k in names.keys.items()) + " })", True
         fields = []
         for item in items:
             name, inner = (item.alias, item.this) if isinstance(item, exp.Alias) else (item.alias_or_name, item)
             if not isinstance(inner, exp.Column):
                 raise _Unsupported(f"RETURNING {item.sql(dialect=self.read)} is not a column")
-            fields.append(f"{_key(name)}: {self.column(inner, default)}")
+            column = self.column(inner, default)
+            self.reads.append(column)
+            fields.append(f"{_key(name)}: {column}")
         return f".returning({{ {', '.join(fields)} }})", True
 
     def insert(self, tree: exp.Insert) -> Translation:

@@ -10,31 +10,14 @@ as it is and becomes its finding.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Optional
+from typing import Optional
 
 from migrator.rewrite.typescript.mapping import ModelMap, NameMap
+from migrator.rewrite.typescript.rulebase import Refusal, RuleBase  # noqa: F401 (Refusal: the rules import it from here)
 
 
-class Refusal(Exception):
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
-
-
-class PrismaRule:
+class PrismaRule(RuleBase):
     """Base of every prisma-drizzle rule: its code, and its docstring's first line as description."""
-
-    code: ClassVar[str] = ""
-    safety: ClassVar[str] = "safe"  # safe: converts; report: only findings
-
-    @classmethod
-    def description(cls) -> str:
-        return (cls.__doc__ or "").strip().splitlines()[0]
-
-    @classmethod
-    def refuse(cls, reason: str) -> Refusal:
-        return Refusal(cls.code, reason)
 
 
 @dataclass

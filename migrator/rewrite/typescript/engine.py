@@ -27,11 +27,13 @@ from migrator.rewrite.engine import FileResult, apply as apply_results
 from migrator.rewrite.rules import Finding
 from migrator.rewrite.typescript.convert import Context, Refusal, short
 from migrator.rewrite.typescript.mapping import NameMap
+from migrator.rewrite.typescript.rulebase import parse_client
+from migrator.rewrite.typescript.tsedit import (
+    check_options, module_for_file, triage,
+    PROJECT_MARKERS, SKIP_DIRS, SUFFIXES, source_files, project_root, language as _language, has_error as _has_error, calls_at as _calls_at, bindings as _bindings, top_level as _top_level, client_taken as _client_taken, add_import as _add_import, drop_unused_imports as _drop_unused_imports,
+)
 
 RULE_SET = "prisma-drizzle"
-SUFFIXES = (".ts", ".tsx", ".js", ".mts", ".cts", ".jsx", ".mjs", ".cjs")
-SKIP_DIRS = {".git", "node_modules", ".next", "dist", "build", ".migrator", "coverage", ".turbo", "out"}
-PROJECT_MARKERS = ("package.json", ".git", "migrator.toml")
 
 
 @dataclass(frozen=True)
@@ -39,13 +41,23 @@ class Options:
     drizzle_schema: str  # drizzle:PATH
     drizzle_client: str  # MODULE:NAME, e.g. @/lib/db/drizzle:drizzleDb
     prisma_schema: Optional[str] = None  # a .prisma file or folder; default: where Prisma looks under the project
+    # The module converted writes import the Drizzle tables from (MODULE, relative to the folder the
+    # command runs in, or an alias); default: each table's own file, relative to the converted file.
+    drizzle_schema_module: Optional[str] = None
+    # The prisma-compat module (oneOrThrow, foundOrThrow, insertOrSelect …); default: the Drizzle client
+    # module's folder + "/prisma-compat". Written there when it does not exist and a converted site uses it.
+    compat_module: Optional[str] = None
+    source_dir: Optional[str] = None  # the converted file's folder (set per file)
+
+    def compat(self) -> str:
+        if self.compat_module:
+            return self.compat_module
+        module, _ = self.client()
+        folder = module.rpartition("/")[0] if "/" in module else "."
+        return f"{folder}/prisma-compat"
 
     def client(self) -> tuple[str, str]:
-        module, sep, name = self.drizzle_client.rpartition(":")
-        if not sep or not module or not name.isidentifier():
-            raise BadInput(f"--drizzle-client: expected MODULE:NAME (e.g. @/lib/db/drizzle:drizzleDb), "
-                           f"got {self.drizzle_client!r}")
-        return module, name
+        return parse_client(self.drizzle_client)
 
 
 @dataclass(frozen=True)
@@ -66,23 +78,6 @@ def _rules() -> tuple:
 
 def rules() -> list:
     return list(_rules())
-
-
-def source_files(paths: Iterable[Path]) -> list[Path]:
-    """Every TypeScript/JavaScript file under the paths (declaration files aside), sorted."""
-    from migrator.rewrite.engine import files_under
-
-    return files_under(paths, SUFFIXES, (".d.ts",), SKIP_DIRS)
-
-
-def project_root(paths: list[Path]) -> Path:
-    """The nearest folder at or above the first path holding package.json, .git or migrator.toml."""
-    start = paths[0].resolve() if paths else Path.cwd().resolve()
-    start = start if start.is_dir() else start.parent
-    for folder in (start, *start.parents):
-        if any((folder / m).exists() for m in PROJECT_MARKERS):
-            return folder
-    return start
 
 
 def prisma_sites(root: Path, files: list[Path], jobs: Optional[int] = None,
@@ -108,25 +103,6 @@ def prisma_sites(root: Path, files: list[Path], jobs: Optional[int] = None,
 
 # ---------------------------------------------------------------------------
 # One file
-
-
-def _language(path: str) -> str:
-    return "tsx" if path.endswith((".tsx", ".jsx")) else "javascript" if path.endswith((".js", ".mjs", ".cjs")) else "typescript"
-
-
-def _has_error(text: str, path: str) -> bool:
-    """tree-sitter's word (migrator.tsparse, the scan's parser): ERROR or MISSING nodes anywhere."""
-    from migrator.tsparse import parser_for
-
-    return parser_for(path).parse(text.encode("utf-8")).root_node.has_error
-
-
-def _calls_at(root) -> dict[tuple[int, int], list]:
-    out: dict[tuple[int, int], list] = {}
-    for call in root.find_all(kind="call_expression"):
-        start = call.range().start
-        out.setdefault((start.line, start.column), []).append(call)
-    return out
 
 
 def _locate(calls: dict, site: PrismaSite):
@@ -162,41 +138,6 @@ _BINDING_PARENTS = {"variable_declarator": "name", "required_parameter": "patter
                     "assignment_pattern": "left", "pair_pattern": "value"}
 
 
-def _bindings(root, name: str) -> list[tuple[str, object]]:
-    """Where `name` is bound: [("import" | "top" | "local", node)]."""
-    out = []
-    for kind in ("identifier", "shorthand_property_identifier_pattern"):
-        for node in root.find_all(kind=kind):
-            if node.text() != name:
-                continue
-            parent = node.parent()
-            if parent is None:
-                continue
-            pk = parent.kind()
-            if kind == "shorthand_property_identifier_pattern" or pk in ("array_pattern", "rest_pattern"):
-                out.append(("local", node))
-            elif pk == "import_specifier":
-                alias = parent.field("alias")
-                if (alias is not None and alias.range() == node.range()) or alias is None:
-                    out.append(("import", node))
-            elif pk in ("import_clause", "namespace_import"):
-                out.append(("import", node))
-            elif pk in _BINDING_PARENTS:
-                bound = parent.field(_BINDING_PARENTS[pk])
-                if bound is not None and bound.range() == node.range():
-                    top = pk == "variable_declarator" and _top_level(parent)
-                    out.append(("top" if top else "local", node))
-    return out
-
-
-def _top_level(declarator) -> bool:
-    decl = declarator.parent()
-    holder = decl.parent() if decl is not None else None
-    if holder is not None and holder.kind() == "export_statement":
-        holder = holder.parent()
-    return holder is not None and holder.kind() == "program"
-
-
 def _in_transaction(call) -> bool:
     for anc in call.ancestors():
         if anc.kind() == "call_expression":
@@ -219,9 +160,20 @@ def _indent_of(text: str, index: int) -> str:
     return line[:len(line) - len(line.lstrip())]
 
 
-def _convert(text: str, call, site: PrismaSite, names: NameMap, client: str, ops_rules: dict) -> str:
-    """The Drizzle text for `call`, or Refusal."""
+def _used(call) -> bool:
+    """Whether the call's value is used: not a bare `call;` or `await call;` statement."""
+    parent = call.parent()
+    if parent is not None and parent.kind() == "await_expression":
+        parent = parent.parent()
+    while parent is not None and parent.kind() == "parenthesized_expression":
+        parent = parent.parent()
+    return not (parent is not None and parent.kind() == "expression_statement")
+
+
+def _convert(text: str, call, site: PrismaSite, names: NameMap, client: str, ops_rules: dict):
+    """The Drizzle text for `call` and the names it needs imported (write.Needs), or Refusal."""
     from migrator.rewrite.typescript.query import pairs
+    from migrator.rewrite.typescript.write import Needs, WriteCall
 
     rule = ops_rules[site.operation]
     model = names.model(site.model)
@@ -238,6 +190,14 @@ def _convert(text: str, call, site: PrismaSite, names: NameMap, client: str, ops
     if len(args) > 1:
         raise Refusal("PD103", "more than one argument")
     ctx = Context(names, _identifiers(call.field("arguments")), operation=site.operation)
+    if getattr(rule, "write", False):
+        if args and args[0].kind() != "object":
+            raise Refusal("PD103", f"the argument `{short(args[0].text())}` is not an object literal: what it holds "
+                                   f"is known only at run time")
+        start = call.range().start
+        write = WriteCall(ctx, model, args[0] if args else None, client, _used(call), site.operation, start.column,
+                          _indent_of(text, start.index), "\r\n" if "\r\n" in text else "\n")
+        return rule.convert(write), write.needs
     found: list[tuple[str, str]] = []
     if args:
         if args[0].kind() != "object":
@@ -257,8 +217,14 @@ def _convert(text: str, call, site: PrismaSite, names: NameMap, client: str, ops
             inner = indent + "  "
             nl = "\r\n" if "\r\n" in text else "\n"
             body = "({" + nl + "".join(f"{inner}{k}: {v},{nl}" for k, v in found) + indent + "})"
+    needs = Needs()
     tail = ".then((row) => row ?? null)" if rule.null_for_none else ""
-    return head + body + tail
+    if getattr(rule, "or_throw", False):
+        from migrator.rewrite.typescript.convert import js_string
+
+        needs.compat.add("foundOrThrow")
+        tail = f".then((row) => foundOrThrow(row, {js_string(model.prisma + '.' + site.operation)}))"
+    return head + body + tail, needs
 
 
 def rewrite_text(text: str, path: str, sites: list[PrismaSite], names: NameMap, options: Options) -> FileResult:
@@ -277,10 +243,26 @@ def rewrite_text(text: str, path: str, sites: list[PrismaSite], names: NameMap, 
         return FileResult(path, "skipped", reason=f"syntax error{at}: nothing converted in this file",
                           findings=[Finding(s.line, s.column, "PD103", f"`{s.model}.{s.operation}()` not converted: "
                                             f"the file has a syntax error{at}") for s in sites], sites=len(sites))
+    from migrator.rewrite.rules.prisma_drizzle.pd017_error_handling import ErrorHandling
+
     calls = _calls_at(root)
     findings: list[Finding] = []
     located: list[tuple[PrismaSite, object]] = []
+    transactions: list[_Transaction] = []
     for site in sorted(sites, key=lambda s: (s.line, s.column)):
+        if site.operation == "$transaction":
+            found_tx = _transaction(calls, site)
+            if found_tx is not None and found_tx.refusal is None and names.dialect == "sqlite":
+                from migrator.rewrite.rules.prisma_drizzle.pd016_transaction import Transaction
+
+                found_tx.param = None
+                found_tx.refusal = Transaction.refuse(
+                    "the Drizzle schema is SQLite: with better-sqlite3 (a synchronous driver) db.transaction() "
+                    "rejects an async callback (\"Transaction function cannot return a promise\"); convert by "
+                    "hand for the project's driver (libsql and D1 take an async callback)")
+            if found_tx is not None:
+                transactions.append(found_tx)
+                continue
         if site.operation not in op_rules or site.model in ("-", "", "unknown"):
             findings.append(Finding(site.line, site.column, UnsupportedOperation.code,
                                     UnsupportedOperation.reason(_receiver_text(calls, site), site.model, site.operation)))
@@ -297,10 +279,38 @@ def rewrite_text(text: str, path: str, sites: list[PrismaSite], names: NameMap, 
     edits: list[tuple[int, int, str]] = []
     receivers: set[str] = set()
     bindings: dict[str, list] = {}
+    imports: dict[str, set[str]] = {}  # module -> names the converted calls need from it
+    names_seen: dict = {}  # _name_free's cache (the file's bindings of each imported name)
     for site, call in located:
         start, end = call.range().start.index, call.range().end.index
         receiver = call.field("function").field("object").field("object")
         label = f"`{short(receiver.text())}.{site.model}.{site.operation}()`"
+        owner = next((t for t in transactions if t.param is not None and receiver.kind() == "identifier" and (
+            (t.elements is None and receiver.text() == t.param and t.start <= start and end <= t.end)
+            or (t.elements is not None and (start, end) in t.elements
+                and receiver.text() == t.call.field("function").field("object").text()))), None)
+        if owner is not None:
+            try:
+                if any((a, b) != (start, end) and (start <= a and b <= end or a <= start and end <= b) for a, b in spans):
+                    raise Refusal("PD103", "it holds, or sits in, another Prisma call's argument; convert by hand")
+                if client_taken:
+                    raise Refusal("PD103", f"the name `{client}` of the Drizzle client is already bound in this file "
+                                           f"to something else")
+                ErrorHandling.check(call)
+                new, needs = _convert(text, call, site, names, owner.param, op_rules)
+                wanted = _modules(needs, names, options, path)
+                for module_name, imported in wanted.items():
+                    for imported_name in imported:
+                        if not _name_free(root, imported_name, module_name, start, names_seen):
+                            raise Refusal("PD103", f"the converted call needs `{imported_name}` (from "
+                                                   f"\"{module_name}\"), but this file already uses that name for "
+                                                   f"something else")
+            except Refusal as refusal:
+                owner.blocked.append(f"`{label[1:-1]}` at {site.line}:{site.column} ({refusal.code})")
+                findings.append(Finding(site.line, site.column, refusal.code, f"{label} not converted: {refusal.reason}"))
+                continue
+            owner.edits.append((site, (start, end, new), wanted, receiver.range().start.index))
+            continue
         try:
             if any(start <= a and b <= end and (a, b) != (start, end) for a, b in spans):
                 raise Refusal("PD103", "its argument holds another Prisma call; convert the two by hand (or take the "
@@ -313,28 +323,191 @@ def rewrite_text(text: str, path: str, sites: list[PrismaSite], names: NameMap, 
             if client_taken:
                 raise Refusal("PD103", f"the name `{client}` of the Drizzle client is already bound in this file to "
                                        f"something else")
-            new = _convert(text, call, site, names, client, op_rules)
+            ErrorHandling.check(call)
+            new, needs = _convert(text, call, site, names, client, op_rules)
+            wanted = _modules(needs, names, options, path)
+            for module_name, imported in wanted.items():
+                for imported_name in imported:
+                    if not _name_free(root, imported_name, module_name, start, names_seen):
+                        raise Refusal("PD103", f"the converted call needs `{imported_name}` (from \"{module_name}\"), "
+                                               f"but this file already uses that name for something else")
         except Refusal as refusal:
             findings.append(Finding(site.line, site.column, refusal.code, f"{label} not converted: {refusal.reason}"))
             continue
         edits.append((start, end, new))
         receivers.add(name)
+        for module_name, imported in wanted.items():
+            imports.setdefault(module_name, set()).update(imported)
+    merged = 0  # sites converted inside one edit (the array form of $transaction)
+    for tx in transactions:
+        merged += _finish_transaction(tx, root, text, client, client_taken, bindings, findings, edits, receivers,
+                                      imports)
     new_text = text
     for start, end, new in sorted(edits, reverse=True):
         new_text = new_text[:start] + new + new_text[end:]
     if edits:
         new_text = _add_import(new_text, path, module, client)
+        for module_name, imported in imports.items():
+            new_text = _add_names(new_text, path, module_name, sorted(imported))
         new_text, kept = _drop_unused_imports(new_text, path, receivers)
         for line, column, name in kept:
             findings.append(Finding(line, column, "PD101", f"the Prisma client import `{name}` is no longer used but "
                                                            f"not removed (a default or namespace import beside others); "
                                                            f"remove it by hand"))
     findings.sort(key=lambda f: (f.line, f.column, f.code))
-    counts = {"sites": len(sites), "converted": len(edits)}
+    counts = {"sites": len(sites), "converted": len(edits) + merged}
     if new_text == text:
         return FileResult(path, "unchanged", findings=findings, **counts)
     diff = "".join(difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{path}", f"b/{path}"))
     return FileResult(path, "changed", findings=findings, diff=diff, new_text=new_text, **counts)
+
+
+@dataclass
+class _Transaction:
+    """`prisma.$transaction(async (tx) => { … })`: converted when every `tx` call in it converts."""
+
+    site: PrismaSite
+    call: object
+    start: int  # the callback's span
+    end: int
+    param: Optional[str]  # the callback's parameter (None: refused)
+    refusal: Optional[Refusal] = None
+    blocked: list = None  # type: ignore[assignment]
+    edits: list = None  # type: ignore[assignment]
+    elements: Optional[list] = None  # the array form `$transaction([a, b])`: the calls' spans
+
+    def __post_init__(self) -> None:
+        self.blocked = []
+        self.edits = []
+
+
+def _transaction(calls: dict, site: PrismaSite) -> Optional[_Transaction]:
+    """The `$transaction` call of `site` with what its callback is; None when it is not found."""
+    from migrator.rewrite.rules.prisma_drizzle.pd016_transaction import Transaction
+
+    for call in calls.get((site.line - 1, site.column - 1), []):
+        fn = call.field("function")
+        if fn is None or fn.kind() != "member_expression" or fn.field("property").text() != "$transaction":
+            continue
+        args = [c for c in call.field("arguments").children() if c.kind() not in ("(", ")", ",")]
+        start, end = call.range().start.index, call.range().end.index
+        try:
+            if call.field("type_arguments") is not None:
+                raise Transaction.refuse("the call has type arguments")
+            if len(args) != 1:
+                raise Transaction.refuse("transaction options (isolationLevel, maxWait, timeout) are not converted: "
+                                         "Drizzle's take other names (db.transaction(fn, { isolationLevel }))"
+                                         if len(args) > 1 else "no callback")
+            body = args[0]
+            if body.kind() == "array":
+                items = [c for c in body.children() if c.kind() not in ("[", "]", ",")]
+                if not items or any(c.kind() != "call_expression" for c in items):
+                    raise Transaction.refuse("the array holds something other than Prisma calls written here (a "
+                                             "spread, a variable, a comment)" if items else "an empty array")
+                taken = {n.text() for n in body.find_all(kind="identifier")}
+                name = next(n for n in ("tx", "trx", "tx1", "tx2", "transaction") if n not in taken)
+                tx = _Transaction(site, call, start, end, name)
+                tx.elements = [(c.range().start.index, c.range().end.index) for c in items]
+                return tx
+            if body.kind() not in ("arrow_function", "function_expression", "function"):
+                raise Transaction.refuse(f"the argument `{short(body.text())}` is not a callback written here")
+            if not body.text().startswith("async"):
+                raise Transaction.refuse("the callback is not `async`")
+            single = body.field("parameter")
+            if single is not None:
+                param = single.text()
+            else:
+                params = [c for c in body.field("parameters").children() if c.kind() not in ("(", ")", ",")]
+                if len(params) != 1 or params[0].kind() != "required_parameter":
+                    raise Transaction.refuse("the callback does not take exactly one parameter")
+                if params[0].field("type") is not None:
+                    raise Transaction.refuse(f"the parameter `{short(params[0].text())}` has a Prisma type; remove "
+                                             f"the annotation (Drizzle infers its own), then rerun")
+                pattern = params[0].field("pattern")
+                if pattern is None or pattern.kind() != "identifier":
+                    raise Transaction.refuse("the callback's parameter is destructured")
+                param = pattern.text()
+            return _Transaction(site, call, body.range().start.index, body.range().end.index, param)
+        except Refusal as refusal:
+            return _Transaction(site, call, start, end, None, refusal)
+    return None
+
+
+def _finish_transaction(tx: _Transaction, root, text: str, client: str, client_taken: bool, bindings: dict,
+                        findings: list, edits: list, receivers: set, imports: dict) -> int:
+    """Add the transaction's edits (its callee and every `tx` call), or its finding and those of its calls.
+    Returns how many sites one edit converts beyond the one it counts for (the array form)."""
+    from migrator.rewrite.rules.prisma_drizzle.pd016_transaction import Transaction
+    from migrator.rewrite.rules.prisma_drizzle.pd017_error_handling import ErrorHandling
+
+    call = tx.call
+    receiver = call.field("function").field("object")
+    label = f"`{short(receiver.text())}.$transaction()`"
+    try:
+        if tx.refusal is not None:
+            raise tx.refusal
+        name = _receiver(root, call, receiver, bindings)
+        _plain_client(text, tx.site)
+        ErrorHandling.check(call)
+        if client_taken:
+            raise Refusal("PD103", f"the name `{client}` of the Drizzle client is already bound in this file to "
+                                   f"something else")
+        used = {at for _, _, _, at in tx.edits}
+        others = []
+        if tx.elements is None:
+            callback = next(n for n in call.field("arguments").children() if n.range().start.index == tx.start)
+            body = callback.field("body")
+            others = [n for n in body.find_all(kind="identifier") if n.text() == tx.param
+                      and n.range().start.index not in used]
+            others += [n for n in body.find_all(kind="shorthand_property_identifier") if n.text() == tx.param]
+        elif len(tx.edits) != len(tx.elements) and not tx.blocked:
+            raise Transaction.refuse("an element of the array is not a Prisma model call")
+        if tx.blocked:
+            what = "call in the array" if tx.elements is not None else f"`{tx.param}` call in it"
+            raise Transaction.refuse(f"not every {what} converts: {', '.join(tx.blocked)}")
+        if others:
+            pos = others[0].range().start
+            raise Transaction.refuse(f"`{tx.param}` is used otherwise at {pos.line + 1}:{pos.column + 1} (passed on, "
+                                     f"a raw query, …): it would be a Drizzle transaction there")
+        if not tx.edits:
+            raise Transaction.refuse(f"no `{tx.param}` call in it converts")
+    except Refusal as refusal:
+        findings.append(Finding(tx.site.line, tx.site.column, refusal.code, f"{label} not converted: {refusal.reason}"))
+        held = receiver.text() if tx.elements is not None else tx.param
+        for site, _, _, _ in tx.edits:
+            findings.append(Finding(site.line, site.column, "PD101",
+                                    f"`{held}.{site.model}.{site.operation}()` not converted: it runs in a "
+                                    f"`$transaction` that is not converted (see {tx.site.line}:{tx.site.column})"))
+        return 0
+    fn = call.field("function")
+    receivers.add(name)
+    if tx.elements is not None:
+        start, end = call.range().start.index, call.range().end.index
+        parts = [text[a:b] for a, b in tx.elements]
+        for _, (a, b, new), _, _ in tx.edits:
+            parts[tx.elements.index((a, b))] = new
+        head = f"{client}.transaction(async ({tx.param}) => ["
+        one = head + ", ".join(f"await {p}" for p in parts) + "])"
+        line_start = text.rfind("\n", 0, start) + 1
+        if "\n" in one or start - line_start + len(one) > 100:
+            indent = _indent_of(text, start)
+            nl = "\r\n" if "\r\n" in text else "\n"
+            inner = indent + "  "
+            one = head + "".join(f"{nl}{inner}await {p.replace(nl + inner, nl + inner + '  ')}," for p in parts) + \
+                f"{nl}{indent}])"
+        edits.append((start, end, one))
+        for _, _, wanted, _ in tx.edits:
+            for module_name, imported in wanted.items():
+                imports.setdefault(module_name, set()).update(imported)
+        return len(tx.edits)
+    else:
+        edits.append((fn.range().start.index, fn.range().end.index, f"{client}.transaction"))
+        for _, edit, _, _ in tx.edits:
+            edits.append(edit)
+    for _, _, wanted, _ in tx.edits:
+        for module_name, imported in wanted.items():
+            imports.setdefault(module_name, set()).update(imported)
+    return 0
 
 
 def _receiver(root, call, receiver, cache: Optional[dict] = None) -> str:
@@ -393,85 +566,100 @@ def _plain_client(text: str, site: PrismaSite) -> None:
                                   f"middleware change what a query does, a Drizzle call would skip them")
 
 
-def _client_taken(root, client: str, module: str) -> bool:
-    for kind, node in _bindings(root, client):
+def _modules(needs, names: NameMap, options: Options, path: str) -> dict[str, set[str]]:
+    """{module: names} the converted text needs: tables, drizzle-orm operators, prisma-compat helpers."""
+    out: dict[str, set[str]] = {}
+    for table in sorted(needs.tables):
+        model = next((m for m in names.models.values() if m.export == table), None)
+        out.setdefault(_schema_module(options, model, path), set()).add(table)
+    if needs.ops:
+        out.setdefault("drizzle-orm", set()).update(needs.ops)
+    if needs.compat:
+        out.setdefault(options.compat(), set()).update(needs.compat)
+    return out
+
+
+def _schema_module(options: Options, model, path: str) -> str:
+    if options.drizzle_schema_module:
+        return options.drizzle_schema_module
+    if model is None or not model.module:
+        raise Refusal("PD102", "the Drizzle table's file is not known: pass the schema module (drizzle_schema_module)")
+    folder = Path(options.source_dir) if options.source_dir else Path(path).resolve().parent
+    rel = os.path.relpath(Path(model.module).resolve(), folder).replace(os.sep, "/")
+    for suffix in (".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx"):
+        if rel.endswith(suffix):
+            rel = rel[:-len(suffix)]
+            break
+    return rel if rel.startswith(".") else "./" + rel
+
+
+_SCOPES = ("arrow_function", "function_expression", "function", "function_declaration", "method_definition",
+           "generator_function", "generator_function_declaration", "statement_block", "for_statement",
+           "for_in_statement", "catch_clause", "class_body")
+
+
+def _name_free(root, name: str, module: str, at: Optional[int] = None, cache: Optional[dict] = None) -> bool:
+    """`name` may be imported from `module` for a call at index `at`: bound nowhere in the file but by an
+    import from it, or locally in a scope that does not hold `at` (a callback's `{ eq }` elsewhere); and
+    not used as a global."""
+    if cache is not None and ("bind", name) in cache:
+        bound = cache[("bind", name)]
+    else:
+        bound = _bindings(root, name)
+        if cache is not None:
+            cache[("bind", name)] = bound
+    for kind, node in bound:
+        if kind == "local" and at is not None:
+            scope = next((a for a in node.ancestors() if a.kind() in _SCOPES), None)
+            if scope is not None and not (scope.range().start.index <= at < scope.range().end.index):
+                continue
         if kind != "import":
-            return True
+            return False
         stmt = next((a for a in node.ancestors() if a.kind() == "import_statement"), None)
         if stmt is None or stmt.field("source").text()[1:-1] != module:
-            return True
-    return False
+            return False
+    if not bound:
+        if cache is not None and ("used", name) in cache:
+            return not cache[("used", name)]
+        used = any(n.text() == name for kind in ("identifier", "shorthand_property_identifier")
+                   for n in root.find_all(kind=kind))
+        if cache is not None:
+            cache[("used", name)] = used
+        return not used
+    return True
 
 
-def _add_import(text: str, path: str, module: str, client: str) -> str:
+def _add_names(text: str, path: str, module: str, names: list[str]) -> str:
+    """Import `names` from `module`: into its existing `import { … }` (not `import type`), else a new line
+    after the last import."""
     from ast_grep_py import SgRoot
 
     root = SgRoot(text, _language(path)).root()
     imports = [c for c in root.children() if c.kind() == "import_statement"]
     for stmt in imports:
-        if stmt.field("source").text()[1:-1] == module and any(
-                kind == "import" for kind, _ in _bindings(stmt, client)):
+        if stmt.field("source").text()[1:-1] != module or stmt.text().startswith("import type"):
+            continue
+        named = stmt.find(kind="named_imports")
+        if named is None:
+            continue
+        have = {kind_node.text() for kind_node in named.find_all(kind="identifier")}
+        missing = [n for n in names if n not in have]
+        if not missing:
             return text
+        specifiers = [c for c in named.children() if c.kind() == "import_specifier"]
+        if specifiers:
+            at = specifiers[-1].range().end.index
+            return text[:at] + "".join(f", {n}" for n in missing) + text[at:]
+        at = named.range().start.index + 1
+        return text[:at] + " " + ", ".join(missing) + " " + text[at:]
     quote = imports[0].field("source").text()[0] if imports else '"'
     semi = ";" if not imports or imports[-1].text().rstrip().endswith(";") else ""
-    line = f"import {{ {client} }} from {quote}{module}{quote}{semi}"
+    line = f"import {{ {', '.join(names)} }} from {quote}{module}{quote}{semi}"
     nl = "\r\n" if "\r\n" in text else "\n"
     if imports:
         end = imports[-1].range().end.index
         return text[:end] + nl + line + text[end:]
-    at = 0
-    for child in root.children():  # after a shebang, leading comments and directives ("use server")
-        if child.kind() in ("hash_bang_line", "comment") or (
-                child.kind() == "expression_statement" and child.child(0) is not None and child.child(0).kind() == "string"):
-            at = child.range().end.index
-            continue
-        break
-    if at == 0:
-        return line + nl + text
-    return text[:at] + nl + line + text[at:]
-
-
-def _drop_unused_imports(text: str, path: str, names: set[str]) -> tuple[str, list[tuple[int, int, str]]]:
-    """Remove the import of each converted client name nothing else in the file uses. Returns the
-    text and the unused imports left in place (line, column, name)."""
-    from ast_grep_py import SgRoot
-
-    kept: list[tuple[int, int, str]] = []
-    for name in sorted(names):
-        root = SgRoot(text, _language(path)).root()
-        uses = [n for kind in ("identifier", "shorthand_property_identifier")
-                for n in root.find_all(kind=kind) if n.text() == name
-                and not any(a.kind() == "import_statement" for a in n.ancestors())]
-        if uses:
-            continue
-        spec = next((n for kind, n in _bindings(root, name) if kind == "import"), None)
-        if spec is None:
-            continue
-        stmt = next(a for a in spec.ancestors() if a.kind() == "import_statement")
-        clause = stmt.find(kind="import_clause")
-        parts = [c for c in clause.children() if c.kind() not in (",",)] if clause is not None else []
-        named = clause.find(kind="named_imports") if clause is not None else None
-        specifiers = [c for c in named.children() if c.kind() == "import_specifier"] if named is not None else []
-        sole = (len(parts) == 1 and (named is None or len(specifiers) == 1))
-        if sole:
-            start, end = stmt.range().start.index, stmt.range().end.index
-            if text[end:end + 2] == "\r\n":
-                end += 2
-            elif text[end:end + 1] == "\n":
-                end += 1
-            text = text[:start] + text[end:]
-        elif spec.parent().kind() == "import_specifier" and len(specifiers) > 1:
-            node = spec.parent()
-            i = specifiers.index(next(s for s in specifiers if s.range() == node.range()))
-            if i + 1 < len(specifiers):
-                start, end = node.range().start.index, specifiers[i + 1].range().start.index
-            else:
-                start, end = specifiers[i - 1].range().end.index, node.range().end.index
-            text = text[:start] + text[end:]
-        else:
-            pos = spec.range().start
-            kept.append((pos.line + 1, pos.column + 1, name))
-    return text, kept
+    return line + nl + text
 
 
 # ---------------------------------------------------------------------------
@@ -492,19 +680,8 @@ def rewrite_paths(paths: list[Path], options: Options, base: Optional[Path] = No
         names = mapping.load(options.drizzle_schema, options.prisma_schema, root)
     unread: dict[Path, str] = {}
     sites = prisma_sites(root, files, jobs, unread) if files else {}
-    results = []
-    tasks = []
-    for f in files:
-        display = relative_path(f, base)
-        if f.resolve() in unread:
-            results.append(FileResult(display, "skipped", reason=f"the scan could not read it ({unread[f.resolve()]}): "
-                                                                 f"its Prisma calls are unknown"))
-            continue
-        found = sites.get(f.resolve(), [])
-        if not found:
-            results.append(FileResult(display, "unchanged"))
-            continue
-        tasks.append((str(f), display, found, names, _for_file(options, f, base)))
+    results, todo = triage(files, sites, unread, base, "Prisma")
+    tasks = [(str(f), display, found, names, _for_file(options, f, base)) for f, display, found in todo]
     workers = jobs or os.cpu_count() or 1
     if len(tasks) >= PARALLEL_THRESHOLD and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -513,7 +690,34 @@ def rewrite_paths(paths: list[Path], options: Options, base: Optional[Path] = No
             results.extend(pool.map(_rewrite_file, tasks, chunksize=max(1, len(tasks) // (workers * 4))))
     else:
         results.extend(_rewrite_file(task) for task in tasks)
+    results.extend(_compat_file(results, options, base))
     return sorted(results, key=lambda r: r.path)
+
+
+def _compat_file(results: list[FileResult], options: Options, base: Path) -> list[FileResult]:
+    """prisma-compat.ts, as a new file, when a converted site imports it and it does not exist yet (a
+    relative module only: an alias such as `@/lib/prisma-compat` cannot be placed on disk here)."""
+    from migrator.rewrite.compat import prisma_compat_module
+    from migrator.rewrite.project import relative_path
+
+    spec = options.compat()
+    if not spec.startswith(("./", "../")):
+        return []
+    target = (base / spec).resolve()
+    if target.suffix not in (".ts", ".tsx", ".mts", ".cts"):
+        target = target.with_name(target.name + ".ts")
+    if target.exists():
+        return []
+    module_name = target.with_suffix("").name
+    uses = any(r.status == "changed" and r.new_text is not None and (
+        f"/{module_name}\"" in r.new_text or f"/{module_name}'" in r.new_text) for r in results)
+    if not uses:
+        return []
+    text = prisma_compat_module()
+    display = relative_path(target, base)
+    diff = "".join(difflib.unified_diff([], text.splitlines(True), "/dev/null", f"b/{display}"))
+    return [FileResult(display, "changed", reason="new file: the helpers converted sites import", diff=diff,
+                       new_text=text)]
 
 
 PARALLEL_THRESHOLD = 32  # below this, starting workers costs more than it saves
@@ -538,22 +742,14 @@ def _for_file(options: Options, path: Path, base: Path) -> Options:
     from dataclasses import replace
 
     module, name = options.client()
-    if not module.startswith(("./", "../")):
-        return options
-    target = (base / module).resolve()
-    rel = os.path.relpath(target, path.resolve().parent).replace(os.sep, "/")
-    return replace(options, drizzle_client=f"{rel if rel.startswith('.') else './' + rel}:{name}")
+    return replace(options, drizzle_client=f"{module_for_file(module, path, base)}:{name}",
+                   compat_module=module_for_file(options.compat(), path, base),
+                   drizzle_schema_module=module_for_file(options.drizzle_schema_module, path, base)
+                   if options.drizzle_schema_module else None, source_dir=str(path.resolve().parent))
 
 
 def check(options: Options, select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
           unsupported: tuple[str, ...] = ()) -> None:
     """BadInput for what this rule set cannot do yet or is missing (before any file is read)."""
-    if select or ignore:
-        raise BadInput("--select/--ignore are not supported with --rules prisma-drizzle yet")
-    if unsupported:
-        raise BadInput(f"{', '.join(unsupported)}: not supported with --rules prisma-drizzle yet")
-    if not options.drizzle_schema:
-        raise BadInput("--rules prisma-drizzle needs --drizzle-schema drizzle:PATH (the project's Drizzle schema)")
-    if not options.drizzle_client:
-        raise BadInput("--rules prisma-drizzle needs --drizzle-client MODULE:NAME (e.g. @/lib/db/drizzle:drizzleDb)")
-    options.client()  # MODULE:NAME, or BadInput naming it
+    check_options("prisma-drizzle", options.drizzle_schema, options.drizzle_client, "@/lib/db/drizzle:drizzleDb",
+                  select, ignore, unsupported)

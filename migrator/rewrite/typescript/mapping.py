@@ -33,11 +33,15 @@ class ModelMap:
     fields: dict[str, Optional[str]] = field(default_factory=dict)  # Prisma field -> Drizzle property key (None: missing)
     relations: dict[str, RelationMap] = field(default_factory=dict)
     table: str = ""  # the physical table (`users`)
+    # The unique keys both schemas declare (@id/@unique/@@unique/@@id in Prisma, primaryKey/unique in
+    # Drizzle, matched by column set), as Prisma field names: what an upsert may target.
+    uniques: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
 class NameMap:
     models: dict[str, ModelMap]  # by accessor
+    dialect: str = ""  # the Drizzle schema's ("postgresql", "sqlite", "mysql"); "" when not known
 
     def model(self, accessor: str) -> Optional[ModelMap]:
         return self.models.get(accessor)
@@ -54,7 +58,30 @@ def accessor_of(model_name: str) -> str:
     return model_name[:1].lower() + model_name[1:]
 
 
-def build(prisma: AppModel, drizzle: AppModel) -> NameMap:
+def _table_uniques(schema, namespace: str, table: str) -> Optional[set[frozenset[str]]]:
+    """The column sets of a table's primary key, unique constraints and plain unique indexes; None
+    when the schema is not known."""
+    if schema is None:
+        return None
+    for ns in schema.namespaces:
+        if ns.name != namespace and len(schema.namespaces) > 1:
+            continue
+        for t in ns.tables:
+            if t.name != table:
+                continue
+            out: set[frozenset[str]] = set()
+            if t.primary_key is not None:
+                out.add(frozenset(t.primary_key.columns))
+            for u in t.uniques:
+                out.add(frozenset(u.columns))
+            for ix in t.indexes:
+                if ix.unique and ix.where is None and all(e.column and e.expression is None for e in ix.elements):
+                    out.add(frozenset(e.column for e in ix.elements))
+            return out
+    return set()
+
+
+def build(prisma: AppModel, drizzle: AppModel, prisma_schema=None, drizzle_schema=None) -> NameMap:
     """Pair every Prisma model with the Drizzle export of the same table (namespace and name)."""
     out: dict[str, ModelMap] = {}
     for pm in prisma.models:
@@ -66,9 +93,14 @@ def build(prisma: AppModel, drizzle: AppModel) -> NameMap:
         fields = {name: columns.get(column) for name, column in pm.fields}
         relations = {r.name: RelationMap(r.name, _drizzle_relation(prisma, drizzle, pm, dm, r), r.target, r.many)
                      for r in pm.relations}
+        both = (_table_uniques(prisma_schema, pm.namespace, pm.table) or set()) & (
+            _table_uniques(drizzle_schema, dm.namespace, dm.table) or set())
+        by_column = {column: name for name, column in pm.fields}
+        uniques = tuple(sorted(tuple(by_column[c] for c in sorted(cols, key=lambda c: [n for n, col in pm.fields].index(
+            by_column[c]))) for cols in both if all(c in by_column for c in cols)))
         out[accessor_of(pm.name)] = ModelMap(pm.name, accessor_of(pm.name), dm.name, dm.file, fields, relations,
-                                             table=pm.table)
-    return NameMap(out)
+                                             table=pm.table, uniques=uniques)
+    return NameMap(out, getattr(drizzle_schema, "dialect", "") or "")
 
 
 def _drizzle_relation(prisma: AppModel, drizzle: AppModel, pm: Model, dm: Model, relation) -> Optional[str]:
@@ -109,6 +141,6 @@ def load(drizzle_spec: str, prisma_path: Optional[str], project_root: Path) -> N
         raise BadInput(f"--drizzle-schema: expected drizzle:PATH, got {drizzle_spec!r}")
     files = schema_files(prisma_path or str(project_root))
     target = files[0] if len(files) == 1 else files[0].parent
-    _, prisma = load_app_model(f"prisma:{target}")
-    _, drizzle = load_app_model(drizzle_spec)
-    return build(prisma, drizzle)
+    prisma_schema, prisma = load_app_model(f"prisma:{target}")
+    drizzle_schema, drizzle = load_app_model(drizzle_spec)
+    return build(prisma, drizzle, prisma_schema, drizzle_schema)

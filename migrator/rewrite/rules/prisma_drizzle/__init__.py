@@ -7,17 +7,11 @@ its argument; the report rules (PD100–PD103) name what is refused. `--list-rul
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import sys
 
 
 def rules() -> list[type]:
     from migrator.rewrite.typescript.convert import PrismaRule
+    from migrator.rewrite.typescript.rulebase import discover
 
-    found: dict[str, type] = {}
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, PrismaRule) and value is not PrismaRule and value.code:
-                found[value.code] = value
-    return [found[code] for code in sorted(found)]
+    return discover(sys.modules[__name__], PrismaRule)

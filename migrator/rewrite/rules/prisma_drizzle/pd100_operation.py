@@ -4,7 +4,7 @@ from migrator.rewrite.typescript.convert import PrismaRule
 
 
 class UnsupportedOperation(PrismaRule):
-    """A Prisma call this slice does not convert (create/update/delete/upsert, count/aggregate/groupBy, findUniqueOrThrow/findFirstOrThrow, `$transaction`, raw SQL, `$disconnect`, …).
+    """A Prisma call no rule converts (aggregate/groupBy, createManyAndReturn/updateManyAndReturn, `$transaction`, raw SQL, `$disconnect`, …).
 
     Never changes code: every such site is listed with the operation, so none is silent.
     """
@@ -16,5 +16,5 @@ class UnsupportedOperation(PrismaRule):
     def reason(receiver: str, model: str, operation: str) -> str:
         path = [p for p in (receiver, "" if model in ("", "-", "unknown") else model, operation) if p]
         what = f"`{'.'.join(path)}()`"
-        return (f"{what} is not converted: only findMany, findFirst and findUnique are converted so far; "
-                f"rewrite it with Drizzle by hand")
+        return (f"{what} is not converted: no rule converts `{operation}` (converted: find*, create, createMany, "
+                f"update, updateMany, upsert, delete, deleteMany, count); rewrite it with Drizzle by hand")
