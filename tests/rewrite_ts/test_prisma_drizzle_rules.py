@@ -198,3 +198,17 @@ def test_file_with_a_syntax_error_is_skipped_with_its_sites_reported(tmp_path: P
     assert result.status == "skipped" and result.new_text is None
     assert "syntax error" in result.reason
     assert [(f.line, f.column, f.code) for f in result.findings] == [(2, 24, "PD103")]
+
+
+def test_added_lines_follow_the_file_s_indentation(tmp_path: Path) -> None:
+    """A tab-indented file gets tabs in the lines a conversion adds (tsedit.indent_step), not two spaces."""
+    from migrator.rewrite.typescript.tsedit import indent_step
+
+    case = FIXTURES / "pd008_create"
+    before = (case / "before.ts").read_text(encoding="utf-8")
+    assert indent_step(before) != "\t"
+    tabbed = "\n".join(("\t" * ((len(line) - len(line.lstrip(" "))) // 2)) + line.lstrip(" ") for line in before.splitlines()) + "\n"
+    result = run(tmp_path, "pd008_create", tabbed)
+    added = [line[1:] for line in result.diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    continued = [line for line in added if line[:1] in (" ", "\t")]
+    assert continued and all(set(line[:len(line) - len(line.lstrip())]) == {"\t"} for line in continued), added

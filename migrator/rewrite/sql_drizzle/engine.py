@@ -35,7 +35,7 @@ from migrator.rewrite.sql_drizzle.translate import TableNames, Translation, tran
 from migrator.rewrite.sql_drizzle.rule import Refusal
 from migrator.rewrite.typescript.rulebase import parse_client
 from migrator.rewrite.typescript.tsedit import (
-    check_options, module_for_file, triage,
+    check_options, indent_step, module_for_file, triage,
     SUFFIXES,
     SKIP_DIRS,
     add_import as _add_import,
@@ -565,7 +565,7 @@ def _chain_parts(code: str) -> list[str]:
 
 def _layout(text: str, start: int, end: int, new: str) -> str:
     """`new` as it replaces text[start:end]: one line when the statement stays within WIDTH, else one
-    builder call a line, indented one step (two spaces) past the statement's line."""
+    builder call a line, indented one step (the file's unit) past the statement's line."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
@@ -576,7 +576,7 @@ def _layout(text: str, start: int, end: int, new: str) -> str:
     if len(parts) < 3:
         return new
     line = text[line_start:start]
-    indent = line[:len(line) - len(line.lstrip())] + "  "
+    indent = line[:len(line) - len(line.lstrip())] + indent_step(text)
     nl = "\r\n" if "\r\n" in text else "\n"
     return prefix + parts[0] + "".join(nl + indent + p for p in parts[1:])
 

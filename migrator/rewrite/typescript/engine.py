@@ -29,7 +29,7 @@ from migrator.rewrite.typescript.convert import Context, Refusal, short
 from migrator.rewrite.typescript.mapping import NameMap
 from migrator.rewrite.typescript.rulebase import parse_client
 from migrator.rewrite.typescript.tsedit import (
-    check_options, module_for_file, triage,
+    check_options, indent_step, module_for_file, triage,
     PROJECT_MARKERS, SKIP_DIRS, SUFFIXES, source_files, project_root, language as _language, has_error as _has_error, calls_at as _calls_at, bindings as _bindings, top_level as _top_level, client_taken as _client_taken, add_import as _add_import, drop_unused_imports as _drop_unused_imports,
 )
 
@@ -196,7 +196,7 @@ def _convert(text: str, call, site: PrismaSite, names: NameMap, client: str, ops
                                    f"is known only at run time")
         start = call.range().start
         write = WriteCall(ctx, model, args[0] if args else None, client, _used(call), site.operation, start.column,
-                          _indent_of(text, start.index), "\r\n" if "\r\n" in text else "\n")
+                          _indent_of(text, start.index), "\r\n" if "\r\n" in text else "\n", step=indent_step(text))
         return rule.convert(write), write.needs
     found: list[tuple[str, str]] = []
     if args:
@@ -214,7 +214,7 @@ def _convert(text: str, call, site: PrismaSite, names: NameMap, client: str, ops
         if "\n" not in args[0].text() and start.column + len(head) + len(one_line) + 2 <= 100:
             body = f"({one_line})"
         else:
-            inner = indent + "  "
+            inner = indent + indent_step(text)
             nl = "\r\n" if "\r\n" in text else "\n"
             body = "({" + nl + "".join(f"{inner}{k}: {v},{nl}" for k, v in found) + indent + "})"
     needs = Needs()
@@ -492,8 +492,9 @@ def _finish_transaction(tx: _Transaction, root, text: str, client: str, client_t
         if "\n" in one or start - line_start + len(one) > 100:
             indent = _indent_of(text, start)
             nl = "\r\n" if "\r\n" in text else "\n"
-            inner = indent + "  "
-            one = head + "".join(f"{nl}{inner}await {p.replace(nl + inner, nl + inner + '  ')}," for p in parts) + \
+            step = indent_step(text)
+            inner = indent + step
+            one = head + "".join(f"{nl}{inner}await {p.replace(nl + inner, nl + inner + step)}," for p in parts) + \
                 f"{nl}{indent}])"
         edits.append((start, end, one))
         for _, _, wanted, _ in tx.edits:

@@ -221,3 +221,19 @@ def triage(files: list[Path], sites: dict, unread: dict[Path, str], base: Path, 
             continue
         todo.append((f, display, found))
     return results, todo
+
+
+def indent_step(text: str) -> str:
+    """The file's own indentation unit (a tab, or its smallest run of leading spaces; two when the
+    file does not say), so that the lines a rewrite adds look like the lines around them."""
+    smallest = 0
+    for line in text.splitlines()[:400]:
+        stripped = line.lstrip(" \t")
+        if not stripped or len(stripped) == len(line) or stripped.startswith(("*", "//")):
+            continue
+        if line.startswith("\t"):
+            return "\t"
+        spaces = len(line) - len(line.lstrip(" "))
+        if spaces and (smallest == 0 or spaces < smallest):
+            smallest = spaces
+    return " " * (smallest or 2)

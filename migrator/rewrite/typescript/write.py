@@ -45,6 +45,7 @@ class WriteCall:
     indent: str  # the indentation of the call's line
     nl: str = "\n"
     needs: Needs = field(default_factory=Needs)
+    step: str = "  "  # the file's indentation unit (tsedit.indent_step)
 
     @property
     def table(self) -> str:
@@ -89,7 +90,7 @@ class WriteCall:
         one = head + "".join(calls)
         if "\n" not in one and self.column + len(one) <= 100:
             return one
-        inner = self.indent + "  "
+        inner = self.indent + self.step
         return head + "".join(f"{self.nl}{inner}{c}" for c in calls)
 
 
