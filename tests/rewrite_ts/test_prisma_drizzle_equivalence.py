@@ -174,11 +174,10 @@ def test_many_writes_return_counts(run: Callable[[str], Outcome]) -> None:
     assert outcome.before.value["deleted"] == {"count": 3}
 
 
+@pytest.mark.parametrize("run", ["postgresql"], indirect=True)
 def test_create_many_skip_duplicates(run: Callable[[str], Outcome]) -> None:
     """onConflictDoNothing() for skipDuplicates; the count is of the rows inserted. (Prisma has no
-    skipDuplicates on SQLite: it rejects the argument, so the case runs on PostgreSQL only.)"""
-    if run.dialect == "sqlite":  # type: ignore[attr-defined]
-        pytest.skip("Prisma rejects skipDuplicates on SQLite (Unknown argument)")
+    skipDuplicates on SQLite: it rejects the argument, so the case is PostgreSQL's only.)"""
     outcome = run(module("""
   const created = await prisma.post.createMany({
     data: [{ title: "First", authorId: 1 }, { title: "Fourth", authorId: 1 }],
@@ -294,12 +293,11 @@ def test_transactions_are_refused_for_sqlite(tmp_path: Path) -> None:
     assert "prisma.$transaction(async (tx) => {" in result.new_text
 
 
+@pytest.mark.parametrize("run", ["postgresql"], indirect=True)
 def test_transactions_commit_and_roll_back(run: Callable[[str], Outcome]) -> None:
     """$transaction(async (tx) => …) → db.transaction: the calls run against tx; a P2025 inside rolls the
     earlier write back; the array form returns the results in order. PostgreSQL only: on SQLite the
     rewrite refuses transactions (test_transactions_are_refused_for_sqlite)."""
-    if run.dialect == "sqlite":  # type: ignore[attr-defined]
-        pytest.skip("transactions are not converted for SQLite (better-sqlite3 rejects an async callback)")
     outcome = run(module("""
   const ok = await prisma.$transaction(async (tx) => {
     const post = await tx.post.update({ where: { id: 1 }, data: { views: { increment: 1 } } });

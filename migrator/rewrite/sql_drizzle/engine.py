@@ -35,7 +35,7 @@ from migrator.rewrite.sql_drizzle.translate import TableNames, Translation, tran
 from migrator.rewrite.sql_drizzle.rule import Refusal
 from migrator.rewrite.typescript.rulebase import parse_client
 from migrator.rewrite.typescript.tsedit import (
-    check_options, indent_step, module_for_file, triage,
+    check_options, indent_step, scan_sites, module_for_file, triage,
     SUFFIXES,
     SKIP_DIRS,
     add_import as _add_import,
@@ -163,21 +163,9 @@ def _code(name: str) -> str:
 
 def sql_sites(root: Path, files: list[Path], jobs: Optional[int] = None,
               skipped: Optional[dict[Path, str]] = None) -> dict[Path, list[SqlSite]]:
-    from migrator.scan.engine import ScanOptions, scan
-
-    result = scan(root, ScanOptions(legacy=("sql-js",), target=("drizzle",), jobs=jobs))
-    wanted = {f.resolve() for f in files}
-    if skipped is not None:
-        for path, reason in result.skipped:
-            if (root / path).resolve() in wanted:
-                skipped[(root / path).resolve()] = reason
-    out: dict[Path, list[SqlSite]] = {}
-    for site in result.sites("sql-js"):
-        path = (root / site.file).resolve()
-        if path in wanted:
-            out.setdefault(path, []).append(SqlSite(site.line, site.column, site.operation,
-                                                    str(root / site.via) if site.via else None))
-    return out
+    """The raw-SQL sites of `files` by the scan's value flow (tsedit.scan_sites)."""
+    return {path: [SqlSite(s.line, s.column, s.operation, str(root / s.via) if s.via else None) for s in sites]
+            for path, sites in scan_sites(root, files, "sql-js", jobs, skipped).items()}
 
 
 # ---------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from migrator.rewrite.typescript.convert import Context, Refusal, short
 from migrator.rewrite.typescript.mapping import NameMap
 from migrator.rewrite.typescript.rulebase import parse_client
 from migrator.rewrite.typescript.tsedit import (
-    check_options, indent_step, module_for_file, triage,
+    check_options, indent_step, scan_sites, module_for_file, triage,
     PROJECT_MARKERS, SKIP_DIRS, SUFFIXES, source_files, project_root, language as _language, has_error as _has_error, calls_at as _calls_at, bindings as _bindings, top_level as _top_level, client_taken as _client_taken, add_import as _add_import, drop_unused_imports as _drop_unused_imports,
 )
 
@@ -82,23 +82,9 @@ def rules() -> list:
 
 def prisma_sites(root: Path, files: list[Path], jobs: Optional[int] = None,
                  skipped: Optional[dict[Path, str]] = None) -> dict[Path, list[PrismaSite]]:
-    """The Prisma sites of `files` by the scan's value flow; `skipped` gets the files the scan could
-    not read (syntax errors, minified, binary) with the reason: their sites are unknown."""
-    from migrator.scan.engine import ScanOptions, scan
-
-    result = scan(root, ScanOptions(legacy=("prisma",), target=("drizzle",), jobs=jobs))
-    wanted = {f.resolve() for f in files}
-    if skipped is not None:
-        for path, reason in result.skipped:
-            if (root / path).resolve() in wanted:
-                skipped[(root / path).resolve()] = reason
-    out: dict[Path, list[PrismaSite]] = {}
-    for site in result.sites("prisma"):
-        path = (root / site.file).resolve()
-        if path in wanted:
-            via = str(root / site.via) if site.via else None
-            out.setdefault(path, []).append(PrismaSite(site.line, site.column, site.model, site.operation, via))
-    return out
+    """The Prisma sites of `files` by the scan's value flow (tsedit.scan_sites)."""
+    return {path: [PrismaSite(s.line, s.column, s.model, s.operation, str(root / s.via) if s.via else None) for s in sites]
+            for path, sites in scan_sites(root, files, "prisma", jobs, skipped).items()}
 
 
 # ---------------------------------------------------------------------------

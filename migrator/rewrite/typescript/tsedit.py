@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 SUFFIXES = (".ts", ".tsx", ".js", ".mts", ".cts", ".jsx", ".mjs", ".cjs")
 SKIP_DIRS = {".git", "node_modules", ".next", "dist", "build", ".migrator", "coverage", ".turbo", "out"}
@@ -237,3 +237,24 @@ def indent_step(text: str) -> str:
         if spaces and (smallest == 0 or spaces < smallest):
             smallest = spaces
     return " " * (smallest or 2)
+
+
+def scan_sites(root: Path, files: list[Path], layer: str, jobs: Optional[int] = None,
+               skipped: Optional[dict[Path, str]] = None) -> dict[Path, list]:
+    """The scan's sites of `layer` in `files` (by its value flow), by resolved path; `skipped` gets
+    the files the scan could not read (syntax errors, minified, binary) with the reason: their
+    sites are unknown, and the engines report them."""
+    from migrator.scan.engine import ScanOptions, scan
+
+    result = scan(root, ScanOptions(legacy=(layer,), target=("drizzle",), jobs=jobs))
+    wanted = {f.resolve() for f in files}
+    if skipped is not None:
+        for path, reason in result.skipped:
+            if (root / path).resolve() in wanted:
+                skipped[(root / path).resolve()] = reason
+    out: dict[Path, list] = {}
+    for site in result.sites(layer):
+        path = (root / site.file).resolve()
+        if path in wanted:
+            out.setdefault(path, []).append(site)
+    return out
