@@ -9,7 +9,7 @@ as it is and becomes its finding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from migrator.rewrite.typescript.mapping import ModelMap, NameMap
@@ -21,6 +21,20 @@ class PrismaRule(RuleBase):
 
 
 @dataclass
+class Needs:
+    """Names the converted text uses, by module."""
+
+    tables: set[str] = field(default_factory=set)  # Drizzle table exports (from the schema module)
+    ops: set[str] = field(default_factory=set)  # drizzle-orm's operators
+    compat: set[str] = field(default_factory=set)  # prisma-compat helpers
+
+    def merge(self, other: "Needs") -> None:
+        self.tables |= other.tables
+        self.ops |= other.ops
+        self.compat |= other.compat
+
+
+@dataclass
 class Context:
     """One call's conversion: the names, the identifiers its source uses (callback parameters and
     operator names must not capture them), and the operators each callback needs."""
@@ -29,6 +43,7 @@ class Context:
     identifiers: frozenset[str]
     operation: str = "findMany"
     param: str = "t"
+    needs: Needs = field(default_factory=Needs)  # what the converted text imports (reads and writes alike)
 
     def param_name(self) -> str:
         for name in ("t", "table", "tbl", "t0", "t1", "t2"):

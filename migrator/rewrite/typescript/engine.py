@@ -159,7 +159,7 @@ def _used(call) -> bool:
 def _convert(text: str, call, site: PrismaSite, names: NameMap, client: str, ops_rules: dict):
     """The Drizzle text for `call` and the names it needs imported (write.Needs), or Refusal."""
     from migrator.rewrite.typescript.query import pairs
-    from migrator.rewrite.typescript.write import Needs, WriteCall
+    from migrator.rewrite.typescript.write import WriteCall
 
     rule = ops_rules[site.operation]
     model = names.model(site.model)
@@ -203,7 +203,7 @@ def _convert(text: str, call, site: PrismaSite, names: NameMap, client: str, ops
             inner = indent + indent_step(text)
             nl = "\r\n" if "\r\n" in text else "\n"
             body = "({" + nl + "".join(f"{inner}{k}: {v},{nl}" for k, v in found) + indent + "})"
-    needs = Needs()
+    needs = ctx.needs  # what the clause rules asked for (a relation filter's tables, a guard's helper)
     tail = ".then((row) => row ?? null)" if rule.null_for_none else ""
     if getattr(rule, "or_throw", False):
         from migrator.rewrite.typescript.convert import js_string

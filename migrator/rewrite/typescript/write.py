@@ -10,25 +10,11 @@ the file already binds one of those names to something else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
-from migrator.rewrite.typescript.convert import Context, Entry, Refusal, entries, is_undefined, short
+from migrator.rewrite.typescript.convert import Context, Entry, Needs, Refusal, entries, is_undefined, short  # noqa: F401 (Needs: imported from here too)
 from migrator.rewrite.typescript.mapping import ModelMap
-
-
-@dataclass
-class Needs:
-    """Names the converted text uses, by module."""
-
-    tables: set[str] = field(default_factory=set)  # Drizzle table exports (from the schema module)
-    ops: set[str] = field(default_factory=set)  # drizzle-orm's operators
-    compat: set[str] = field(default_factory=set)  # prisma-compat helpers
-
-    def merge(self, other: "Needs") -> None:
-        self.tables |= other.tables
-        self.ops |= other.ops
-        self.compat |= other.compat
 
 
 @dataclass
@@ -44,8 +30,12 @@ class WriteCall:
     column: int  # where the call starts on its line
     indent: str  # the indentation of the call's line
     nl: str = "\n"
-    needs: Needs = field(default_factory=Needs)
+    needs: Needs = None  # type: ignore[assignment]  # default: the context's (one set of imports per call)
     step: str = "  "  # the file's indentation unit (tsedit.indent_step)
+
+    def __post_init__(self) -> None:
+        if self.needs is None:
+            self.needs = self.ctx.needs
 
     @property
     def table(self) -> str:
