@@ -70,7 +70,20 @@ $(NODE_PRISMA): tests/node_prisma/package-lock.json
 		&& touch node_modules/.installed; \
 	fi
 
-test: $(STAMP) $(NODE_TOOLS) $(NODE_PRISMA)
+# drizzle-orm 1.0 (relational queries v2) for the rewrite's v2 output: its fixtures' tsc check and the
+# AFTER side of the v2 equivalence cases (tests/rewrite_ts/test_prisma_drizzle_v2_*.py). Same install as
+# tests/node_prisma (better-sqlite3 built from source).
+NODE_DRIZZLE_V2 := tests/node_drizzle_v2/node_modules/.installed
+
+$(NODE_DRIZZLE_V2): tests/node_drizzle_v2/package-lock.json
+	if command -v npm >/dev/null 2>&1; then \
+		cd tests/node_drizzle_v2 && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
+		&& npm rebuild better-sqlite3 --build-from-source --loglevel=error \
+			--nodedir="$$(node -p 'require("path").resolve(process.execPath, "../..")')" \
+		&& touch node_modules/.installed; \
+	fi
+
+test: $(STAMP) $(NODE_TOOLS) $(NODE_PRISMA) $(NODE_DRIZZLE_V2)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -59,6 +59,10 @@ class Model:
     # Fields the application sets on every update (Prisma @updatedAt, Drizzle $onUpdate): a
     # database default such as now() may sit beside it, so it is not the column's default.
     updated_at: tuple[str, ...] = ()
+    # The JS type each field's values have in the code (a Drizzle source: migrator.inspect.
+    # _drizzle_reader.VALUE_TYPES — "number", "bigint", "string", "boolean", "Date", "Buffer",
+    # "Uint8Array", "json", "driver" for a customType with no fromDriver); () when not known.
+    values: tuple[tuple[str, str], ...] = ()
 
     def field_of(self, column: str) -> str:
         for name, col in self.fields:

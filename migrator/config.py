@@ -68,7 +68,7 @@ _DRIFT_KEYS = ("live", "legacy", "target", "partial")
 _SCAN_KEYS = ("legacy", "target", "include", "exclude", "areas", "entry_modules")
 _ENTRY_MODULE_KEYS = ("path", "layer")
 _REPORT_KEYS = ("out",)
-_REWRITE_KEYS = ("session_names", "entity_names", "drizzle_schema", "drizzle_client", "prisma_schema")
+_REWRITE_KEYS = ("session_names", "entity_names", "drizzle_schema", "drizzle_client", "prisma_schema", "drizzle_queries")
 _DIALECTS = ("postgresql", "sqlite")
 # Schemes whose remainder is a path on disk, resolved against the config's folder.
 _PATH_SCHEMES = ("prisma:", "drizzle:", "sql:", "snapshot:")
@@ -298,6 +298,9 @@ class _Reader:
         prisma = table.get("prisma_schema")
         if prisma is not None and (not isinstance(prisma, str) or not prisma.strip()):
             raise self.fail(("rewrite", "prisma_schema"), f'prisma_schema must be a path (e.g. "prisma/schema.prisma"), not {prisma!r}')
+        queries = table.get("drizzle_queries")
+        if queries is not None and queries not in ("auto", "v1", "v2"):
+            raise self.fail(("rewrite", "drizzle_queries"), f'drizzle_queries must be "auto", "v1" (drizzle-orm 0.x) or "v2" (drizzle-orm 1.0), not {queries!r}')
         return table
 
     def unknown_keys(self, data: dict[str, Any], known: tuple[str, ...], at: tuple[str | int, ...]) -> None:

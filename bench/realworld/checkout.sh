@@ -51,6 +51,14 @@
 #       ghostfolio @ c542997d27990365b607c7a6c9fe4bc8835a55c8
 #   documenso/documenso
 #       documenso @ 75330166cc00b29c14399bc2e391e4b4d8080c00
+#   lukevella/rallly
+#       rallly @ c629b3148024e40a115a731d3660d725c9329b0e
+#   mfts/papermark
+#       papermark @ 7ff2e657ed09b56f0afcc863a5db52d0debd2e6a
+#   epicweb-dev/epic-stack
+#       epic-stack @ f64d690722d8260a055bb63b042de877ab3f6a18
+#   openstatusHQ/openstatus
+#       openstatus @ 22df52eb0dbdafbad2c3fa41269f7a3a3cbf044b
 #   tiangolo/full-stack-fastapi-postgresql
 #       fastapi-postgresql @ 2d92cd70a47606070c079bd4512f7bff124e743f
 #   ckan/ckan  (one checkout, folder ckan, shared by the entries ckan-model and ckan-logic through

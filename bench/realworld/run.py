@@ -435,7 +435,7 @@ def rewrite_rows(entry: dict, measured: RewriteMeasure | None, err: str) -> list
 
 # --- rewrite_ts: `migrator rewrite --rules prisma-drizzle`, against a Drizzle schema generated from the app's Prisma schema ---
 
-REWRITE_TS_FIGURES = ("prisma_sites", "converted", "findings", "silent", "failed_files")
+REWRITE_TS_FIGURES = ("prisma_sites", "converted", "findings", "silent", "failed_files", "tsc_new_errors")
 
 
 @dataclass
@@ -449,7 +449,9 @@ class RewriteTsMeasure:
     changed_files: int = 0
     silent_at: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    changed: dict[str, set[int]] = field(default_factory=dict)  # changed file -> old-side lines its diff rewrites
     codes: collections.Counter = field(default_factory=collections.Counter)  # finding code -> count
+    tsc: "TscCompare | None" = None  # the pinned tsc before and after the rewrite, on a copy (None: not run)
 
 
 def run_rewrite_ts(entry: dict, checkout: Path) -> tuple[RewriteTsMeasure | None, str]:
@@ -457,7 +459,9 @@ def run_rewrite_ts(entry: dict, checkout: Path) -> tuple[RewriteTsMeasure | None
     the app's package.json, so drizzle.config.ts and the driver choice stay in TMP: the checkout is never
     written), then a dry run `migrator rewrite --rules prisma-drizzle --format json .` in the scanned folder
     with --drizzle-schema drizzle:TMP/drizzle and --drizzle-client (TMP's db.ts, relative), measured against
-    the prisma sites of `migrator scan` of the same folder, counted under count_under."""
+    the prisma sites of `migrator scan` of the same folder (plus the hand-listed `scan_missed`), counted under
+    count_under. Then, when a file changed and Node.js and the pinned TypeScript are here, the tsc comparison
+    (tsc_compare): the rewrite applied to a copy, `tsc --noEmit` before and after."""
     rw = entry["rewrite_ts"]
     spec = rw.get("prisma") or next((k for k in entry.get("tables") or {} if k.startswith("prisma:")), None)
     if spec is None:
@@ -485,12 +489,158 @@ def run_rewrite_ts(entry: dict, checkout: Path) -> tuple[RewriteTsMeasure | None
                                                 "--prisma-schema", str(checkout / spec.split(":", 1)[1]), "."],
                               capture_output=True, text=True, cwd=target)
         wall = time.perf_counter() - start
-    if proc.returncode not in (0, 1, 3):
-        return None, "rewrite: " + (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+        if proc.returncode not in (0, 1, 3):
+            return None, "rewrite: " + (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+        try:
+            report = json.loads(proc.stdout)
+        except ValueError as exc:
+            return None, f"unreadable rewrite output: {exc}"
+        m = _measure_rewrite_ts(report, scan, under, list(rw.get("scan_missed") or []), wall)
+        if m.changed_files and os.environ.get("MIGRATOR_ACCURACY_TSC", "1") != "0":
+            m.tsc = tsc_compare(entry, checkout, sub, spec, out, sorted(p for p in m.changed))
+    return m, ""
+
+
+TSC = ROOT / "tests" / "node" / "node_modules" / "typescript" / "bin" / "tsc"
+TSC_LOCATED = re.compile(r"^(?P<file>.*)\((?P<line>\d+),\d+\)$")
+TSC_GLOBAL = re.compile(r"^error (?P<code>TS\d+): (?P<msg>.*)$")
+
+
+@dataclass
+class TscCompare:
+    """`tsc --noEmit` (the pinned TypeScript of tests/node) on a copy of the checkout, before and after the rewrite is
+    applied to it, per tsconfig.json nearest to a changed file. Diagnostics are compared per file as multisets of
+    (code, message), not by line (a converted call moves the lines after it): a new error is one more (file, code,
+    message) after than before, reported at its line in the converted file."""
+    projects: list[str] = field(default_factory=list)
+    before: int = 0
+    after: int = 0
+    new: list[str] = field(default_factory=list)   # "file:line: TSnnnn message" (after the rewrite)
+    gone: int = 0                                  # diagnostics of before that are no longer there
+    deps: str = ""                                 # where the app's node_modules came from, or "" (imports unresolved)
+    skipped: str | None = None                     # why tsc could not be run (then no figure)
+    wall: float = 0.0
+
+
+def _tsc_diagnostics(project: str, cwd: Path, tmp: Path) -> tuple[list[tuple[str, int, str, str]] | None, str]:
+    """(file, line, code, message) of every error of `tsc -p project --noEmit --pretty false --skipLibCheck` run in
+    cwd; files outside cwd under tmp (the generated Drizzle schema and client) are named <tmp>/…. --skipLibCheck: the
+    rewrite changes no .d.ts, and checking node_modules' declarations would only slow the two runs down."""
     try:
-        report = json.loads(proc.stdout)
-    except ValueError as exc:
-        return None, f"unreadable rewrite output: {exc}"
+        proc = subprocess.run(["node", str(TSC), "-p", project, "--noEmit", "--pretty", "false", "--skipLibCheck"],
+                              capture_output=True, text=True, cwd=cwd, timeout=1800,
+                              env={**os.environ, "NODE_OPTIONS": "--max-old-space-size=6144"})
+    except subprocess.TimeoutExpired:
+        return None, f"tsc -p {project} timed out"
+    diags: list[list] = []
+    outside = os.path.relpath(tmp, cwd) + "/"  # how tsc names the generated Drizzle files (../../drizzle/…)
+    for raw in proc.stdout.splitlines():
+        if raw.startswith(" "):  # a chained message continues on indented lines
+            if diags:
+                diags[-1][3] += "\n" + raw.strip()
+            continue
+        # "path(line,col): error TSnnnn: message"; the path may hold parentheses (Next.js route groups),
+        # so split at the first "): error TS" rather than with one regular expression over the line.
+        at = raw.find(": error TS")
+        where = TSC_LOCATED.match(raw[:at]) if at > 0 else None
+        if where:
+            code, _, msg = raw[at + len(": error "):].partition(": ")
+            f = where["file"]
+            f = "<tmp>/" + f[len(outside):] if f.startswith(outside) else f
+            diags.append([f, int(where["line"]), code, msg])
+        elif m := TSC_GLOBAL.match(raw):
+            diags.append(["", 0, m["code"], m["msg"]])
+    if proc.returncode not in (0, 1, 2) or (proc.returncode != 0 and not diags):
+        return None, f"tsc -p {project}: exit {proc.returncode}: {_last_line(proc)}"
+    return [tuple(d) for d in diags], ""
+
+
+def tsc_compare(entry: dict, checkout: Path, sub: str, spec: str, drizzle: Path, changed: list[str]) -> TscCompare:
+    """Copy the checkout (no .git, no node_modules) beside the generated Drizzle folder, run tsc with the
+    tsconfig.json nearest to each changed file, apply the rewrite to the copy (--apply, the same options as the dry
+    run), run tsc again and compare. node_modules: tests/node's (drizzle-orm and the drivers, for the generated
+    client) one level above the copy; the app's own when $MIGRATOR_REALWORLD/.deps/<checkout>/node_modules exists
+    (installed by hand, see the manifest's header), else its imports stay unresolved and only syntax and local
+    type errors mean something."""
+    res = TscCompare()
+    if shutil.which("node") is None:
+        res.skipped = "Node.js is not installed"
+        return res
+    if not TSC.is_file():
+        res.skipped = f"{TSC.relative_to(ROOT)} is missing: make tests/node/node_modules/.installed"
+        return res
+    start = time.perf_counter()
+    tmp = drizzle.parent
+    copy = tmp / "tree" / checkout.name
+    shutil.copytree(checkout, copy, ignore=COPY_IGNORE, symlinks=True)
+    (tmp / "node_modules").symlink_to(NODE_MODULES, target_is_directory=True)
+    deps = checkout.parent / ".deps" / checkout_name(entry) / "node_modules"
+    if deps.is_dir():
+        (copy / "node_modules").symlink_to(deps.resolve(), target_is_directory=True)
+        res.deps = f"$MIGRATOR_REALWORLD/.deps/{checkout_name(entry)}/node_modules"
+    target = copy / sub if sub else copy
+    projects: list[str] = []
+    for rel in changed:
+        folder = Path(os.path.normpath(target / rel)).parent
+        if not folder.is_relative_to(copy):
+            continue  # the compat module written beside the generated client, outside the tree
+        while True:
+            if (folder / "tsconfig.json").is_file():
+                project = (folder / "tsconfig.json").relative_to(copy).as_posix()
+                if project not in projects:
+                    projects.append(project)
+                break
+            if folder == copy:
+                break
+            folder = folder.parent
+    res.projects = projects
+    if not projects:
+        res.skipped = "no tsconfig.json above the changed files"
+        return res
+
+    def diagnostics() -> tuple[collections.Counter, dict, str]:
+        counts: collections.Counter = collections.Counter()
+        where: dict = collections.defaultdict(list)
+        seen: dict = {}
+        for project in projects:
+            diags, err = _tsc_diagnostics(project, copy, tmp)
+            if diags is None:
+                return counts, where, err
+            seen.update(dict.fromkeys(diags))  # a file in two projects (the generated schema): its errors once
+        for f, line, code, msg in seen:
+            counts[(f, code, msg)] += 1
+            where[(f, code, msg)].append(line)
+        return counts, where, ""
+
+    before, _, err = diagnostics()
+    if err:
+        res.skipped = err
+        return res
+    client = os.path.relpath(drizzle / "db", target).replace(os.sep, "/")
+    client = client if client.startswith(".") else "./" + client
+    proc = subprocess.run(migrator_cmd() + ["rewrite", "--rules", "prisma-drizzle", "--apply",
+                                            "--drizzle-schema", f"drizzle:{drizzle}", "--drizzle-client", f"{client}:db",
+                                            "--prisma-schema", str(copy / spec.split(":", 1)[1]), "."],
+                          capture_output=True, text=True, cwd=target)
+    if proc.returncode not in (0, 1, 3):
+        res.skipped = "--apply on the copy failed: " + _last_line(proc)
+        return res
+    after, where, err = diagnostics()
+    if err:
+        res.skipped = err
+        return res
+    res.before, res.after = sum(before.values()), sum(after.values())
+    res.gone = sum((before - after).values())
+    for key, n in sorted((after - before).items()):
+        f, code, msg = key
+        lines = where[key]
+        for line in lines[-n:] if n < len(lines) else lines:
+            res.new.append(f"{f}:{line}: {code} {' '.join(msg.split())[:300]}")
+    res.wall = time.perf_counter() - start
+    return res
+
+
+def _measure_rewrite_ts(report: dict, scan: dict, under: str, scan_missed: list[str], wall: float) -> RewriteTsMeasure:
     m = RewriteTsMeasure(wall=wall)
     changed: dict[str, set[int]] = {}
     for f in report.get("files", []):
@@ -500,25 +650,64 @@ def run_rewrite_ts(entry: dict, checkout: Path) -> tuple[RewriteTsMeasure | None
             m.failed.append(f"{f['path']}: {f['status']}: {' '.join((f.get('reason') or '').split())[:120]}")
             m.failed_files += 1
     m.changed_files = sum(1 for p in changed if _under(p, under))
+    m.changed = changed
     finding_lines = collections.defaultdict(set)
     for fd in report.get("findings", []):
         if _under(fd["path"], under):
             m.findings += 1
             m.codes[fd["code"]] += 1
             finding_lines[fd["path"]].add(fd["line"])
+    sites = []
     for f in scan.get("files", []):
         if not _under(f["path"], under):
             continue
         for s in f.get("sites", []):
-            if s["layer"] != "prisma":
-                continue
-            m.prisma_sites += 1
-            if s["line"] in changed.get(f["path"], ()):
-                m.converted += 1
-            elif s["line"] not in finding_lines.get(f["path"], ()):
-                m.silent += 1
-                m.silent_at.append(f"{f['path']}:{s['line']}")
-    return m, ""
+            if s["layer"] == "prisma":
+                m.prisma_sites += 1
+                sites.append((f["path"], s["line"]))
+    # Sites the scan misses, listed by hand in [entry.rewrite_ts] scan_missed ("path:line"): not in
+    # prisma_sites (the scan's figure), but converted or silent all the same.
+    for at in scan_missed:
+        path, _, line = at.rpartition(":")
+        if (path, int(line)) not in sites:
+            sites.append((path, int(line)))
+    for path, line in sites:
+        if line in changed.get(path, ()):
+            m.converted += 1
+        elif line not in finding_lines.get(path, ()):
+            m.silent += 1
+            m.silent_at.append(f"{path}:{line}")
+    return m
+
+
+def _tsc_row(name: str, expected: int | None, measured: "RewriteTsMeasure | None", err: str) -> Row:
+    """`rewrite_ts tsc_new_errors`: errors `tsc --noEmit` reports after the rewrite and not before (tsc_compare);
+    0 when no file changed; shown as skipped (never a MISS) when tsc could not run or MIGRATOR_ACCURACY_TSC=0."""
+    fig = "rewrite_ts tsc_new_errors"
+    if measured is None:
+        return Row(name, fig, expected, None, err)
+    t = measured.tsc
+    if t is None:
+        if measured.changed_files:
+            return Row(name, fig, expected, None, "MIGRATOR_ACCURACY_TSC=0", info="skipped")
+        return Row(name, fig, expected, 0, "no file changed")
+    if t.skipped:
+        return Row(name, fig, expected, None, f"skipped: {t.skipped}", info="skipped")
+    return Row(name, fig, expected, len(t.new), tsc_summary(t))
+
+
+def tsc_summary(t: "TscCompare", limit: int | None = 20) -> str:
+    """One line: the projects, where node_modules came from, the totals and the new errors (the first `limit`; all
+    with None, as docs/accuracy.md lists them)."""
+    deps = (f"with the app's node_modules ({t.deps})" if t.deps else
+            "the app's own packages not installed (its imports unresolved: Prisma's types are `any` before, Drizzle's are "
+            "resolved after, from tests/node)")
+    text = (f"{', '.join(t.projects)}; {deps}; errors before {t.before}, after {t.after} ({t.gone} gone, {len(t.new)} new); "
+            f"{t.wall:.0f} s")
+    shown = t.new if limit is None else t.new[:limit]
+    if shown:
+        text += "; new: " + "; ".join(e[:240] for e in shown) + (f"; … {len(t.new) - len(shown)} more" if len(t.new) > len(shown) else "")
+    return text
 
 
 def rewrite_ts_rows(entry: dict, measured: RewriteTsMeasure | None, err: str) -> list[Row]:
@@ -531,9 +720,12 @@ def rewrite_ts_rows(entry: dict, measured: RewriteTsMeasure | None, err: str) ->
                "findings": entry.get("rewrite_ts_checked", True)}
     rows = []
     for fig in REWRITE_TS_FIGURES:
-        always = fig in ("silent", "failed_files")
+        always = fig in ("silent", "failed_files", "tsc_new_errors")
         e = exp.get(fig, 0 if always else None)
         e = int(e) if e is not None and (always or checked[fig]) else None
+        if fig == "tsc_new_errors":
+            rows.append(_tsc_row(name, e, measured, err))
+            continue
         meas = None if measured is None else getattr(measured, fig)
         note = err
         if measured is not None and fig == "silent" and measured.silent_at:
@@ -543,6 +735,10 @@ def rewrite_ts_rows(entry: dict, measured: RewriteTsMeasure | None, err: str) ->
         elif measured is not None and fig == "findings" and measured.codes:
             note = ", ".join(f"{c} {n}" for c, n in sorted(measured.codes.items()))
         rows.append(Row(name, f"rewrite_ts {fig}", e, meas, note))
+    # Conversions whose behaviour differs from Prisma's, found by reading hunks (rewrite_ts_notes says which were
+    # read and lists each with file:line): shown, never measured.
+    w = exp.get("wrong")
+    rows.append(Row(name, "rewrite_ts wrong (by reading)", int(w) if w is not None else None, None, exp.get("wrong_read", "")))
     if measured is not None:
         rows.append(Row(name, "rewrite_ts wall time", None, None, "", info=f"{measured.wall:.1f} s"))
     return rows
@@ -835,7 +1031,8 @@ def print_table(results: list[EntryResult], verbose: bool, expected_by_file: dic
         for r in res.rows:
             meas = r.shown
             shows_note = r.note and (not r.ok or r.figure in ("rewrite silent", "rewrite failed_files", "rewrite_ts findings",
-                                                              "rewrite_ts silent", "rewrite_ts failed_files") or r.info == "skipped")
+                                                              "rewrite_ts silent", "rewrite_ts failed_files", "rewrite_ts tsc_new_errors")
+                                         or r.info == "skipped")
             note = f"  ({r.note})" if shows_note else ""
             exp = "-" if r.expected is None else str(r.expected)
             print(f"{r.entry:<{w_entry}}  {r.figure:<{w_fig}}  {exp:>8}  {meas:>8}  {r.result}{note}")
@@ -872,11 +1069,19 @@ def rewrite_ts_table(results: list[EntryResult], by_name: dict) -> list[str]:
         "schema and client `migrator generate drizzle <prisma> --client` writes to a temporary folder. **sites** = the",
         "prisma sites counted by hand (the scan's figure measured), **converted** = sites whose own line the diff",
         "rewrites, **findings** = findings reported, **silent** = a scan site neither converted nor with a finding on",
-        "its line (must be 0), **failed** = files listed as failed or skipped. Each cell is the measured figure,",
-        "with the expected one when they differ; _unchecked_ marks a figure not counted or read by hand yet.",
+        "its line (must be 0), **failed** = files listed as failed or skipped, **tsc new** = errors the pinned",
+        "`tsc --noEmit` (tests/node) reports on a copy of the checkout once the rewrite is applied to it and not before,",
+        "with the tsconfig.json nearest to each changed file, compared per file by (code, message) as multisets rather",
+        "than by line (must be 0, or listed with file:line and why; the projects, the error totals and whether the",
+        "app's own node_modules were installed, without which its package imports are unresolved and only syntax and",
+        "local type errors mean anything, are in the notes). Each cell is the measured figure, with the expected one",
+        "when they differ; _unchecked_ marks a figure not counted or read by hand yet.",
         "",
-        "| entry | sites | converted | findings | silent | failed |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "**wrong** = conversions whose behaviour differs from Prisma's, found by reading converted hunks (which hunks",
+        "were read, and every wrong one with file:line, are in the notes; not measured by the script).",
+        "",
+        "| entry | sites | converted | findings | silent | failed | tsc new | wrong (read) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for res in rows:
         by_fig = {r.figure[len("rewrite_ts "):]: r for r in res.rows if r.figure.startswith("rewrite_ts ")}
@@ -889,10 +1094,26 @@ def rewrite_ts_table(results: list[EntryResult], by_name: dict) -> list[str]:
                 cells.append(f"{r.shown} _unchecked_")
             else:
                 cells.append(r.shown if r.ok else f"**{r.shown}** (expected {r.expected})")
+        wrong = by_fig.get("wrong (by reading)")
+        cells.append("not read yet" if wrong is None or wrong.expected is None
+                     else f"{wrong.expected} of {wrong.note}" if wrong.note else str(wrong.expected))
         out.append(f"| {res.name} | " + " | ".join(cells) + " |")
     notes = [(res.name, by_name[res.name].get("rewrite_ts_notes", "")) for res in rows if by_name[res.name].get("rewrite_ts_notes")]
     if notes:
         out += ["", "Notes:", ""] + [f"- **{name}**: {' '.join(text.split())}" for name, text in notes]
+    tsc = []
+    for res in rows:
+        t = res.rewrite_ts.tsc if res.rewrite_ts is not None else None
+        note = next((r.note for r in res.rows if r.figure == "rewrite_ts tsc_new_errors"), "")
+        if t is not None and not t.skipped:
+            tsc.append((res.name, tsc_summary(t, limit=0), t.new))
+        elif note:
+            tsc.append((res.name, note, []))
+    if tsc:
+        out += ["", "`tsc --noEmit` before and after (tsc new; why each new error is there: the entry's rewrite_ts_notes):", ""]
+        for name, text, new in tsc:
+            out.append(f"- **{name}**: {text}" + (":" if new else ""))
+            out += [f"  - `{' '.join(e.split())[:300]}`" for e in new]
     return out
 
 

@@ -45,6 +45,8 @@ def rewrite(
     drizzle_schema: Annotated[Optional[str], typer.Option("--drizzle-schema", help="prisma-drizzle: the project's Drizzle schema, drizzle:PATH")] = None,
     drizzle_client: Annotated[Optional[str], typer.Option("--drizzle-client", help="prisma-drizzle: the Drizzle client to call, MODULE:NAME (e.g. @/lib/db/drizzle:drizzleDb)")] = None,
     prisma_schema: Annotated[Optional[Path], typer.Option("--prisma-schema", help="prisma-drizzle: the Prisma schema file or folder (default: where Prisma looks)")] = None,
+    drizzle_queries: Annotated[Optional[str], typer.Option("--drizzle-queries", help="prisma-drizzle: the relational query API reads target: v1 (drizzle-orm 0.x callbacks), v2 (drizzle-orm 1.0 objects) or auto (from package.json; the default)")] = None,
+    format_with: Annotated[Optional[str], typer.Option("--format-with", help="prisma-drizzle, sql-drizzle: format the changed files with the project's own prettier when it is installed (node_modules/.bin/prettier above the file); never required")] = None,
 ) -> None:
     """Rewrite legacy database access code (SQLAlchemy 1.x Query API -> 2.0)."""
     from migrator.rewrite.engine import (
@@ -54,6 +56,10 @@ def rewrite(
         return tuple(c.strip().upper() for v in values or () for c in v.split(",") if c.strip())
 
     with Guard():
+        if format_with is not None:
+            from migrator.rewrite.typescript.format import check_tool
+
+            check_tool(format_with)
         if rules == "prisma-drizzle":  # the TypeScript codemod (migrator.rewrite.typescript): its own engine
             from migrator.rewrite.typescript import engine as typescript
 
@@ -66,11 +72,15 @@ def rewrite(
             # Options not given: migrator.toml [rewrite], else found in the project (drizzle.config.ts, the scan's client).
             found = resolve_defaults(list(paths or [Path(".")]), drizzle_schema, drizzle_client,
                                      str(prisma_schema) if prisma_schema else None, jobs=jobs)
-            options = typescript.Options(found.drizzle_schema, found.drizzle_client, found.prisma_schema)
+            from migrator.rewrite.drizzle_defaults import relational
+
+            options = typescript.Options(found.drizzle_schema, found.drizzle_client, found.prisma_schema,
+                                         relational=relational(list(paths or [Path(".")]), drizzle_queries))
             typescript.check(options, codes(select), codes(ignore), tuple(flag for flag, given in (
                 ("--unsafe", unsafe), ("--report-only", report_only), ("--no-project", no_project),
                 ("--session-name", session_name), ("--entity-name", entity_name)) if given))
             results = typescript.rewrite_paths(list(paths or [Path(".")]), options, base=Path.cwd(), jobs=jobs)
+            results = _formatted(results, format_with)
             _emit(results, typescript.rules(), apply=apply, force=force, patch=patch, format=format,
                   write=typescript.apply_results, sites_label="prisma site(s)")
             return
@@ -81,12 +91,18 @@ def rewrite(
                 for rule in sql_engine.rules():
                     print(f"{rule.code}  {rule.safety:<6}  {rule.description()}")
                 return
-            sql_options = sql_engine.Options(drizzle_schema or "", drizzle_client or "")
+            from migrator.rewrite.drizzle_defaults import resolve as resolve_defaults
+
+            # The same defaults as prisma-drizzle: migrator.toml [rewrite], drizzle.config.ts, the scan's client, db.ts.
+            found = resolve_defaults(list(paths or [Path(".")]), drizzle_schema, drizzle_client, None, jobs=jobs,
+                                     rule_set="sql-drizzle")
+            sql_options = sql_engine.Options(found.drizzle_schema, found.drizzle_client)
             sql_engine.check(sql_options, codes(select), codes(ignore), tuple(flag for flag, given in (
                 ("--unsafe", unsafe), ("--report-only", report_only), ("--no-project", no_project),
                 ("--session-name", session_name), ("--entity-name", entity_name),
-                ("--prisma-schema", prisma_schema)) if given))
+                ("--prisma-schema", prisma_schema), ("--drizzle-queries", drizzle_queries)) if given))
             results = sql_engine.rewrite_paths(list(paths or [Path(".")]), sql_options, base=Path.cwd(), jobs=jobs)
+            results = _formatted(results, format_with)
             _emit(results, sql_engine.rules(), apply=apply, force=force, patch=patch, format=format,
                   write=sql_engine.apply_results, sites_label="sql site(s)")
             return
@@ -104,6 +120,8 @@ def rewrite(
                 raise BadInput(f"{cfg.where()}: [rewrite] {key} must be a list of names")
             return tuple(dict.fromkeys([*listed, *(given or ())]))
 
+        if format_with is not None:
+            raise BadInput(f"--format-with {format_with} formats TypeScript/JavaScript: the {rules} rule set rewrites Python")
         if report_only and apply:
             raise BadInput("--report-only and --apply cannot be used together")
         selection = Selection(rules, codes(select), codes(ignore), unsafe, configured("session_names", session_name),
@@ -123,6 +141,18 @@ def rewrite(
             raise BadInput(_unparsable(unparsable))
         _emit(results, chosen, apply=apply, force=force, patch=patch, format=format, write=apply_changes,
               sites_label="legacy site(s)", report_only=report_only)
+
+
+def _formatted(results: list, tool: Optional[str]) -> list:
+    """--format-with: the changed files formatted by the project's own formatter (its notes on stderr)."""
+    if tool is None:
+        return results
+    from migrator.rewrite.typescript.format import format_results
+
+    results, messages = format_results(results, Path.cwd(), tool)
+    for line in messages:
+        print(line, file=sys.stderr)
+    return results
 
 
 def _emit(results: list, chosen: list, *, apply: bool, force: bool, patch: Optional[Path], format: RewriteFormat,
@@ -153,7 +183,7 @@ def _emit(results: list, chosen: list, *, apply: bool, force: bool, patch: Optio
         done = "would be converted" if not apply or report_only else "converted"
         print(f"{counts['changed']} file(s) {verb}, {counts['unchanged']} unchanged, {counts['skipped']} skipped, "
               f"{counts['failed']} failed; {findings} finding(s)", file=sys.stderr)
-        if sites_label == "legacy site(s)" and any(r.status == "changed" for r in results):
+        if sites_label in ("legacy site(s)", "prisma site(s)") and any(r.status == "changed" for r in results):
             for note in PROJECT_NOTES:
                 print(f"note: {note}", file=sys.stderr)
         if sites["legacy_sites"]:

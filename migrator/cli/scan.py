@@ -165,6 +165,7 @@ def report(
     target: Annotated[Optional[list[str]], typer.Option(help="the layer replacing it")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="parse every file again")] = False,
     title: Annotated[Optional[str], typer.Option(help="the report's title")] = None,
+    no_codemod: Annotated[bool, typer.Option("--no-codemod", help="leave out the Codemod section (the dry run of `migrator rewrite --rules prisma-drizzle` / `sql-drizzle` over the repository)")] = False,
 ) -> None:
     """Write the migration-progress report (progress.md, progress.json, progress.html) to reports/."""
     from migrator.errors import BadInput
@@ -184,7 +185,7 @@ def report(
         _check_history_options(root, since, every)  # before the scan, which can take a while
         options, cfg = scan_options(root, legacy, target, no_cache, None, progress)
         result = run_scan(root, options)
-        phases = ["history"] * history + ["schema", "checks", "infrastructure", "writing"]
+        phases = ["history"] * history + ["schema", "checks", "infrastructure", "codemod", "writing"]
         phase = lambda name: progress(f"report: {name}", phases.index(name), len(phases))  # noqa: E731
 
         base = None
@@ -226,9 +227,17 @@ def report(
 
         phase("infrastructure")
 
+        phase("codemod")
+        from migrator.report.codemod import CodemodRun, codemod_run, rule_set_for
+
+        if no_codemod:
+            rule_set = rule_set_for(result.legacy)
+            moves = CodemodRun(rule_set, "skipped", "not run (--no-codemod)", root=str(path)) if rule_set else None
+        else:
+            moves = codemod_run(root, result, shown_root=str(path))
         rep = build_report(result, baseline=base, drift=drift, history=points,
                            infra=docker_compose_findings(root), schema_sources=schema_sources,
-                           connections=connection_facts(root, result), title=title)
+                           connections=connection_facts(root, result), title=title, codemod=moves)
         out_dir = out or _report_dir(cfg, root)
         phase("writing")
         written = write_report(rep, out_dir, formats)

@@ -80,6 +80,20 @@ CASINGS = ("preserve", "camel")
 
 
 @dataclass(frozen=True)
+class PrismaValues:
+    """The source is a Prisma schema: columns give and take Prisma Client's JS values
+    (mapping.PRISMA_VALUES). version: the project's Prisma (package.json's range), which decides
+    how a DateTime is stored on SQLite; None when not known (Prisma 7's format, said so)."""
+
+    version: str | None = None
+    adapter: str | None = None  # the SQLite driver adapter package it depends on (they write ISO text)
+
+    @property
+    def datetime_format(self) -> str:
+        return "iso8601" if self.adapter else mapping.sqlite_datetime_format(self.version)
+
+
+@dataclass(frozen=True)
 class Port:
     """A Drizzle schema already written (`--missing-from`): its tables and enums are imported from
     its modules, not generated. names: its AppModel (exports, property keys, files); out: the
@@ -111,14 +125,18 @@ class Port:
 
 
 def generate_drizzle(schema: model.Schema, dialect: str | None = None, layout: str = "single",
-                     app: AppModel | None = None, casing: str = "preserve", port: Port | None = None) -> dict[str, str]:
+                     app: AppModel | None = None, casing: str = "preserve", port: Port | None = None,
+                     prisma: PrismaValues | None = None) -> dict[str, str]:
     """The Drizzle schema modules of `schema`: relative file name -> file text, deterministic.
 
     `app`: the application's names (migrator.appmodel; derived from the schema when None):
     table variables are its model names in camelCase (Prisma's `User` is `user`, as Prisma
     Client's `prisma.user`), property keys its field names (`casing="camel"` camel-cases them),
-    and its relations become relations() with the same names on both sides."""
-    return _generator(schema, dialect, layout, app, casing, port).files(layout)
+    and its relations become relations() with the same names on both sides.
+
+    `prisma`: give and take Prisma Client's values (a schema read from Prisma gets them anyway,
+    with the Prisma version unknown)."""
+    return _generator(schema, dialect, layout, app, casing, port, prisma).files(layout)
 
 
 def drizzle_names(schema: model.Schema, dialect: str | None = None, layout: str = "single",
@@ -130,7 +148,7 @@ def drizzle_names(schema: model.Schema, dialect: str | None = None, layout: str 
 
 
 def _generator(schema: model.Schema, dialect: str | None, layout: str, app: AppModel | None, casing: str,
-               port: Port | None = None) -> "_Generator":
+               port: Port | None = None, prisma: PrismaValues | None = None) -> "_Generator":
     dialect = dialect or schema.dialect
     if dialect not in mapping.DIALECTS:
         raise BadInput(f"cannot generate Drizzle code for dialect {dialect!r} (postgresql or sqlite)")
@@ -139,7 +157,9 @@ def _generator(schema: model.Schema, dialect: str | None, layout: str, app: AppM
     if casing not in CASINGS:
         raise BadInput(f"unknown casing {casing!r} (preserve or camel)")
     schema = schema.canonical()
-    return _Generator(schema, dialect, layout, app if app is not None else derive(schema), casing, port)
+    if prisma is None and (schema.source or "").startswith("prisma:"):
+        prisma = PrismaValues()
+    return _Generator(schema, dialect, layout, app if app is not None else derive(schema), casing, port, prisma)
 
 
 # ---------------------------------------------------------------------------
@@ -264,8 +284,10 @@ class _Piece:
 
 class _Generator:
     def __init__(self, schema: model.Schema, dialect: str, layout: str = "single",
-                 app: AppModel | None = None, casing: str = "preserve", port: Port | None = None) -> None:
+                 app: AppModel | None = None, casing: str = "preserve", port: Port | None = None,
+                 prisma: PrismaValues | None = None) -> None:
         self.schema = schema
+        self.prisma = prisma
         self.layout = layout
         self.app = app if app is not None else derive(schema)
         self.casing = casing
@@ -554,19 +576,41 @@ class _Generator:
         lines.append(f"export const {var} = {head}{args});")
         return _Piece(var, lines, "sequences.ts", drizzle, uses=uses)
 
-    def _custom_type(self, sql_type: model.SqlType) -> str:
+    def _custom_type(self, sql_type: model.SqlType, values: dict[str, Any] | None = None) -> str:
         element = sql_type.element()
         text = render_type(element, "canonical")
         if parse_type(text, self.dialect) != element:
             text = render_type(element, self.dialect)
+        if values is not None and values.get("sql"):
+            text = values["sql"]
         piece = self.custom.get(text)
         if piece is None:
-            words = camel(re.sub(r"[^A-Za-z0-9]+", "_", text))
+            words = (values or {}).get("name") or camel(re.sub(r"[^A-Za-z0-9]+", "_", text))
             var = self.names.take(words or "custom", "custom")
-            code = mapping.CUSTOM_TYPE["code"].format(name=var, data=mapping.ts_data_type(element), sql=js_string(text))
+            lines = []
+            if values is None:
+                code = mapping.CUSTOM_TYPE["code"].format(name=var, data=mapping.ts_data_type(element), sql=js_string(text))
+            else:
+                to = values["to"]
+                if to == "{datetime_to}":
+                    assert self.prisma is not None
+                    fmt = self.prisma.datetime_format
+                    known = f"package.json: prisma {self.prisma.version}" if self.prisma.version else \
+                        "no Prisma version found in package.json: Prisma 7's"
+                    if self.prisma.adapter:
+                        known += f", {self.prisma.adapter}"
+                    lines.append(f"// Prisma DateTime: written as {mapping.SQLITE_DATETIME_FORMATS[fmt]['why']}")
+                    lines.append(f"// ({known}); text and epoch milliseconds both read back.")
+                    to = mapping.SQLITE_DATETIME_FORMATS[fmt]["to"]
+
+                def body(code: str) -> str:
+                    return "\n".join("    " + line for line in code.splitlines())
+
+                code = mapping.CUSTOM_VALUE_TYPE.format(name=var, data=values["data"], driver=values["driver"],
+                                                        sql=js_string(text), to=body(to), **{"from": body(values["from"])})
             if self.layout != "single":
                 code = "export " + code  # the table modules import it from _types.ts
-            piece = _Piece(var, [code], "_types.ts", {"customType"})
+            piece = _Piece(var, lines + code.splitlines(), "_types.ts", {"customType"})
             self.custom[text] = piece
         return piece.symbol
 
@@ -816,6 +860,9 @@ class _Generator:
                 client = made
             else:
                 calls.append(made)
+                values = mapping.prisma_values(col.type, self.dialect) if self.prisma is not None else None
+                if values is not None and col.default.kind == "current_timestamp" and values.get("default_now"):
+                    client = values["default_now"]  # Prisma sets now() itself, in its own format
         implied = serial or (inline_pk and (self.pg or (identity is not None and identity.generation in ("rowid", "autoincrement")))) \
             or (self.pg and identity is not None) or (inline_pk and not self.pg)
         if not col.nullable and not implied:
@@ -843,6 +890,11 @@ class _Generator:
                 piece.uses.add(var)
                 piece.drizzle.add("text")
                 return f"text({name}, {{ enum: {var} }})"
+        values = mapping.prisma_values(t, self.dialect) if self.prisma is not None and t.name != "enum" else None
+        if values is not None and "custom" in values:
+            var = self._custom_type(t, values["custom"])
+            piece.uses.add(var)
+            return f"{var}({name})"
         made = None if t.name == "enum" else mapping.column_builder(t.element(), self.dialect, serial=serial)
         if made is None and serial and t.name != "enum":
             made = mapping.column_builder(t.element(), self.dialect)
@@ -851,6 +903,8 @@ class _Generator:
             piece.uses.add(var)
             return f"{var}({name})"
         builder, config = made
+        if values is not None:
+            config = {**config, **values.get("config", {})}
         piece.drizzle.add(builder)
         return f"{builder}({name}{', ' + js_object(config) if config else ''})"
 

@@ -6,6 +6,9 @@ One place says, per dialect (postgresql -> drizzle-orm/pg-core, sqlite -> drizzl
   builder and which SqlType attributes become which keys of its config object;
   SERIAL_BUILDERS: integer kinds whose default is their own sequence; a type with no entry
   is a `customType` whose dataType() returns the type's SQL (CUSTOM_TYPE);
+- PRISMA_VALUES: for a Prisma source, per dialect, the mode or customType toDriver/fromDriver
+  that makes a column give and take Prisma Client's JS values (SQLITE_DATETIME_FORMATS: how
+  Prisma stores DateTime on SQLite, by version); PRISMA_JS_TYPES: the JS type Prisma gives;
 - IDENTITY: Identity.generation -> the identity call (or, on SQLite, the primary key form);
 - DEFAULTS: each default kind (migrator.schema.DEFAULT_KINDS) -> the Drizzle call it becomes;
 - CLIENT_DEFAULTS: client-side generators (Prisma's cuid()/uuid()/nanoid()/@updatedAt,
@@ -114,6 +117,97 @@ TS_DATA_TYPES: dict[str, str] = {
     "timestamp": "string", "interval": "string", "inet": "string", "cidr": "string", "macaddr": "string",
     "macaddr8": "string", "bytes": "Buffer", "json": "unknown", "jsonb": "unknown",
 }
+
+# Prisma Client's JavaScript values (a Prisma schema is the source): per dialect, canonical kind
+# -> how the column gives and takes the same JS value Prisma Client does, the DDL unchanged.
+# "prisma": the Prisma scalar; "js": the JS type Prisma Client gives (tests/rewrite_ts/
+# test_prisma_drizzle_value_types.py proves each one against Prisma Client 7); then either
+# "config" (merged into the builder's config: a mode) or "custom" (a customType even where a
+# builder exists: its data type, driverData type and toDriver/fromDriver bodies, over `value`;
+# "sql", the declared type when it is not the kind's own text, and "name", the variable's then).
+# "default_now": what a database CURRENT_TIMESTAMP default also gets, client-side (Prisma sets
+# now() in the client, in the format it writes; SQLite's own is "YYYY-MM-DD HH:MM:SS" text,
+# which sorts apart from it). A kind absent here keeps the builder's values (the same as
+# Prisma's, or a difference the rewrite reports: PD023, e.g. Decimal as a string).
+# docs: orm.drizzle.team/docs/custom-types, .../column-types/pg#bigint, #date.
+_SQLITE_DATE_FROM = (
+    '// text: ISO 8601 (a zone, else UTC: SQLite\'s own CURRENT_TIMESTAMP is "YYYY-MM-DD HH:MM:SS"); a number: epoch ms\n'
+    'if (typeof value !== "string") return new Date(Number(value));\n'
+    'if (/^\\d{4}-\\d\\d-\\d\\d$/.test(value)) return new Date(value);\n'
+    'return new Date(/(?:[zZ]|[+-]\\d\\d:?\\d\\d)$/.test(value) ? value : value.replace(" ", "T") + "Z");'
+)
+# How Prisma writes a DateTime on SQLite, by Prisma major version: its own engine (up to 6) epoch
+# milliseconds, an integer (prisma/orm#25948); Prisma 7's driver adapters (@prisma/adapter-
+# better-sqlite3, -libsql: timestampFormat "iso8601") ISO 8601 text with "+00:00". Either is read back.
+SQLITE_DATETIME_FORMATS: dict[str, dict[str, str]] = {
+    "iso8601": {"to": 'return value.toISOString().replace("Z", "+00:00");',
+                "why": "ISO 8601 text, as Prisma 7's driver adapters write it"},
+    "unixepoch-ms": {"to": "return value.getTime();",
+                     "why": "epoch milliseconds, as Prisma's own engine (Prisma 6 and earlier) writes it"},
+}
+PRISMA_FIRST_ISO_MAJOR = 7  # the first Prisma major whose SQLite client is a driver adapter
+PRISMA_VALUES: dict[str, dict[str, dict[str, Any]]] = {
+    "postgresql": {
+        "bigint": {"prisma": "BigInt", "js": "bigint", "config": {"mode": "bigint"}},
+        "date": {"prisma": "DateTime", "js": "Date", "config": {"mode": "date"}},
+        # node-postgres gives bytea as a Buffer; Prisma 6+ a plain Uint8Array (same bytes, another type): a copy.
+        "bytes": {"prisma": "Bytes", "js": "Uint8Array", "custom": {
+            "data": "Uint8Array", "driver": "Buffer",
+            "to": "return Buffer.from(value);",
+            "from": "return new Uint8Array(value);"}},
+    },
+    "sqlite": {
+        # better-sqlite3 gives integers as numbers (exact up to 2^53) and binds a bigint as it is.
+        "bigint": {"prisma": "BigInt", "js": "bigint", "custom": {
+            "data": "bigint", "driver": "number | bigint", "to": "return value;", "from": "return BigInt(value);"}},
+        # stored as 1/0 (better-sqlite3 binds no booleans).
+        "boolean": {"prisma": "Boolean", "js": "boolean", "custom": {
+            "data": "boolean", "driver": "number", "to": "return value ? 1 : 0;", "from": "return Boolean(value);"}},
+        "timestamp": {"prisma": "DateTime", "js": "Date", "custom": {
+            "data": "Date", "driver": "string | number", "to": "{datetime_to}", "from": _SQLITE_DATE_FROM},
+            "default_now": ".$defaultFn(() => new Date())"},
+        "jsonb": {"prisma": "Json", "js": "json", "custom": {
+            "data": "unknown", "driver": "string", "to": "return JSON.stringify(value);",
+            "from": 'return typeof value === "string" ? JSON.parse(value) : value;'}},
+        "json": {"prisma": "Json", "js": "json", "custom": {
+            "data": "unknown", "driver": "string", "to": "return JSON.stringify(value);",
+            "from": 'return typeof value === "string" ? JSON.parse(value) : value;'}},
+        # "sql": the declared type blob() writes (the DDL stays).
+        "bytes": {"prisma": "Bytes", "js": "Uint8Array", "custom": {
+            "data": "Uint8Array", "driver": "Buffer", "sql": "blob", "name": "bytes",
+            "to": "return Buffer.from(value);",
+            "from": "return new Uint8Array(value);"}},
+    },
+}
+# The JS type Prisma Client gives per canonical kind (what PD023 compares a Drizzle column's with).
+PRISMA_JS_TYPES: dict[str, str] = {
+    "smallint": "number", "integer": "number", "real": "number", "double": "number", "bigint": "bigint",
+    "numeric": "Decimal", "boolean": "boolean", "timestamp": "Date", "date": "Date", "time": "Date",
+    "bytes": "Uint8Array", "json": "json", "jsonb": "json",
+}
+# A customType with conversions, as code: {name}, {data}, {driver}, {sql}, {to}, {from} (bodies, indented).
+CUSTOM_VALUE_TYPE = (
+    "const {name} = customType<{{ data: {data}; driverData: {driver} }}>({{\n"
+    "  dataType() {{\n    return {sql};\n  }},\n"
+    "  toDriver(value) {{\n{to}\n  }},\n"
+    "  fromDriver(value) {{\n{from}\n  }},\n"
+    "}});"
+)
+
+
+def prisma_values(sql_type: SqlType, dialect: str) -> dict[str, Any] | None:
+    """The PRISMA_VALUES entry of a column type (its element's, for arrays), or None."""
+    return PRISMA_VALUES.get(dialect, {}).get(sql_type.element().name)
+
+
+def sqlite_datetime_format(prisma_version: str | None) -> str:
+    """The format Prisma of `prisma_version` (package.json's range, e.g. "^6.1.0") writes DateTime
+    in on SQLite; unknown: Prisma 7's (the current one)."""
+    found = re.search(r"(\d+)(?:\.\d+)*", prisma_version or "")
+    if found is None:
+        return "iso8601"
+    return "iso8601" if int(found.group(1)) >= PRISMA_FIRST_ISO_MAJOR else "unixepoch-ms"
+
 
 # Identity.generation -> code. SQLite's rowid and AUTOINCREMENT are forms of the primary key.
 IDENTITY: dict[str, dict[str, str]] = {
@@ -495,6 +589,9 @@ def mapping_as_json() -> dict[str, Any]:
             "helpers": SA_HELPERS, "helper_packages": SA_HELPER_PACKAGES, "referential_actions": SA_REFERENTIAL_ACTIONS,
         },
         "custom_type": CUSTOM_TYPE,
+        "prisma_values": PRISMA_VALUES,
+        "prisma_js_types": PRISMA_JS_TYPES,
+        "sqlite_datetime_formats": SQLITE_DATETIME_FORMATS,
         "ts_data_types": TS_DATA_TYPES,
         "identity_options": IDENTITY_OPTIONS,
         "client_defaults": [{"match": p, "code": c, "imports": i} for p, c, i in CLIENT_DEFAULTS],

@@ -116,7 +116,12 @@ def plan(request: Request) -> Output:
             if not request.missing_from.startswith("drizzle:"):
                 raise BadInput(f"--missing-from {request.missing_from}: a Drizzle schema (drizzle:…) the generated files import from")
             port = Port(sources.load_app_model(request.missing_from, options)[1], out)
-        files = generate_drizzle(schema, dialect, request.layout, names, request.casing, port)
+        prisma = None
+        if request.source.startswith("prisma:"):
+            from migrator.generate.drizzle import PrismaValues
+
+            prisma = PrismaValues(*prisma_version(Path(request.source.split(":", 1)[1])))
+        files = generate_drizzle(schema, dialect, request.layout, names, request.casing, port, prisma)
     from migrator.generate import database_objects
 
     objects, held = database_objects.objects_sql(schema, label)
@@ -127,6 +132,31 @@ def plan(request: Request) -> Output:
         if config is not None:
             extra.append((*config, "the project had none"))
     return Output(request, schema, names, dialect, out, files, status(out, files), extra, port, module)
+
+
+def prisma_version(schema_path: Path) -> tuple[str | None, str | None]:
+    """The Prisma version range the project of a Prisma schema depends on (`@prisma/client` or
+    `prisma` in the nearest package.json above the schema, then the working folder's) and the
+    SQLite driver adapter it depends on (@prisma/adapter-*), each None when there is none."""
+    import json
+
+    start = schema_path.resolve()
+    for folder in [*([start] if start.is_dir() else []), *start.parents, Path.cwd().resolve()]:
+        manifest = folder / "package.json"
+        if not manifest.is_file():
+            continue
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        deps = {**(data.get("devDependencies") or {}), **(data.get("dependencies") or {})}
+        version = next((deps[n] for n in ("@prisma/client", "prisma") if isinstance(deps.get(n), str)), None)
+        if version is None:
+            continue
+        adapter = next((n for n in sorted(deps) if n in ("@prisma/adapter-better-sqlite3", "@prisma/adapter-libsql",
+                                                         "@prisma/adapter-d1")), None)
+        return version, adapter
+    return None, None
 
 
 def write(output: Output) -> None:

@@ -96,7 +96,8 @@ class Builder:
     args: tuple[Any, ...]
     loc: Loc
     calls: tuple[Call, ...] = ()
-    base: Any = None  # the EnumObj of an enum column, the customType() Builder of a custom column
+    base: Any = None  # the EnumObj of an enum column, the customType() Builder of a custom column,
+    # a customType() Builder's own type arguments' text (`<{ data: Date; driverData: string }>`)
 
     def with_call(self, call: Call) -> Builder:
         return Builder(self.fn, self.args, self.loc, self.calls + (call,), self.base)
@@ -189,6 +190,67 @@ class RelationsObj:
 
     table: Any
     callback: Any
+    loc: Loc
+
+
+@dataclass(frozen=True, eq=False)
+class DefineRelationsObj:
+    """defineRelations(schema, (r) => ({ users: { posts: r.many.posts() } })) (drizzle-orm 1.0): kept for
+    codemods, not for the schema."""
+
+    schema: Any  # the tables object (a module namespace or an object literal)
+    callback: Any
+    loc: Loc
+
+
+@dataclass(frozen=True, eq=False)
+class RelationsBuilderObj:
+    """The `r` a defineRelations() callback receives: `r.one.<key>(…)`, `r.many.<key>(…)`, `r.<key>.<column>`."""
+
+    tables: dict
+
+
+@dataclass(frozen=True, eq=False)
+class RelationTargets:
+    """`r.one` / `r.many`: each table key is a function making a relation to that table."""
+
+    kind: str
+    tables: dict
+
+
+@dataclass(frozen=True, eq=False)
+class RelationTargetFn:
+    """`r.one.users`: called with the relation's config (`{ from, to, alias, optional, where }`)."""
+
+    kind: str
+    key: str
+    table: Any
+
+
+@dataclass(frozen=True, eq=False)
+class RelationsTableRef:
+    """`r.users`: its members are the table's columns."""
+
+    key: str
+    table: Any
+
+
+@dataclass(frozen=True, eq=False)
+class ThroughRef:
+    """`r.users.id.through(r.usersToGroups.userId)`: a many-to-many relation's junction column."""
+
+    column: Any
+    through: Any
+
+
+@dataclass(frozen=True, eq=False)
+class RelationDeclV2:
+    """`r.one.users({ from: r.posts.authorId, to: r.users.id })` inside a defineRelations() callback."""
+
+    kind: str
+    key: str
+    table: Any
+    config: dict
     loc: Loc
 
 
@@ -961,8 +1023,20 @@ class Evaluator:
             if name in _TABLE_METHODS:
                 return Bound(obj, str(name))
             return ColumnRef(obj, str(name), loc)
-        if isinstance(obj, ColumnRef) and name in ("asc", "desc", "nullsFirst", "nullsLast", "op"):
+        if isinstance(obj, ColumnRef) and name in ("asc", "desc", "nullsFirst", "nullsLast", "op", "through"):
             return Bound(obj, str(name))
+        if isinstance(obj, RelationsBuilderObj):
+            if name in ("one", "many"):
+                return RelationTargets(str(name), obj.tables)
+            if name in obj.tables:
+                return RelationsTableRef(str(name), obj.tables[name])
+            return Opaque(f"the relations builder has no table '{name}'", loc)
+        if isinstance(obj, RelationTargets):
+            if name in obj.tables:
+                return RelationTargetFn(obj.kind, str(name), obj.tables[name])
+            return Opaque(f"the relations builder has no table '{name}'", loc)
+        if isinstance(obj, RelationsTableRef):
+            return ColumnRef(obj.table, str(name), loc)
         if isinstance(obj, EnumObj):
             if name == "enumValues":
                 return obj.values
@@ -1022,7 +1096,13 @@ class Evaluator:
         if isinstance(callee, JsFunction):
             return call_function(callee, args, loc)
         if isinstance(callee, DrizzleFn):
-            return _drizzle_call(callee, args, loc)
+            made = _drizzle_call(callee, args, loc)
+            if callee.name == "customType" and isinstance(made, Builder) and made.base is None:
+                # customType<{ data: T; … }>: the type arguments' text, whose `data` is the JS value type.
+                type_args = node.child_by_field_name("type_arguments") if node is not None else None
+                if type_args is not None:
+                    made = Builder(made.fn, made.args, made.loc, made.calls, " ".join(self.m.text(type_args).split()))
+            return made
         if isinstance(callee, EnumObj):
             return Builder(DrizzleFn("enum", "drizzle-orm/pg-core"), args, loc, base=callee)
         if isinstance(callee, Builder) and callee.fn.name == "customType":
@@ -1032,6 +1112,9 @@ class Evaluator:
             return _make_table(callee.kind, args, loc, name_mapper=callee.mapper)
         if isinstance(callee, RelationHelper):
             return RelationDecl(callee.kind, args, loc)
+        if isinstance(callee, RelationTargetFn):
+            config = args[0] if args and isinstance(args[0], dict) else {}
+            return RelationDeclV2(callee.kind, callee.key, callee.table, config, loc)
         if isinstance(callee, Bound):
             return self._method(callee, args, loc, source)
         return Opaque(f"'{' '.join(self.m.text(node.child_by_field_name('function')).split())[:60]}' is not a function the evaluator knows", loc)
@@ -1049,6 +1132,8 @@ class Evaluator:
             if name == "op":
                 opclass = args[0] if args and isinstance(args[0], str) else None
                 return ColumnRef(target.table, target.key, target.loc, target.order, target.nulls, opclass)
+            if name == "through":
+                return ThroughRef(target, args[0] if args else None)
         if isinstance(target, SchemaObj):
             if name == "table":
                 return _make_table(target.kind, args, loc, schema=target.name)
@@ -1093,6 +1178,8 @@ def _drizzle_call(fn: DrizzleFn, args: tuple[Any, ...], loc: Loc) -> Any:
         return SqlTemplate((text,), (), loc)
     if name == "relations":
         return RelationsObj(args[0] if args else None, args[1] if len(args) > 1 else None, loc)
+    if name in ("defineRelations", "defineRelationsPart"):
+        return DefineRelationsObj(args[0] if args else None, args[1] if len(args) > 1 else None, loc)
     if name in drizzle_filters.NAMES and fn.module.split("/")[0] == "drizzle-orm" and "-core" not in fn.module:
         return drizzle_filters.build(name, args, loc, SqlTemplate, Opaque)
     return Builder(fn, args, loc)
@@ -1224,5 +1311,6 @@ def source_files(root: Path) -> list[Path]:
 __all__ = [
     "Bound", "Builder", "Call", "ColumnRef", "DrizzleFn", "EnumObj", "Evaluator", "JsFunction", "Loc", "Module",
     "Opaque", "Project", "RelationDecl", "RelationHelper", "RelationsObj", "SchemaObj", "SqlTemplate", "TableObj",
+    "DefineRelationsObj", "RelationsBuilderObj", "RelationDeclV2", "ThroughRef", "ModuleNamespace",
     "call_function", "js_number_text", "source_files",
 ]

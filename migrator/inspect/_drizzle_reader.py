@@ -40,6 +40,11 @@ from migrator.inspect._drizzle_js import (
     SqlTemplate,
     TableObj,
     call_function,
+    DefineRelationsObj,
+    ModuleNamespace,
+    RelationDeclV2,
+    RelationsBuilderObj,
+    ThroughRef,
     js_number_text,
     source_files,
 )
@@ -170,6 +175,59 @@ MYSQL_TYPES: dict[str, Callable[[dict], str]] = {
 }
 
 COLUMN_TYPES = {"postgresql": PG_TYPES, "sqlite": SQLITE_TYPES, "mysql": MYSQL_TYPES}
+
+# The JS value drizzle-orm 0.45 gives and takes for a column, per dialect: builder -> its config's
+# `mode` (None: none given) -> the type ("json": a parsed JSON value). docs/column-types/pg,
+# docs/column-types/sqlite. A customType's is its `data` type argument when it has a fromDriver, else
+# "driver" (the driver's own value). Read into AppModel Model.values: the rewrite compares it with
+# Prisma Client's (PD023).
+_STRING = {None: "string"}
+VALUE_TYPES: dict[str, dict[str, dict[str | None, str]]] = {
+    "postgresql": {
+        **{b: {None: "number"} for b in ("smallint", "integer", "serial", "smallserial", "real", "doublePrecision")},
+        **{b: {None: "number", "number": "number", "bigint": "bigint", "string": "string"} for b in ("bigint", "bigserial")},
+        **{b: {None: "string", "string": "string", "number": "number", "bigint": "bigint"} for b in ("numeric", "decimal")},
+        **{b: _STRING for b in ("text", "varchar", "char", "uuid", "time", "interval", "inet", "cidr", "macaddr",
+                                "macaddr8", "enum")},
+        "boolean": {None: "boolean"},
+        "timestamp": {None: "Date", "date": "Date", "string": "string"},
+        "date": {None: "string", "date": "Date", "string": "string"},
+        "json": {None: "json"}, "jsonb": {None: "json"},
+        "bytea": {None: "Buffer"},
+    },
+    "sqlite": {
+        **{b: {None: "number", "number": "number", "boolean": "boolean", "timestamp": "Date", "timestamp_ms": "Date"}
+           for b in ("integer", "int")},
+        "text": {None: "string", "text": "string", "json": "json"},
+        "blob": {None: "Buffer", "buffer": "Buffer", "json": "json", "bigint": "bigint"},
+        "real": {None: "number"},
+        "numeric": {None: "string", "string": "string", "number": "number", "bigint": "bigint"},
+    },
+}
+_DATA_TYPE = re.compile(r"\bdata\s*:\s*([^;,}]+)")
+
+
+def value_type(builder: "Builder", dialect: str) -> str:
+    """The JS type of a column's values (VALUE_TYPES); "" when not known."""
+    name = builder.fn.name
+    if name == "custom":
+        maker = builder.base
+        spec = maker.args[0] if isinstance(maker, Builder) and maker.args and isinstance(maker.args[0], dict) else {}
+        if "fromDriver" not in spec:
+            return "driver"
+        found = _DATA_TYPE.search(maker.base) if isinstance(maker.base, str) else None
+        data = found.group(1).strip() if found else ""
+        from_driver, to_driver = spec.get("fromDriver"), spec.get("toDriver")
+        if data == "unknown" and isinstance(from_driver, JsFunction) and "JSON.parse" in from_driver.source() \
+                and isinstance(to_driver, JsFunction) and "JSON.stringify" in to_driver.source():
+            return "json"  # JSON text in the database, the parsed value in the code
+        return data
+    config = next((a for a in builder.args if isinstance(a, dict)), {})
+    modes = VALUE_TYPES.get(dialect, {}).get(name)
+    if modes is None:
+        return ""
+    mode = config.get("mode")
+    return modes.get(mode if isinstance(mode, str) else None, "")
 # docs/column-types/pg#serial: the sequence-backed integer builders.
 PG_SERIALS = frozenset({"serial", "smallserial", "bigserial"})
 # Drizzle's identity builders (docs/column-types/pg#identity-columns) -> Identity.generation.
@@ -515,6 +573,7 @@ class _Reader:
         tables: list[TableObj] = []
         enums: list[EnumObj] = []
         relations: list[tuple[str, RelationsObj]] = []
+        defined: list[tuple[str, DefineRelationsObj]] = []  # drizzle-orm 1.0's defineRelations()
         sequences: list[Builder] = []
         seen: set[int] = set()
         exported: dict[int, str] = {}  # table object -> the name it is exported under
@@ -537,6 +596,8 @@ class _Reader:
                     exported[id(value)] = name
                 elif isinstance(value, RelationsObj):
                     relations.append((name, value))
+                elif isinstance(value, DefineRelationsObj):
+                    defined.append((name, value))
                 elif isinstance(value, Builder) and value.fn.name in ("pgView", "pgMaterializedView", "sqliteView", "mysqlView"):
                     self.warn(value.loc, f"view '{name}' is not read: views are not modelled from Drizzle schemas")
                 elif isinstance(value, Builder) and value.fn.name in ("pgSequence", "sequence"):
@@ -559,6 +620,7 @@ class _Reader:
         self._enum_objs = enums
         schema = self._schema(tables, enums, sequences)
         rels = tuple(r for name, obj in relations for r in self._relations(name, obj))
+        rels += tuple(r for name, obj in defined for r in self._defined_relations(name, obj))
         notes = tuple(self.notes) + tuple(self.warnings)
         schema = model.Schema(dialect=schema.dialect, namespaces=schema.namespaces, source=self.label, notes=notes).canonical()
         return DrizzleProject(schema=schema, relations=rels, warnings=tuple(self.warnings),
@@ -593,8 +655,10 @@ class _Reader:
                     optional=any(nullable.get((t.namespace, t.name, c), False) for c in r.fields),
                 ))
             updated = tuple(c.key for c in t.columns if any(call.name in CLIENT_UPDATES for call in c.builder.calls))
+            values = tuple((c.key, value_type(c.builder, self.dialect)) for c in t.columns)
             models.append(AppModelEntry(name, t.namespace, t.name, tuple((c.key, c.name) for c in t.columns),
-                                        tuple(relations), obj.loc.file if obj.loc else None, updated))
+                                        tuple(relations), obj.loc.file if obj.loc else None, updated,
+                                        tuple(v for v in values if v[1])))
         enum_names = tuple(
             EnumName(e.schema or "public", pg_truncate(e.name), exported[id(e)], e.loc.file if e.loc else None)
             for e in enums if isinstance(e.name, str) and id(e) in exported)
@@ -1312,6 +1376,63 @@ class _Reader:
                 )
             )
         return out
+
+    def _defined_relations(self, export: str, obj: DefineRelationsObj) -> list[Relation]:
+        # drizzle-orm 1.0: defineRelations(schema, (r) => ({ users: { posts: r.many.posts() }, posts: { author:
+        # r.one.users({ from: r.posts.authorId, to: r.users.id, alias?, optional?, where? }) } })). The keys are
+        # the schema object's keys (its table exports for `import * as schema`).
+        schema = obj.schema
+        if isinstance(schema, ModuleNamespace):
+            names = schema.module.exported_names()
+            schema = {n: schema.module.export(n) for n in names}
+        if not isinstance(schema, dict):
+            self.warn(obj.loc, f"defineRelations '{export}': its schema argument cannot be read statically")
+            return []
+        tables = {key: value for key, value in schema.items() if isinstance(value, TableObj)}
+        if obj.callback is None:
+            return []
+        if not isinstance(obj.callback, JsFunction):
+            self.warn(obj.loc, f"defineRelations '{export}': its callback cannot be read statically")
+            return []
+        result = call_function(obj.callback, (RelationsBuilderObj(tables),), obj.loc)
+        if not isinstance(result, dict):
+            self.warn(obj.loc, f"defineRelations '{export}' does not return an object literal")
+            return []
+        out = []
+        for key, entries in result.items():
+            source = tables.get(key)
+            table = self.table(source) if source is not None else None
+            if table is None or not isinstance(entries, dict):
+                self.warn(obj.loc, f"defineRelations '{export}': '{key}' is not a table of its schema")
+                continue
+            for name, decl in entries.items():
+                if not isinstance(decl, RelationDeclV2):
+                    self.warn(obj.loc, f"relation '{name}' of '{key}' in '{export}' cannot be read statically")
+                    continue
+                if decl.config.get("where") is not None:
+                    # A filtered relation (`r.many.posts({ where: { published: true } })`) loads and filters
+                    # only some related rows: it is no Prisma relation field, so no codemod maps one to it.
+                    continue
+                target = self.table(decl.table) if isinstance(decl.table, TableObj) else None
+                alias = decl.config.get("alias")
+                out.append(Relation(
+                    table=f"{table.namespace}.{table.name}",
+                    name=name,
+                    kind=decl.kind,
+                    target=f"{target.namespace}.{target.name}" if target is not None else None,
+                    fields=self._relation_columns(self._column_list(decl.config.get("from")), decl.loc),
+                    references=self._relation_columns(self._column_list(decl.config.get("to")), decl.loc),
+                    relation_name=alias if isinstance(alias, str) else None,
+                    origin=self.origin(decl.loc),
+                ))
+        return out
+
+    @staticmethod
+    def _column_list(value: Any) -> Any:
+        """`r.posts.authorId` or `[r.a.x, r.a.y]` as a list of column references; a junction column
+        (`r.users.id.through(r.usersToGroups.userId)`) stands for its own column."""
+        items = value if isinstance(value, list) else [value] if value is not None else []
+        return [item.column if isinstance(item, ThroughRef) else item for item in items]
 
     def _relation_columns(self, refs: Any, loc: Loc) -> tuple[str, ...]:
         if not isinstance(refs, list):

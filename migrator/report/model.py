@@ -13,7 +13,8 @@ and per status), files without call sites (schema and model files, client module
 migrations, files that only import a layer), target layer by area, legacy layer by area,
 schema and migrations, infrastructure, connection topology (each client, the variables it reads,
 where each database URL of the .env files points: pooler or direct, password masked), progress
-since the baseline, recommendations (ranked by RECOMMENDATION_KINDS, each with its evidence and
+since the baseline, codemod (what `migrator rewrite --rules prisma-drizzle`/`sql-drizzle` would convert
+now, from the dry run migrator.report.codemod makes), recommendations (ranked by RECOMMENDATION_KINDS, each with its evidence and
 the exact change: a corrected line, a command), files by area, quick reference (concern ->
 location). `connections` (migrator/report/connections.py) are the facts the topology and the
 quick reference are decided from.
@@ -209,8 +210,55 @@ class Recommendation:
 
 # Strategic moves first (one edit that moves many files), then what is wrong today (infrastructure,
 # drift), the schema's ownership, the file-by-file work, and last the step that ends the move.
-RECOMMENDATION_KINDS = ("entry-module", "infra-fix", "drift-fix", "schema-source", "small-file", "model",
+RECOMMENDATION_KINDS = ("entry-module", "codemod", "infra-fix", "drift-fix", "schema-source", "small-file", "model",
                         "mixed-file", "retire-legacy")
+
+
+CODEMOD_EXAMPLES = 3  # file:line examples per finding code: enough to find the pattern, short enough to read
+
+
+@dataclass(frozen=True)
+class CodemodFinding:
+    """The sites one rule left (or noted), by code."""
+
+    code: str
+    description: str  # the rule's docstring's first line
+    kind: str  # "left": the sites it did not convert; "note": a remark on calls it did convert (NOTE_CODES)
+    count: int
+    examples: tuple[str, ...]  # file:line, at most CODEMOD_EXAMPLES
+    reason: str  # the finding at the first example: why that site was left, what to do
+
+
+@dataclass(frozen=True)
+class CodemodModel:
+    """One model's legacy sites in the dry run, under the per-model table's name."""
+
+    model: str
+    converted: int
+    left: int
+
+
+@dataclass(frozen=True)
+class Codemod:
+    """What `migrator rewrite --rules RULE_SET` would convert now (a dry run over the scanned root).
+
+    status "ran": the counts, findings and models say what the patch would move; "unavailable":
+    the Drizzle schema or client could not be resolved, `message` says why and what to run;
+    "failed": the rewrite crashed, `message` names the error; "skipped": `--no-codemod`."""
+
+    rule_set: str
+    status: str
+    message: str
+    headline: str  # the section's one line, for every status
+    legacy_sites: int
+    converted: int
+    reported: int
+    files_changed: int
+    files_failed: int
+    findings: tuple[CodemodFinding, ...]  # most sites first
+    models: tuple[CodemodModel, ...]  # most converted first
+    patch_command: str
+    apply_command: str
 
 
 @dataclass(frozen=True)
@@ -320,6 +368,7 @@ class Report:
     locations: tuple[Location, ...]  # the quick reference: concern -> location
     burndown: tuple[BurndownPoint, ...]
     notes: tuple[str, ...]
+    codemod: Codemod | None = None  # None: no rule set moves the legacy layer (or the report was built without it)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": REPORT_FORMAT, "version": REPORT_VERSION, **asdict(self)}
@@ -338,11 +387,13 @@ def build_report(
     schema_sources: Sequence[tuple[str, Schema]] | None = None,
     connections: ConnectionFacts | None = None,
     title: str | None = None,
+    codemod: Any = None,
 ) -> Report:
     """The whole report for `scan`; every optional input adds its section's content (an absent
     one leaves the section empty, which each format says in words rather than leaving out)."""
     legacy_files = [f for f in scan.files if f.status in ("legacy", "mixed")]
     progress = _progress(compare_to_baseline(scan, baseline), baseline) if baseline is not None else None
+    moves = _codemod(scan, codemod) if codemod is not None else None
     return Report(
         title=title or f"Migration progress: {_roles(scan.legacy)} → {_roles(scan.target)}",
         root=scan.root,
@@ -367,12 +418,13 @@ def build_report(
         drift=tuple(_drift_info(result) for result in drift or ()),
         infra=tuple(_infra(f) for f in sorted(infra or (), key=_finding_order)),
         progress=progress,
-        recommendations=_recommendations(scan, infra or (), drift or (), schema_sources or (), connections),
+        recommendations=_recommendations(scan, infra or (), drift or (), schema_sources or (), connections, moves),
         quick_reference=_quick_reference(scan),
         topology=_topology(scan, connections),
         locations=_locations(scan, connections),
         burndown=_burndown(scan, baseline, history),
         notes=tuple(scan.notes) + tuple(f"skipped {path}: {reason}" for path, reason in scan.skipped),
+        codemod=moves,
     )
 
 
@@ -636,7 +688,8 @@ def _progress(ratchet: Ratchet, baseline: ScanResult) -> Progress:
 
 def _recommendations(scan: ScanResult, infra: Sequence[Finding] = (), drift: Sequence[Any] = (),
                      schema_sources: Sequence[tuple[str, Schema]] = (),
-                     connections: ConnectionFacts | None = None) -> tuple[Recommendation, ...]:
+                     connections: ConnectionFacts | None = None,
+                     codemod: Codemod | None = None) -> tuple[Recommendation, ...]:
     """What to do next, ranked by RECOMMENDATION_KINDS: strategic moves with their evidence, the fixes
     for what is wrong today (each with its exact line or command), then what to port next in three
     short lists — whole files that are cheapest to finish, the models that carry most legacy
@@ -666,6 +719,17 @@ def _recommendations(scan: ScanResult, infra: Sequence[Finding] = (), drift: Seq
             f"in {entry.path}: export {', '.join(entry.exports) or 'the client'} from {target.path} "
             f"({', '.join(target.exports) or 'its client'}) instead of creating a {entry.layer} client")
         out.append(("entry-module", entry.path, reason, sites, evidence, action))
+
+    # The codemod: the sites `migrator rewrite` converts exactly, in one command, before any hand work.
+    if codemod is not None and codemod.status == "ran" and codemod.converted:
+        left = [f"{f.code}: {_plural(f.count, 'finding')}, e.g. {f.examples[0]}"
+                for f in codemod.findings if f.kind == "left" and f.examples][:RECOMMEND_EACH]
+        out.append(("codemod", codemod.rule_set,
+                    f"{codemod.converted} of {_plural(codemod.legacy_sites, 'legacy site')} convert automatically: "
+                    f"run `{codemod.patch_command}`, review the patch, then apply it "
+                    f"({codemod.reported} left with a finding naming file:line and the reason)",
+                    codemod.converted,
+                    (f"{_plural(codemod.files_changed, 'file')} would change", *left), codemod.patch_command))
 
     for finding in sorted(infra, key=_finding_order):
         if finding.severity == "info":
@@ -757,6 +821,56 @@ def _recommendations(scan: ScanResult, infra: Sequence[Finding] = (), drift: Seq
     out.sort(key=lambda r: order[r[0]])  # stable: each kind keeps its own order
     return tuple(Recommendation(rank, kind, subject, reason, sites, evidence, action)
                  for rank, (kind, subject, reason, sites, evidence, action) in enumerate(out, start=1))
+
+
+def _codemod(scan: ScanResult, run: Any) -> Codemod:
+    """The report's summary of a migrator.report.codemod.CodemodRun: counts, findings by code, models.
+
+    A site is left when a finding other than a note on a converted call (codemod.note_codes()) sits at
+    its position, or when its file could not be rewritten; every other site of a rewritten file
+    converted (the engines give each site they leave a finding at its own line and column)."""
+    from migrator.report.codemod import note_codes
+
+    NOTE_CODES = note_codes()
+
+    root = shlex.quote(run.root or ".")
+    patch = f"migrator rewrite --rules {run.rule_set} {root} --patch {run.rule_set}.patch"
+    apply = f"migrator rewrite --rules {run.rule_set} {root} --apply"
+    command = f"`migrator rewrite --rules {run.rule_set}`"
+    if run.status != "ran":
+        what = {"unavailable": "cannot run here", "failed": "failed", "skipped": "was not run"}.get(run.status, run.status)
+        return Codemod(run.rule_set, run.status, run.message, f"{command} {what}: {run.message}",
+                       0, 0, 0, 0, 0, (), (), patch, apply)
+    results = run.results
+    by_code: dict[str, list[str]] = defaultdict(list)
+    first_reason: dict[str, str] = {}
+    for r in results:
+        for f in r.findings:
+            by_code[f.code].append(f"{r.path}:{f.line}")
+            first_reason.setdefault(f.code, f.reason)
+    findings = tuple(CodemodFinding(code, run.descriptions.get(code, ""), "note" if code in NOTE_CODES else "left",
+                                    len(at), tuple(at[:CODEMOD_EXAMPLES]), first_reason[code])
+                     for code, at in sorted(by_code.items(), key=lambda kv: (kv[0] in NOTE_CODES, -len(kv[1]), kv[0])))
+    status = {r.path: r.status for r in results}
+    left_at = {(r.path, f.line, f.column) for r in results for f in r.findings if f.code not in NOTE_CODES}
+    names = {model_key(m.model): m.model for m in _models(scan, (), ())}
+    tally: dict[str, list[int]] = {}
+    for site in run.sites:
+        client_level = site.model in ("", "unknown", "-")
+        name = "(client calls)" if client_level else names.get(model_key(site.model), site.model)
+        left = status.get(site.file) in ("skipped", "failed") or (site.file, site.line, site.column) in left_at
+        tally.setdefault(name, [0, 0])[left] += 1
+    models = tuple(CodemodModel(name, done, left) for name, (done, left) in
+                   sorted(tally.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0])))
+    sites = sum(r.sites for r in results)
+    converted = sum(r.converted for r in results)
+    changed = sum(1 for r in results if r.status == "changed")
+    unrewritten = sum(1 for r in results if r.status in ("skipped", "failed"))
+    headline = (f"A dry run of {command} (nothing written): {_plural(sites, 'legacy site')}, {converted} would be "
+                f"converted, {sites - converted} reported with a reason; {_plural(changed, 'file')} would change"
+                + (f", {unrewritten} could not be rewritten" if unrewritten else ""))
+    return Codemod(run.rule_set, "ran", "", headline, sites, converted, sites - converted, changed, unrewritten,
+                   findings, models, patch, apply)
 
 
 def _reexport_line(path: str, exports: Sequence[str], target_path: str, target_exports: Sequence[str]) -> str:

@@ -317,6 +317,26 @@ def _progress(report: Report) -> str:
     return _section("Progress since baseline", "progress", body)
 
 
+def _codemod(report: Report) -> str:
+    c = report.codemod
+    if c is None:
+        return ""
+    body = f"<p>{_md(c.headline)}.</p>"
+    if c.status != "ran":
+        return _section("Codemod", "codemod", body)
+    body += (f"<ul><li>patch: <code>{_e(c.patch_command)}</code></li>"
+             f"<li>apply: <code>{_e(c.apply_command)}</code></li></ul>")
+    if c.models:
+        body += _table("codemod-models", ["model", "would convert", "left"], (
+            [_c(m.model), _n(m.converted), _n(m.left)] for m in c.models), numeric=(1, 2))
+    if c.findings:
+        body += _table("codemod-findings", ["code", "findings", "kind", "rule", "examples", "first example's reason"], (
+            [_c(f.code), _n(f.count), _t(f.kind), _t(f.description), _t(", ".join(f.examples)), _t(f.reason)]
+            for f in c.findings),
+            numeric=(1,))
+    return _section("Codemod", "codemod", body)
+
+
 def _recommendations(report: Report) -> str:
     if not report.recommendations:
         return _section("Recommendations", "recommendations", _p("Nothing left on the legacy layer."))
@@ -484,15 +504,16 @@ def render_progress_html(report: Report) -> str:
         _overview(report), _usage(report), _models(report), _without_calls(report),
         _areas("Target layer by area", "target-areas", report.target_areas, "No file uses the target layer yet."),
         _areas("Legacy layer by area", "legacy-areas", report.legacy_areas, "No file uses the legacy layer any more."),
-        _schema(report), _infra(report), _topology(report), _progress(report), _recommendations(report),
-        _actions(report), _quick(report), _locations(report),
+        _schema(report), _infra(report), _topology(report), _progress(report), _codemod(report),
+        _recommendations(report), _actions(report), _quick(report), _locations(report),
     ]
+    sections = [s for s in sections if s]  # the Codemod section only when a rule set moves the legacy layer
     if report.notes:
         sections.append(_section("Notes", "notes", "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ul>"))
     nav = "".join(f'<a href="#{a}">{_e(t)}</a>' for a, t in (
         ("overview", "Overview"), ("usage", "Usage"), ("models", "Models"), ("without-calls", "Without calls"), ("target-areas", "Target"), ("legacy-areas", "Legacy"),
         ("schema", "Schema"), ("infra", "Infrastructure"), ("topology", "Connections"), ("progress", "Progress"),
-        ("recommendations", "Recommendations"), ("quick", "Files by area"), ("locations", "Quick reference")))
+        *([("codemod", "Codemod")] if report.codemod is not None else []), ("recommendations", "Recommendations"), ("quick", "Files by area"), ("locations", "Quick reference")))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'

@@ -2,6 +2,7 @@
 
 Headings in a fixed order — Overview, Usage, Files without call sites, Target layer by area,
 Legacy layer by area, Schema and migrations, Infrastructure, Connection topology, Progress since baseline,
+Codemod (what `migrator rewrite` would convert now; only when a rule set moves the legacy layer),
 Recommendations (each with the exact change and its evidence), Files by area, Quick reference (concern → location) — each present even when empty (with a sentence saying why), so documents from
 different runs diff section by section. Layout only: every value comes from the Report,
 and every cell is escaped (file names are user data).
@@ -162,6 +163,26 @@ def _progress(report: Report) -> list[str]:
     return out
 
 
+def _codemod(report: Report) -> list[str]:
+    c = report.codemod
+    if c is None:
+        return []
+    out = ["## Codemod", ""]
+    out += [_cell(c.headline) + ".", ""]
+    if c.status != "ran":
+        return out
+    out += [f"- patch: {_code(c.patch_command)}", f"- apply: {_code(c.apply_command)}", ""]
+    if c.models:
+        out += _table(["model", "would convert", "left"], ([_code(m.model), str(m.converted), str(m.left)] for m in c.models))
+        out.append("")
+    if c.findings:
+        out += _table(["code", "findings", "kind", "rule", "examples", "first example's reason"],
+                      ([_code(f.code), str(f.count), f.kind, _cell(f.description), _names(f.examples), _cell(f.reason)]
+                       for f in c.findings))
+        out.append("")
+    return out
+
+
 def _recommendations(report: Report) -> list[str]:
     out = ["## Recommendations", ""]
     if not report.recommendations:
@@ -221,6 +242,7 @@ def render_progress_markdown(report: Report) -> str:
     lines += _infra(report)
     lines += _topology(report)
     lines += _progress(report)
+    lines += _codemod(report)
     lines += _recommendations(report)
     lines += _quick(report)
     lines += _locations(report)

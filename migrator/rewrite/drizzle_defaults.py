@@ -1,5 +1,5 @@
-"""Where `migrator rewrite --rules prisma-drizzle` takes the Drizzle schema and client from when the
-command line does not say: a run with no options on a Prisma-only project after
+"""Where `migrator rewrite --rules prisma-drizzle` (and `--rules sql-drizzle`) takes the Drizzle schema
+and client from when the command line does not say: a run with no options on a Prisma-only project after
 `migrator generate drizzle … --client` just works.
 
 In order, for each of --drizzle-schema, --drizzle-client and --prisma-schema:
@@ -50,8 +50,11 @@ class Resolved:
 
 
 def resolve(paths: list[Path], drizzle_schema: Optional[str], drizzle_client: Optional[str],
-            prisma_schema: Optional[str], cwd: Optional[Path] = None, jobs: Optional[int] = None) -> Resolved:
-    """The three settings, each from the option, else migrator.toml [rewrite], else the project."""
+            prisma_schema: Optional[str], cwd: Optional[Path] = None, jobs: Optional[int] = None,
+            rule_set: str = "prisma-drizzle") -> Resolved:
+    """The three settings, each from the option, else migrator.toml [rewrite], else the project.
+    `rule_set` names the command in messages and picks the scan the client is found with (the same
+    cached scan as the engine's: legacy layer prisma, or sql-js for sql-drizzle)."""
     from migrator.config import load_config
 
     cwd = (cwd or Path.cwd()).resolve()
@@ -85,18 +88,18 @@ def resolve(paths: list[Path], drizzle_schema: Optional[str], drizzle_client: Op
     else:
         found = find_schema(root)
         if found is None:
-            raise BadInput(f"--rules prisma-drizzle: no Drizzle schema found in {_shown(root, cwd)} (no --drizzle-schema, "
+            raise BadInput(f"--rules {rule_set}: no Drizzle schema found in {_shown(root, cwd)} (no --drizzle-schema, "
                            f"no [rewrite] drizzle_schema in migrator.toml, no drizzle.config.ts schema, no file written by "
-                           f"`migrator generate drizzle`); run `{_generate_hint(root, cwd, prisma_schema)}` first")
+                           f"`migrator generate drizzle`); run `{_generate_hint(root, cwd, prisma_schema, rule_set=rule_set)}` first")
         schema_path, origins[0] = found
         drizzle_schema = "drizzle:" + _shown(schema_path, cwd)
     if not drizzle_client:
-        found_client = find_client(root, schema_path, jobs)
+        found_client = find_client(root, schema_path, jobs, LEGACY_LAYER.get(rule_set, "prisma"))
         if found_client is None:
             out = schema_path if origins[0] == "generated" else None
-            raise BadInput(f"--rules prisma-drizzle: no Drizzle client found in {_shown(root, cwd)} (no --drizzle-client, "
+            raise BadInput(f"--rules {rule_set}: no Drizzle client found in {_shown(root, cwd)} (no --drizzle-client, "
                            f"no [rewrite] drizzle_client in migrator.toml, no module exporting a drizzle() client, no db.ts "
-                           f"beside the schema); run `{_generate_hint(root, cwd, prisma_schema, out)}` first, "
+                           f"beside the schema); run `{_generate_hint(root, cwd, prisma_schema, out, rule_set)}` first, "
                            f"or pass --drizzle-client MODULE:NAME")
         module_file, name, origins[1] = found_client
         drizzle_client = f"{module_spec(module_file, root, cwd)}:{name}"
@@ -104,6 +107,25 @@ def resolve(paths: list[Path], drizzle_schema: Optional[str], drizzle_client: Op
 
 
 CONFIG = "migrator.toml"
+
+
+def relational(paths: list[Path], given: Optional[str]) -> str:
+    """Which relational query API reads are written for (--drizzle-queries): the option, else
+    migrator.toml's `[rewrite] drizzle_queries = "v1" | "v2" | "auto"`, else "auto" (the project's
+    package.json decides per file: migrator.rewrite.typescript.drizzle_version)."""
+    from migrator.config import load_config
+
+    if given:
+        return given
+    first = (list(paths) or [Path(".")])[0]
+    cfg = load_config(first if first.is_dir() else first.parent)
+    value = (cfg.rewrite or {}).get("drizzle_queries") if cfg is not None else None
+    if value is None:
+        return "auto"
+    if value not in ("auto", "v1", "v2"):
+        raise BadInput(f"{cfg.where()}: [rewrite] drizzle_queries must be \"auto\", \"v1\" or \"v2\", got {value!r}")
+    return value
+LEGACY_LAYER = {"prisma-drizzle": "prisma", "sql-drizzle": "sql-js"}  # the layer each rule set rewrites
 
 
 def project_root(paths: list[Path]) -> Path:
@@ -162,12 +184,13 @@ def _head(path: Path, size: int = 200) -> str:
 # The client
 
 
-def find_client(root: Path, schema: Optional[Path], jobs: Optional[int] = None) -> Optional[tuple[Path, str, str]]:
+def find_client(root: Path, schema: Optional[Path], jobs: Optional[int] = None,
+                legacy: str = "prisma") -> Optional[tuple[Path, str, str]]:
     """(module file, export name, origin): the scan's Drizzle entry module, else the generated db.ts."""
     from migrator.scan.engine import ScanOptions, scan
 
     # The same options as the engine's own scan (migrator.rewrite.typescript.engine.prisma_sites): one cached scan.
-    result = scan(root, ScanOptions(legacy=("prisma",), target=("drizzle",), jobs=jobs))
+    result = scan(root, ScanOptions(legacy=(legacy,), target=("drizzle",), jobs=jobs))
     entries = [e for e in result.entry_modules if e.layer == "drizzle" and e.exports]
     if entries:
         def rank(e) -> tuple:
@@ -235,12 +258,16 @@ def _shown(path: Path, cwd: Path) -> str:
     return str(path) if text.startswith("../../..") else text
 
 
-def _generate_hint(root: Path, cwd: Path, prisma_schema: Optional[str], schema: Optional[Path] = None) -> str:
+def _generate_hint(root: Path, cwd: Path, prisma_schema: Optional[str], schema: Optional[Path] = None,
+                   rule_set: str = "prisma-drizzle") -> str:
     prisma = Path(prisma_schema) if prisma_schema else next(
         (p for p in (root / "prisma" / "schema.prisma", root / "prisma" / "schema", root / "schema.prisma") if p.exists()),
-        root / "prisma" / "schema.prisma")
+        None)
+    # raw SQL without Prisma: the schema comes from the database itself
+    source = "$DATABASE_URL" if prisma is None and rule_set == "sql-drizzle" else \
+        f"prisma:{_shown(prisma or root / 'prisma' / 'schema.prisma', cwd)}"
     if schema is not None:
         out = schema if schema.is_dir() else schema.parent
     else:
         out = root / "src" / "db" if (root / "src").is_dir() else root / "db"
-    return f"migrator generate drizzle prisma:{_shown(prisma, cwd)} --out {_shown(out, cwd)} --client"
+    return f"migrator generate drizzle {source} --out {_shown(out, cwd)} --client"

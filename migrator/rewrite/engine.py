@@ -40,6 +40,8 @@ class FileResult:
     # the others have a finding on their line.
     sites: int = 0
     converted: int = 0
+    # Said once per run (the summary's notes), e.g. a Prisma extension a converted site no longer goes through.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

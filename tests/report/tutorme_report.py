@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from migrator.inspect import load
+from migrator.report.codemod import codemod_run
 from migrator.report.connections import connection_facts
 from migrator.report.infra import docker_compose_findings
 from migrator.report.model import Report, build_report
@@ -47,4 +48,7 @@ def tutorme_report() -> Report:
         infra=docker_compose_findings(TUTORME),
         schema_sources=[("prisma", prisma), ("drizzle", drizzle)],
         connections=connection_facts(TUTORME, scan),
+        # A real dry run of `migrator rewrite --rules prisma-drizzle` on the example ([rewrite] of its migrator.toml):
+        # after a change in the rules, regenerate the golden file and read what moved.
+        codemod=codemod_run(TUTORME, scan, shown_root="examples/tutorme"),
     )

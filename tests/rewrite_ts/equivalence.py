@@ -23,7 +23,8 @@ check), through a require hook, as CommonJS.
 Nothing here downloads anything. The Node side is tests/node_prisma (pinned by its
 package-lock.json): Prisma 7's `prisma-client` generator, whose query compiler is wasm shipped in
 the npm packages, with the driver adapters @prisma/adapter-pg and @prisma/adapter-better-sqlite3;
-no query engine binary exists in this setup. `prisma generate` still checks for the schema engine
+no query engine binary exists in this setup. Drizzle runs on node-postgres and better-sqlite3, or on
+another driver a case names (Case.drizzle_driver: "libsql", @libsql/client on the same SQLite file). `prisma generate` still checks for the schema engine
 binary (used only by migrate/db commands) and would fetch it from Prisma's binary host: the
 harness points PRISMA_SCHEMA_ENGINE_BINARY at a stub that fails loudly if ever run.
 Install: `npm ci --ignore-scripts` then `npm rebuild better-sqlite3 --build-from-source` in
@@ -67,6 +68,22 @@ DRIZZLE_OPERATORS = (
 )
 
 
+NODE_V2_MODULES = Path(__file__).resolve().parent.parent / "node_drizzle_v2" / "node_modules"
+INSTALL_V2_HINT = (
+    "cd tests/node_drizzle_v2 && npm ci --ignore-scripts && npm rebuild better-sqlite3 --build-from-source --nodedir=/usr"
+)
+
+
+def v2_install_missing_reason() -> str | None:
+    """Why drizzle-orm 1.0 (tests/node_drizzle_v2, the AFTER side of `drizzle_v2` cases) is not usable, else None."""
+    for needed in ("drizzle-orm/relations.js", "pg", "better-sqlite3"):
+        if not (NODE_V2_MODULES / needed).exists():
+            return f"tests/node_drizzle_v2 is not installed ({needed} missing): run `{INSTALL_V2_HINT}`"
+    if not any((NODE_V2_MODULES / "better-sqlite3" / "build" / "Release").glob("better_sqlite3.node")):
+        return f"tests/node_drizzle_v2's better-sqlite3 native module is not built: run `{INSTALL_V2_HINT}`"
+    return None
+
+
 class HarnessError(RuntimeError):
     """The harness itself failed (set-up, prisma generate, a Node process that did not report)."""
 
@@ -100,11 +117,20 @@ class Case:
     after: str
     drizzle_entry: str = "schema.ts"
     ignore_order: bool = False
+    # AFTER runs on drizzle-orm 1.0 (tests/node_drizzle_v2): the client is `drizzle(url, { relations })`
+    # with the `relations` (defineRelations) the Drizzle schema exports.
+    drizzle_v2: bool = False
+    # The Drizzle client's driver, a key of DRIZZLE_CLIENT_FOR (SQLite: "libsql", drizzle-orm/libsql with
+    # @libsql/client on a `file:` URL); None: DRIZZLE_CLIENT's (node-postgres, better-sqlite3).
+    drizzle_driver: str | None = None
 
     @classmethod
-    def from_dir(cls, root: Path, dialect: Dialect, *, before: str, after: str, ignore_order: bool = False) -> Case:
-        """A case from a fixture folder: schema.prisma, and <dialect>/seed.sql and <dialect>/drizzle/*.ts."""
-        drizzle = root / dialect / "drizzle"
+    def from_dir(cls, root: Path, dialect: Dialect, *, before: str, after: str, ignore_order: bool = False,
+                 drizzle_v2: bool = False, drizzle_root: Path | None = None,
+                 drizzle_driver: str | None = None) -> Case:
+        """A case from a fixture folder: schema.prisma, and <dialect>/seed.sql and <dialect>/drizzle/*.ts
+        (those from `drizzle_root` when given: another Drizzle schema of the same tables and data)."""
+        drizzle = (drizzle_root or root) / dialect / "drizzle"
         files = {str(p.relative_to(drizzle)): p.read_text() for p in sorted(drizzle.rglob("*")) if p.suffix in (".ts", ".js")}
         return cls(
             prisma_schema=(root / "schema.prisma").read_text(),
@@ -113,6 +139,8 @@ class Case:
             before=before,
             after=after,
             ignore_order=ignore_order,
+            drizzle_v2=drizzle_v2,
+            drizzle_driver=drizzle_driver,
         )
 
 
@@ -188,6 +216,47 @@ def _comparable(value: Any, ignore_order: bool) -> Any:
     return value
 
 
+def harness_workdir(tmp_path_factory: Any, name: str, drizzle_v2: bool = False) -> Path:
+    """A test module's working folder for the harness: the module skips without Node.js and fails when
+    Node.js is there but the pinned packages (tests/node_drizzle_v2's too, `drizzle_v2`) are not installed."""
+    import pytest
+
+    reason = node_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    reason = install_missing_reason() or (v2_install_missing_reason() if drizzle_v2 else None)
+    if reason:
+        pytest.fail(reason)
+    return tmp_path_factory.mktemp(name)
+
+
+PRISMA_MODULE = 'import { PrismaClient } from "@prisma/client";\n\nexport const prisma = new PrismaClient();\n'
+
+
+def convert_module(tmp: Path, before: str, options: Any, names: Any,
+                   package_json: str = '{"name": "eq", "private": true}\n') -> Any:
+    """The rewrite's result (a FileResult) for a BEFORE module: case.ts beside prisma.ts (the Prisma
+    client it imports) and package.json, converted with `options` and the NameMap `names`."""
+    from migrator.rewrite.typescript.engine import rewrite_paths
+
+    (tmp / "package.json").write_text(package_json)
+    (tmp / "prisma.ts").write_text(PRISMA_MODULE)
+    target = tmp / "case.ts"
+    target.write_text(before, encoding="utf-8")
+    [result] = [r for r in rewrite_paths([target], options, base=tmp, names=names) if r.path == "case.ts"]
+    return result
+
+
+def run_converted(case: Case, dialect: Dialect, workdir: Path, new_database: Callable[[], str] | None) -> Outcome:
+    """run_equivalence for an AFTER the rewrite wrote: the project gets the shipped prisma-compat module
+    the converted code imports."""
+    from migrator.rewrite.compat import prisma_compat_module
+
+    project = _project(case, dialect, workdir)
+    (project / "src" / "prisma-compat.ts").write_text(prisma_compat_module())
+    return run_equivalence(case, dialect, workdir, new_database=new_database)
+
+
 def run_equivalence(
     case: Case,
     dialect: Dialect,
@@ -200,7 +269,9 @@ def run_equivalence(
     PostgreSQL needs `new_database`: a factory of fresh empty databases (the `pg_database`
     fixture), called once per side. SQLite databases are files in `workdir`.
     """
-    reason = node_missing_reason() or install_missing_reason()
+    reason = node_missing_reason() or install_missing_reason() or (v2_install_missing_reason() if case.drizzle_v2 else None)
+    if reason is None and case.drizzle_driver == "libsql" and not (NODE_MODULES / "@libsql" / "client").exists():
+        reason = f"tests/node_prisma is not installed (@libsql/client missing): run `{INSTALL_HINT}`"
     if reason:
         raise HarnessError(reason)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -321,6 +392,30 @@ DRIZZLE_CLIENT = {
     ),
 }
 
+# Other drivers of the Drizzle client, chosen per case (Case.drizzle_driver), by (dialect, driver). libsql
+# reads the same SQLite file format as better-sqlite3 (Prisma's adapter), through its own connections.
+DRIZZLE_CLIENT_FOR = {
+    ("sqlite", "libsql"): (
+        'import { drizzle } from "drizzle-orm/libsql";\n'
+        'import { createClient } from "@libsql/client";\n'
+        'export const db = drizzle(createClient({ url: "file:" + process.env.DATABASE_URL }), { schema });\n'
+        "export async function close() { (db as any).$client.close(); }\n"
+    ),
+}
+
+DRIZZLE_V2_CLIENT = {
+    "postgresql": (
+        'import { drizzle } from "drizzle-orm/node-postgres";\n'
+        "export const db = drizzle(process.env.DATABASE_URL as string, { relations });\n"
+        "export async function close() { await (db as any).$client.end(); }\n"
+    ),
+    "sqlite": (
+        'import { drizzle } from "drizzle-orm/better-sqlite3";\n'
+        "export const db = drizzle(process.env.DATABASE_URL as string, { relations });\n"
+        "export async function close() { (db as any).$client.close(); }\n"
+    ),
+}
+
 _EXPORT_NAMES = re.compile(r"^\s*export\s+(?:declare\s+)?(?:const|let|var|function\*?|async\s+function|class|enum)\s+([A-Za-z_$][\w$]*)", re.MULTILINE)
 _EXPORT_LIST = re.compile(r"^\s*export\s*\{([^}]*)\}", re.MULTILINE)
 _IDENT = re.compile(r"^[A-Za-z_$][\w$]*$")
@@ -346,7 +441,9 @@ def drizzle_export_names(files: Mapping[str, str]) -> list[str]:
 
 def _project(case: Case, dialect: Dialect, workdir: Path) -> Path:
     """Lay out the Node project in workdir/<dialect>-<hash> and run `prisma generate` (once per schema)."""
-    key = hashlib.sha256(json.dumps([dialect, case.prisma_schema, sorted(case.drizzle_schema.items())]).encode()).hexdigest()[:12]
+    key = hashlib.sha256(json.dumps([dialect, case.prisma_schema, sorted(case.drizzle_schema.items())]
+                                    + (["drizzle-v2"] if case.drizzle_v2 else [])
+                                    + ([case.drizzle_driver] if case.drizzle_driver else [])).encode()).hexdigest()[:12]
     project = workdir / f"{dialect}-{key}"
     if (project / ".ready").exists():
         return project
@@ -367,7 +464,16 @@ def _project(case: Case, dialect: Dialect, workdir: Path) -> Path:
     entry = Path(case.drizzle_entry).with_suffix("").as_posix()
     (src / "schema.ts").write_text(f'export * from "./drizzle/{entry}";\n')
     (src / "prisma.ts").write_text('import { PrismaClient } from "./generated/prisma/client";\n' + PRISMA_CLIENT[dialect])
-    (src / "db.ts").write_text(f'import * as schema from "./drizzle/{entry}";\n' + DRIZZLE_CLIENT[dialect])
+    if case.drizzle_v2:
+        # src/ resolves drizzle-orm to the 1.0 install first (Node looks in src/node_modules before the
+        # project's); the generated Prisma client does not use it.
+        (src / "node_modules").mkdir(exist_ok=True)
+        if not (src / "node_modules" / "drizzle-orm").exists():
+            (src / "node_modules" / "drizzle-orm").symlink_to(NODE_V2_MODULES / "drizzle-orm", target_is_directory=True)
+        (src / "db.ts").write_text(f'import {{ relations }} from "./drizzle/{entry}";\n' + DRIZZLE_V2_CLIENT[dialect])
+    else:
+        client = DRIZZLE_CLIENT_FOR[(dialect, case.drizzle_driver)] if case.drizzle_driver else DRIZZLE_CLIENT[dialect]
+        (src / "db.ts").write_text(f'import * as schema from "./drizzle/{entry}";\n' + client)
     (src / "names.json").write_text(json.dumps(drizzle_export_names(case.drizzle_schema)))
     _prisma_generate(project)
     (project / ".ready").write_text("")

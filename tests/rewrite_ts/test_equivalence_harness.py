@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.rewrite_ts.equivalence import Case, Outcome, install_missing_reason, node_missing_reason, prisma_schema_for, run_equivalence, same
+from tests.rewrite_ts import equivalence
+from tests.rewrite_ts.equivalence import Case, Outcome, prisma_schema_for, run_equivalence, same
 
 CASES = FIXTURES / "rewrite_ts" / "equivalence"
 DIALECTS = ("postgresql", "sqlite")
@@ -23,13 +24,7 @@ DIALECTS = ("postgresql", "sqlite")
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One folder for the module: each (dialect, schema) is generated once and shared by the cases."""
-    reason = node_missing_reason()
-    if reason:
-        pytest.skip(reason)
-    reason = install_missing_reason()
-    if reason:
-        pytest.fail(reason)
-    return tmp_path_factory.mktemp("equivalence")
+    return equivalence.harness_workdir(tmp_path_factory, "equivalence")
 
 
 @pytest.fixture(params=DIALECTS)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from migrator.errors import BadInput
 from migrator.rewrite.drizzle_defaults import resolve
 
 from ..cli.test_inspect_cli import invoke, one_line_error

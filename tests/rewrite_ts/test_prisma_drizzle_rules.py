@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from migrator.rewrite.typescript.engine import Options, rewrite_paths
+from migrator.rewrite.typescript.engine import Options, rewrite_paths, rules
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "rewrite_ts" / "prisma_drizzle"
@@ -33,6 +33,7 @@ OPTIONS = Options(drizzle_schema=f"drizzle:{SCHEMA / 'drizzle.ts'}", drizzle_cli
                   prisma_schema=str(SCHEMA / "schema.prisma"), drizzle_schema_module="./drizzle")
 MIGRATOR = Path(sys.executable).parent / "migrator"  # the installed command
 UPDATE = os.environ.get("MIGRATOR_UPDATE_FIXTURES") == "1"
+NOTES = tuple(r.code for r in rules() if r.note)  # findings on a converted site, not on one left
 
 
 @lru_cache(maxsize=1)
@@ -46,10 +47,21 @@ def project(tmp: Path, case: str, text: str) -> Path:
     """A small project: the shared schema and clients beside the case's file (case.ts)."""
     for f in SCHEMA.iterdir():
         shutil.copy(f, tmp / f.name)
+    for f in extras(case):
+        shutil.copy(f, tmp / f.name)
     (tmp / "package.json").write_text('{"name": "fixture", "private": true}\n')
     target = tmp / "case.ts"
     target.write_text(text, encoding="utf-8")
     return target
+
+
+def extras(case: str) -> list[Path]:
+    """A case's own modules beside its before.ts (an extended client, a PrismaClient subclass, a test that
+    replaces a service): copied next to case.ts, under names no other case uses."""
+    folder = FIXTURES / case
+    if not folder.is_dir():
+        return []
+    return sorted(f for f in folder.iterdir() if f.name not in ("before.ts", "after.ts", "findings.txt"))
 
 
 def run(tmp: Path, case: str, text: str):
@@ -74,8 +86,9 @@ def test_case_converts_byte_for_byte(case: str, tmp_path: Path) -> None:
     assert after == (FIXTURES / case / "after.ts").read_text(encoding="utf-8")
     assert findings_text(result) == (FIXTURES / case / "findings.txt").read_text(encoding="utf-8")
     # never silent: every Prisma site is converted or has a finding on its line
-    assert result.sites == result.converted + len({(f.line, f.column) for f in result.findings if f.code != "PD101"
-                                                   or "import" not in f.reason})
+    # (a note — PD022, PD023 — is a remark on a site that was converted, not a site left as it is.)
+    assert result.sites == result.converted + len({(f.line, f.column) for f in result.findings if f.code not in NOTES
+                                                   and (f.code != "PD101" or "import" not in f.reason)})
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -84,7 +97,8 @@ def test_second_run_changes_nothing(case: str, tmp_path: Path) -> None:
     result = run(tmp_path, case, after)
     assert result.status == "unchanged", result.diff
     first = (FIXTURES / case / "findings.txt").read_text(encoding="utf-8").splitlines()
-    assert [f.code for f in result.findings] == [line.split()[1] for line in first]
+    # A note goes with its site's conversion: the converted call is no Prisma site any more.
+    assert [f.code for f in result.findings] == [line.split()[1] for line in first if line.split()[1] not in NOTES]
 
 
 def test_edits_are_span_exact(tmp_path: Path) -> None:
@@ -130,6 +144,10 @@ def test_tsc_accepts_every_after(tmp_path: Path) -> None:
         name = f"{case}.ts"
         shutil.copy(FIXTURES / case / "after.ts", tmp_path / name)
         files.append(name)
+        for f in extras(case):  # the modules after.ts imports; declarations of stand-in packages compiled too
+            shutil.copy(f, tmp_path / f.name)
+            if f.name.endswith(".d.ts"):
+                files.append(f.name)
     config = {"compilerOptions": {"strict": True, "noEmit": True, "module": "esnext", "moduleResolution": "bundler",
                                   "target": "es2022", "skipLibCheck": True, "types": [],
                                   "paths": {"@prisma/client": ["./prisma-client.d.ts"]}},
@@ -164,32 +182,66 @@ def test_tsx_file_keeps_its_jsx(tmp_path: Path) -> None:
 
 
 def test_extended_client_is_refused(tmp_path: Path) -> None:
-    """A client wrapped by `$extends` (soft deletes, query overrides) is never replaced by the Drizzle one."""
-    client = ('import { PrismaClient } from "@prisma/client";\n\nexport const xprisma = new PrismaClient().$extends({});\n')
-    before = 'import { xprisma } from "./xprisma";\n\nexport const all = () => xprisma.user.findMany();\n'
+    """A client whose extension overrides operations (soft deletes) is never replaced by the Drizzle one, also
+    when the extended client is re-exported under another name; an empty extension changes nothing."""
+    client = ('import { PrismaClient } from "@prisma/client";\n\nconst base = new PrismaClient();\n'
+              'const soft = base.$extends({ query: { $allModels: { async findMany({ args, query }: any) '
+              '{ return query(args); } } } });\nexport { soft as xprisma };\n'
+              'export const plain = new PrismaClient().$extends({});\n')
+    before = ('import { plain, xprisma } from "./xprisma";\n\nexport const all = () => xprisma.user.findMany();\n'
+              'export const any = () => plain.comment.findMany();\n')
     result = _run_file(tmp_path, "case.ts", before, {"xprisma.ts": client})
-    assert result.status == "unchanged"
     assert [(f.line, f.code) for f in result.findings] == [(3, "PD101")]
-    assert "$extends()" in result.findings[0].reason
+    assert "`query` component at xprisma.ts:4" in result.findings[0].reason
+    assert "export const any = () => drizzleDb.query.comments.findMany();" in result.new_text
+
+
+def test_extended_client_is_followed_through_barrels(tmp_path: Path) -> None:
+    """The value is followed from the import through `export *` and `export { a as b } from` to the module
+    that extends the client: the finding names that module's line, not the one the scan saw the client made in."""
+    made = ('import { PrismaClient } from "@prisma/client";\n\nexport const base = new PrismaClient();\n')
+    extended = ('import { base } from "./made";\n\n'
+                'const computed = base.$extends({\n  result: { user: { tag: { needs: {}, compute: () => 1 } } },\n});\n'
+                'export { computed as prisma };\n')
+    barrel = 'export * from "./other";\nexport * from "./inner";\n'
+    other = 'export const unrelated = 1;\n'
+    before = 'import { prisma } from "./lib";\n\nexport const all = () => prisma.user.findMany();\n'
+    (tmp_path / "lib").mkdir()
+    result = _run_file(tmp_path, "case.ts", before, {"made.ts": made, "extended.ts": extended, "lib/index.ts": barrel,
+                                                       "lib/inner.ts": 'export { prisma } from "../extended";\n',
+                                                       "lib/other.ts": other})
+    assert [(f.line, f.code) for f in result.findings] == [(3, "PD101")], result.findings
+    assert "`result` component at extended.ts:4" in result.findings[0].reason
+
+
+def test_extension_notes_are_said_once_per_run(tmp_path: Path) -> None:
+    """Converted sites on a client with read replicas or Accelerate: one note each for the run, not one per site."""
+    from migrator.rewrite.engine import PROJECT_NOTES
+
+    case = FIXTURES / "pd101_extends"
+    result = run(tmp_path, "pd101_extends", (case / "before.ts").read_text(encoding="utf-8"))
+    assert result.converted == 5 and len(result.notes) == 2
+    assert "read-replicas" in result.notes[0] and "accelerate" in result.notes[1]
+    assert PROJECT_NOTES == result.notes
 
 
 def test_default_import_left_with_a_finding(tmp_path: Path) -> None:
     client = 'import { PrismaClient } from "@prisma/client";\n\nconst prisma = new PrismaClient();\nexport default prisma;\nexport const other = 1;\n'
-    before = 'import prisma, { other } from "./client";\n\nexport const all = () => [other, prisma.user.findMany()];\n'
+    before = 'import prisma, { other } from "./client";\n\nexport const all = () => [other, prisma.comment.findMany()];\n'
     result = _run_file(tmp_path, "case.ts", before, {"client.ts": client})
     assert result.new_text == ('import prisma, { other } from "./client";\nimport { drizzleDb } from "./db";\n\n'
-                               'export const all = () => [other, drizzleDb.query.users.findMany()];\n')
+                               'export const all = () => [other, drizzleDb.query.comments.findMany()];\n')
     assert [(f.line, f.code) for f in result.findings] == [(1, "PD101")]
     assert result.sites == 1 and result.converted == 1
 
 
 def test_crlf_file_stays_crlf(tmp_path: Path) -> None:
-    before = ('import { prisma } from "./prisma";\r\n\r\nexport async function f(email: string) {\r\n'
-              '  return prisma.user.findMany({\r\n    where: { email },\r\n  });\r\n}\r\n')
+    before = ('import { prisma } from "./prisma";\r\n\r\nexport async function f(body: string) {\r\n'
+              '  return prisma.comment.findMany({\r\n    where: { body },\r\n  });\r\n}\r\n')
     result = _run_file(tmp_path, "case.ts", before)
-    assert result.new_text == ('import { drizzleDb } from "./db";\r\n\r\nexport async function f(email: string) {\r\n'
-                               '  return drizzleDb.query.users.findMany({\r\n'
-                               '    where: (t, { eq }) => eq(t.email, email),\r\n  });\r\n}\r\n')
+    assert result.new_text == ('import { drizzleDb } from "./db";\r\n\r\nexport async function f(body: string) {\r\n'
+                               '  return drizzleDb.query.comments.findMany({\r\n'
+                               '    where: (t, { eq }) => eq(t.body, body),\r\n  });\r\n}\r\n')
 
 
 def test_file_with_a_syntax_error_is_skipped_with_its_sites_reported(tmp_path: Path) -> None:

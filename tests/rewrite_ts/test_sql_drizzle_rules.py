@@ -92,7 +92,7 @@ def test_fallback_finding_gives_the_exact_replacement(tmp_path: Path) -> None:
     assert result.status == "unchanged"
     [finding] = result.findings
     assert (finding.line, finding.column, finding.code) == (4, 9, "SD101")
-    assert "`db.execute(sql`SELECT count(*) FROM posts WHERE author_id = ${a}`)`" in finding.reason
+    assert "`db.execute(sql`SELECT count(*) FROM posts WHERE author_id = ${sql.param(a)}`)`" in finding.reason
     assert "COUNT(*) is not a column" in finding.reason
 
 
@@ -112,7 +112,7 @@ def test_edits_are_span_exact_and_imports_merge(tmp_path: Path) -> None:
 
 def test_long_statement_one_builder_call_a_line_crlf_kept(tmp_path: Path) -> None:
     before = ('import { Pool } from "pg";\r\nconst pool = new Pool();\r\nexport async function f(email: string) {\r\n'
-              '  const { rows } = await pool.query("SELECT id, email, name, created_at FROM users WHERE email = $1 '
+              '  const { rows } = await pool.query("SELECT id, email, name, role FROM users WHERE email = $1 '
               'ORDER BY id", [email]);\r\n  return rows;\r\n}\r\n')
     result = run(tmp_path, before)
     assert result.new_text == (
@@ -120,7 +120,7 @@ def test_long_statement_one_builder_call_a_line_crlf_kept(tmp_path: Path) -> Non
         'import { asc, eq } from "drizzle-orm";\r\nconst pool = new Pool();\r\n'
         'export async function f(email: string) {\r\n'
         '  const rows = await db\r\n'
-        '    .select({ id: users.id, email: users.email, name: users.displayName, created_at: users.createdAt })\r\n'
+        '    .select({ id: users.id, email: users.email, name: users.displayName, role: users.role })\r\n'
         '    .from(users)\r\n'
         '    .where(eq(users.email, email))\r\n'
         '    .orderBy(asc(users.id));\r\n'
@@ -216,3 +216,130 @@ def test_parameters_bound_exactly_once(tmp_path: Path) -> None:
     assert "1 placeholder(s) for" not in result.findings[2].reason and "2 placeholder(s) for 1 value(s)" in result.findings[2].reason
     assert "`:id`" in result.findings[3].reason
     assert "await db.delete(posts).where(or(eq(posts.id, id), eq(posts.authorId, id)));" in result.new_text
+
+
+RAW_CALLS = {  # driver -> (its import and client, a call the query builder cannot say)
+    "pg": ('import { Pool } from "pg";\nconst pool = new Pool();\n',
+           'const res = await pool.query("SELECT count(*) AS n FROM posts WHERE author_id = $1", [ids]);'),
+    "postgres": ('import postgres from "postgres";\nconst pg = postgres();\n',
+                 'const res = await pg`SELECT count(*) AS n FROM posts WHERE author_id = ${ids}`;'),
+    "libsql": ('import { createClient } from "@libsql/client";\nconst client = createClient({ url: "file:x.db" });\n',
+               'const res = await client.execute("SELECT count(*) AS n FROM posts WHERE author_id = ?", [ids]);'),
+    "better-sqlite3": ('import Database from "better-sqlite3";\nconst sqlite = new Database("x.db");\n',
+                       'const res = sqlite.prepare("SELECT count(*) AS n FROM posts WHERE author_id = ?").get(ids);'),
+}
+# (raw driver, the Drizzle client's driver) -> the converted call, or words the finding must hold
+FALLBACKS = {
+    ("pg", "node-postgres"): "returns node-postgres' QueryResult `{ rows, rowCount }` with timestamp, date and interval "
+                             "values as strings",
+    ("pg", "postgres-js"): "returns postgres.js' row array with `.count`",
+    ("postgres", "postgres-js"): "returns postgres.js' row array with `.count`, date and time values as strings",
+    ("postgres", "node-postgres"): "where the `pg` tagged template returned a row array with `.count`",
+    ("libsql", "better-sqlite3"): "where `client.execute()` returned libsql's ResultSet",
+    ("better-sqlite3", "libsql"): "returns a promise",
+    ("libsql", "libsql"): 'const res = await db.run(sql`SELECT count(*) AS n FROM posts WHERE author_id = ${sql.param(ids)}`);',
+    ("better-sqlite3", "better-sqlite3"):
+        'const res = db.get(sql`SELECT count(*) AS n FROM posts WHERE author_id = ${sql.param(ids)}`);',
+}
+
+
+@pytest.mark.parametrize(("driver", "client_driver"), sorted(FALLBACKS))
+def test_fallback_per_driver_states_both_result_shapes_or_converts(tmp_path: Path, driver: str,
+                                                                    client_driver: str) -> None:
+    """SQL the builder cannot say: `db.execute/run/all/get(sql…)` through the project's Drizzle client (its
+    driver read from the client module), converted only where that returns the very same result (libsql and
+    better-sqlite3 on both sides), else a finding naming what each side returns. Parameters go through
+    `sql.param()`: the template alone would expand an array into a list."""
+    head, call = RAW_CALLS[driver]
+    before = f"{head}export async function f(ids: unknown) {{\n  {call}\n  return res;\n}}\n"
+    project(tmp_path, before)
+    (tmp_path / "db.ts").write_text(f'import {{ drizzle }} from "drizzle-orm/{client_driver}";\n'
+                                    f'export const db = (drizzle as any)("x");\n')
+    local = Options(f"drizzle:{tmp_path / 'drizzle.ts'}", OPTIONS.drizzle_client)
+    [result] = [r for r in rewrite_paths([tmp_path / "case.ts"], local, base=tmp_path) if r.path == "case.ts"]
+    expected = FALLBACKS[(driver, client_driver)]
+    if expected.startswith("const res"):
+        assert result.findings == [] and result.converted == 1
+        assert f"  {expected}\n" in result.new_text
+        assert 'import { sql } from "drizzle-orm";' in result.new_text
+        assert "prepare" not in result.new_text and "client.execute" not in result.new_text
+    else:
+        assert result.status == "unchanged"
+        [finding] = result.findings
+        assert finding.code == "SD101" and expected in finding.reason, finding.reason
+        assert "sql.param(ids)" in finding.reason
+
+
+def test_driver_settings_that_change_rows_are_refused(tmp_path: Path) -> None:
+    """A client set up to change the rows (postgres.js transform, pg type parsers, libsql intMode,
+    better-sqlite3 safeIntegers) returns what Drizzle's own client would not: a finding."""
+    before = ('import postgres from "postgres";\nconst pg = postgres({ transform: postgres.camel } as any);\n'
+              'export async function f(id: number) {\n'
+              '  const rows = await pg`SELECT id, author_id FROM posts WHERE id = ${id}`;\n  return rows;\n}\n')
+    result = run(tmp_path, before)
+    [finding] = result.findings
+    assert finding.code == "SD102" and "a column-name transform" in finding.reason
+    assert result.status == "unchanged"
+
+
+def test_custom_column_types_and_array_elements_are_findings(tmp_path: Path) -> None:
+    """A customType column (Drizzle runs its fromDriver/toDriver, the driver did not) and an array of
+    timestamps (each element read as the element type is) are findings; an enum and a text[] convert."""
+    before = ('import { Pool } from "pg";\nconst pool = new Pool();\nexport async function f(n: string) {\n'
+              '  const { rows: a } = await pool.query("SELECT id, name FROM tags WHERE plain = $1", [n]);\n'
+              '  const { rows: b } = await pool.query("SELECT id FROM tags WHERE name = $1", [n]);\n'
+              '  const { rows: c } = await pool.query("SELECT seen FROM tags");\n'
+              '  const { rows: d } = await pool.query("SELECT labels, kind FROM tags WHERE kind = $1", [n]);\n'
+              '  return [a, b, c, d];\n}\n')
+    target = project(tmp_path, before)
+    (tmp_path / "drizzle.ts").write_text(
+        'import { customType, pgEnum, pgTable, serial, text, timestamp } from "drizzle-orm/pg-core";\n'
+        'const citext = customType<{ data: string }>({ dataType() { return "citext"; } });\n'
+        'export const kind = pgEnum("kind", ["a", "b"]);\n'
+        'export const tags = pgTable("tags", { id: serial("id").primaryKey(), name: citext("name"), '
+        'plain: text("plain"), seen: timestamp("seen", { withTimezone: true, mode: "string" }).array(), '
+        'labels: text("labels").array(), kind: kind("kind") });\n')
+    local = Options(f"drizzle:{tmp_path / 'drizzle.ts'}", OPTIONS.drizzle_client)
+    [result] = [r for r in rewrite_paths([target], local, base=tmp_path) if r.path == "case.ts"]
+    assert [(f.line, f.code) for f in result.findings] == [(4, "SD103"), (5, "SD103"), (6, "SD103")]
+    assert "custom column type: Drizzle passes the value through its fromDriver" in result.findings[0].reason
+    assert "custom column type: Drizzle sends what its toDriver" in result.findings[1].reason
+    assert "its elements: the driver returns a Date, Drizzle (string mode) a string" in result.findings[2].reason
+    assert ("const d = await db\n    .select({ labels: tags.labels, kind: tags.kind })\n    .from(tags)\n"
+            "    .where(eq(tags.kind, n));") in result.new_text
+
+
+def test_calls_inside_a_transaction_of_the_driver_are_findings(tmp_path: Path) -> None:
+    """The Drizzle client has its own connection: a statement inside better-sqlite3's `transaction(fn)`,
+    or on a client that is sent BEGIN, would leave the transaction (and wait for its lock)."""
+    before = ('import Database from "better-sqlite3";\nimport { Client } from "pg";\n'
+              'const sqlite = new Database("x.db");\nconst client = new Client();\n'
+              'export const move = sqlite.transaction((id: number) => {\n'
+              '  sqlite.prepare("DELETE FROM comments WHERE post_id = ?").run(id);\n});\n'
+              'export async function f(id: number) {\n'
+              '  await client.query("BEGIN");\n'
+              '  await client.query("DELETE FROM comments WHERE post_id = $1", [id]);\n'
+              '  await client.query("COMMIT");\n}\n')
+    result = run(tmp_path, before)
+    assert result.status == "unchanged"
+    assert [(f.line, f.code) for f in result.findings] == [(5, "SD102"), (6, "SD102"), (9, "SD102"), (10, "SD102"),
+                                                            (11, "SD102")]
+    assert "inside `sqlite.transaction(…)`" in result.findings[1].reason
+    assert "`client` is sent BEGIN in this file" in result.findings[3].reason
+
+
+def test_a_date_read_as_a_date_differs_only_through_node_postgres(tmp_path: Path) -> None:
+    """node-postgres parses a date as local midnight, postgres.js (new Date(text)) and Drizzle as UTC midnight."""
+    before = ('import { Pool } from "pg";\nimport postgres from "postgres";\nconst pool = new Pool();\n'
+              'const pg = postgres();\nexport async function f() {\n'
+              '  const { rows } = await pool.query("SELECT born FROM people");\n'
+              '  const other = await pg`SELECT born FROM people`;\n  return [rows, other];\n}\n')
+    target = project(tmp_path, before)
+    (tmp_path / "drizzle.ts").write_text('import { date, pgTable, serial } from "drizzle-orm/pg-core";\n'
+                                         'export const people = pgTable("people", { id: serial("id").primaryKey(), '
+                                         'born: date("born", { mode: "date" }) });\n')
+    local = Options(f"drizzle:{tmp_path / 'drizzle.ts'}", OPTIONS.drizzle_client)
+    [result] = [r for r in rewrite_paths([target], local, base=tmp_path) if r.path == "case.ts"]
+    [finding] = result.findings
+    assert (finding.line, finding.code) == (6, "SD103") and "local midnight" in finding.reason
+    assert "const other = await db.select({ born: people.born }).from(people);" in result.new_text

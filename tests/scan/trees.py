@@ -37,7 +37,10 @@ def source_files(root: Path) -> list[str]:
 
 def analyze_tree(root: Path, entry_modules: tuple[tuple[str, str], ...] = ()) -> tuple[dict[str, FileFacts], Project]:
     files = source_files(root)
-    project = Project(root=str(root), ts_paths=ts_paths(root), files=frozenset(files), entry_modules=entry_modules,
+    from migrator.scan.engine import _workspace_packages
+
+    project = Project(root=str(root), ts_paths=ts_paths(root) + _workspace_packages(root), files=frozenset(files),
+                      entry_modules=entry_modules,
                       packages=npm_dependencies(root))
     facts = {}
     for path in files:

@@ -10,8 +10,11 @@ from importlib.resources import files
 
 FILE_NAME = "prisma-compat.ts"
 # What the module exports, for the rules that import from it.
-EXPORTS = ("RecordNotFoundError", "oneOrThrow", "selectOrInsert", "foundOrThrow", "orNull", "whenDefined", "UNIQUE_VIOLATION",
-           "FOREIGN_KEY_VIOLATION", "isUniqueViolation", "isForeignKeyViolation", "isRecordNotFound")
+EXPORTS = ("RecordNotFoundError", "oneOrThrow", "onlyRow", "selectOrInsert", "writeThenRead", "readThenDelete", "insertRows", "afterConnect", "updateOrRead", "foundOrThrow", "orNull", "whenDefined", "equals", "keyEquals", "notEquals", "anyOf", "prismaKeys", "UNIQUE_VIOLATION",
+           "FOREIGN_KEY_VIOLATION", "isUniqueViolation", "isForeignKeyViolation", "isRecordNotFound",
+           "sumNumber", "avgNumber", "relationCount", "withCount",
+           "queryRaw", "executeRaw", "rawParam", "sqliteRawParam",
+           "whereEquals", "whereNotEquals", "whereKey")  # the last three: drizzle-orm 1.0 `where` values (query_v2)
 
 
 def prisma_compat_module() -> str:

@@ -9,17 +9,23 @@ better-sqlite3) → Drizzle's query builder.
    migrator.rewrite.sql_drizzle.translate turns it into builder calls with the Drizzle schema's names.
 3. The result keeps the shape the code reads: `const { rows } = await pool.query(…)` →
    `const rows = await db.select(…)…`; `res.rows` → `res` when every use of `res` is `.rows` or a row
-   count (→ `.length` of the rows, `.returning()` added to a write that had no RETURNING); better-sqlite3's
-   `.all()`/`.get()` become `await …` (`.then((r) => r[0])` for `.get()`) inside async functions.
-   Anything else — a fallback to `db.execute(sql\\`…\\`)` (driver-specific result shape), dynamic SQL,
-   a result used otherwise, a client that is a parameter or local (a transaction's client) — stays as
-   it is and becomes a finding with the code and reason (SD100–SD103).
+   count (→ `.length` of the rows, `.returning({ <one column> })` added to a write that had no RETURNING);
+   better-sqlite3's `.all()`/`.get()`/`.run()` stay synchronous builder calls when the Drizzle client is
+   drizzle-orm/better-sqlite3 (its driver is read from the client module), else become `await …`
+   (`.then((r) => r[0])` for `.get()`) inside async functions. SQL the builder cannot say goes through
+   Drizzle's raw API (`db.run/all/get(sql\\`…\\`)`, parameters through `sql.param()`) only where the Drizzle
+   client has the raw call's driver and so returns the same object (libsql, better-sqlite3: SD003).
+   Anything else — a fallback whose result differs (the finding states both shapes), dynamic SQL, a
+   result used otherwise, a value the driver and Drizzle read or bind differently, a client that is a
+   parameter or local or inside a transaction — stays as it is and becomes a finding with the code and
+   reason (SD100–SD103).
 4. Edits replace exact spans, back to front; the Drizzle client, the tables and drizzle-orm's
    operators are imported. A second run changes nothing: converted calls are no sql-js sites.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -30,6 +36,7 @@ from typing import Iterable, Optional
 
 from migrator.errors import BadInput
 from migrator.rewrite.engine import FileResult, apply as apply_results  # noqa: F401  (the CLI writes with it)
+from migrator.rewrite.drizzle_defaults import HEADER_MARK
 from migrator.rewrite.rules import Finding
 from migrator.rewrite.sql_drizzle.translate import TableNames, Translation, translate
 from migrator.rewrite.sql_drizzle.rule import Refusal
@@ -43,7 +50,9 @@ from migrator.rewrite.typescript.tsedit import (
     drop_unused_imports as _drop_unused_imports,
     calls_at as _calls_at,
     client_taken as _client_taken,
+    client_driver,
     has_error as _has_error,
+    module_text as _module_text,
     language as _language,
     project_root,
     short,
@@ -59,6 +68,9 @@ __all__ = ["Options", "SqlSite", "rules", "rewrite_paths", "rewrite_text", "chec
 class Options:
     drizzle_schema: str  # drizzle:PATH
     drizzle_client: str  # MODULE:NAME
+    # the drizzle-orm driver the client module imports (`better-sqlite3`: its builders run synchronously
+    # with .all()/.get()/.run()); None when not known (the builders are awaited)
+    client_driver: Optional[str] = None
 
     def client(self) -> tuple[str, str]:
         return parse_client(self.drizzle_client)
@@ -83,20 +95,34 @@ class Schema:
 
 
 _EXPORT = re.compile(r"^\s*export\s+const\s+([A-Za-z_$][\w$]*)", re.MULTILINE)
-_COLUMN = re.compile(r"""([A-Za-z_$][\w$]*|"[^"]+"|'[^']+')\s*:\s*[\w$.]+\(\s*["'`]([^"'`]+)["'`]\s*(?:,\s*\{([^{}]*)\})?""")
+# `key: builder("column", { … })` (the name and the options optional)
+_COLUMN = re.compile(r"""([A-Za-z_$][\w$]*|"[^"]+"|'[^']+')\s*:\s*([\w$.]+)\("""
+                     r"""\s*(?:["'`]([^"'`]+)["'`]\s*,?\s*)?(?:\{([^{}]*)\})?""")
 _MODE = re.compile(r"""\bmode\s*:\s*["'](\w+)["']""")
+_ENUM = re.compile(r"""([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$]+\.)?(?:pgEnum|mysqlEnum)\(""")
+# drizzle-orm's own column builders (pg-core, sqlite-core): any other builder is a customType (or an enum
+# from another module), whose fromDriver/toDriver may change values both ways
+BUILDERS = frozenset("""bigint bigserial bit boolean char cidr date decimal doublePrecision geometry halfvec inet
+    integer interval json jsonb line macaddr macaddr8 numeric point real serial smallint smallserial sparsevec text
+    time timestamp uuid varchar vector blob int""".split())
 
 
 def _modes(path: str) -> dict[tuple[str, str], str]:
-    """`mode: "…"` of each column definition, by (table export, property key), read from the schema file."""
+    """`mode: "…"` of each column definition, by (table export, property key), read from the schema file;
+    "custom" for a column built with something other than drizzle-orm's builders or the file's enums."""
     text = _module_text(path) or ""
+    enums = set(_ENUM.findall(text))
     out: dict[tuple[str, str], str] = {}
     starts = [(m.start(), m.group(1)) for m in _EXPORT.finditer(text)] + [(len(text), "")]
     for (start, export), (end, _) in zip(starts, starts[1:]):
         for m in _COLUMN.finditer(text, start, end):
-            mode = _MODE.search(m.group(3) or "")
-            if mode:
-                out[(export, m.group(1).strip("'\""))] = mode.group(1)
+            builder = m.group(2).rsplit(".", 1)[-1]
+            mode = _MODE.search(m.group(4) or "")
+            key = (export, m.group(1).strip("'\""))
+            if builder not in BUILDERS and builder not in enums:
+                out[key] = "custom"
+            elif mode:
+                out[key] = mode.group(1)
     return out
 
 
@@ -118,7 +144,9 @@ def load_schema(spec: str) -> Schema:
             modes.setdefault(str(m.file), _modes(str(m.file)))
         for key, column in m.fields:
             sql_type = types.get((m.namespace, m.table, column))
-            kind = "?" if sql_type is None else ("array" if sql_type.array else sql_type.name)
+            kind = "?" if sql_type is None else (
+                "timestamptz" if sql_type.name == "timestamp" and sql_type.timezone else sql_type.name) + (
+                "[]" if sql_type is not None and sql_type.array else "")
             columns[(m.name, key)] = (kind, modes.get(str(m.file), {}).get((m.name, key)))
     return Schema(tables, modules, columns)
 
@@ -126,6 +154,11 @@ def load_schema(spec: str) -> Schema:
 def _value_change(driver: str, kind: str, mode: Optional[str]) -> Optional[str]:
     """How the value of a column of SQL type `kind` (Drizzle `mode`) read through `driver` differs from what
     Drizzle returns for it, or None when they are the same kind of JavaScript value."""
+    if mode == "custom":
+        return "a custom column type: Drizzle passes the value through its fromDriver"
+    if kind.endswith("[]"):  # an array's elements are read as the element type is
+        change = _value_change(driver, kind[:-2], mode)
+        return f"its elements: {change}" if change else None
     if DIALECT[driver] == "postgresql":  # node-postgres and postgres.js parse alike by default
         if kind in ("bigint", "bigserial") and mode != "string":
             return f"the driver returns a string, Drizzle ({mode or 'default'} mode) a {'BigInt' if mode == 'bigint' else 'number'}"
@@ -133,8 +166,14 @@ def _value_change(driver: str, kind: str, mode: Optional[str]) -> Optional[str]:
             return f"the driver returns a string, Drizzle ({mode} mode) a {mode}"
         if kind == "date" and mode != "date":
             return "the driver returns a Date, Drizzle (string mode) a string"
-        if kind == "timestamp" and mode == "string":
+        if kind == "date" and driver == "pg":  # postgres.js reads it with new Date(text): UTC midnight, as Drizzle
+            return ("the driver reads a date as local midnight, Drizzle as UTC midnight: the same Date only when "
+                    "the process runs with TZ=UTC")
+        if kind in ("timestamp", "timestamptz") and mode == "string":
             return "the driver returns a Date, Drizzle (string mode) a string"
+        if kind == "timestamp":
+            return ("the driver reads a timestamp without time zone in the process's local time zone, Drizzle as "
+                    "UTC: the same Date only when the process runs with TZ=UTC")
         if kind == "interval":
             return "the driver returns an interval object, Drizzle a string"
         return None
@@ -142,6 +181,52 @@ def _value_change(driver: str, kind: str, mode: Optional[str]) -> Optional[str]:
         return f"the driver returns the stored value, Drizzle ({mode} mode) converts it"
     if kind in ("numeric", "decimal") and mode != "number":
         return "the driver returns a number, Drizzle a string"
+    return None
+
+
+def _count_column(schema: Schema, t: Translation, driver: str) -> Optional[str]:
+    """A column of the written table whose value Drizzle reads back without a conversion that can throw
+    (`posts.id`): what `.returning({ … })` returns when the code only counts the rows. PostgreSQL: the
+    first column not JSON; SQLite: the first text column, else the first column when it is a plain integer
+    (the key, most often: libsql throws on an integer beyond 2^53)."""
+    if len(t.tables) != 1:
+        return None
+    variable = next(iter(t.tables))
+    names = next((n for n in schema.tables.values() if n.variable == variable), None)
+    if names is None:
+        return None
+    keys = [key for key in names.keys.values() if key.isidentifier()]
+    kinds = {key: (schema.columns or {}).get((variable, key), ("?", None)) for key in keys}
+    if DIALECT[driver] == "postgresql":
+        wanted = [key for key in keys if kinds[key][0] not in ("json", "jsonb", "?") and kinds[key][1] != "custom"]
+    else:
+        wanted = [key for key in keys if kinds[key][0] in ("text", "varchar", "char")
+                  and kinds[key][1] in (None, "text")]
+        wanted += [key for key in keys[:1] if kinds[key][0] == "integer" and kinds[key][1] in (None, "number")]
+    return f"{variable}.{wanted[0]}" if wanted else None
+
+
+def _encoding(driver: str, kind: str, mode: Optional[str]) -> Optional[str]:
+    """How Drizzle turns a value bound through a column of SQL type `kind` (Drizzle `mode`) before the driver
+    sees it (the column's mapToDriverValue), when that is not the value itself; None when it is."""
+    if mode == "custom":
+        return "a custom column type: Drizzle sends what its toDriver makes of the value"
+    if DIALECT[driver] == "postgresql":
+        if kind in ("timestamp", "timestamptz") and mode != "string" or kind == "date" and mode == "date":
+            return ("Drizzle sends `value.toISOString()` (a string value throws; a Date of a timestamp without time "
+                    "zone is written as UTC, the driver wrote local time)")
+        if kind in ("json", "jsonb"):
+            return ("Drizzle sends `JSON.stringify(value)` (a string is sent as a JSON string, the driver sent it as "
+                    "JSON text)")
+        if kind.endswith("[]"):
+            return "Drizzle writes the array literal itself"
+        return None
+    if mode in ("timestamp", "timestamp_ms"):
+        return "Drizzle sends `value.getTime()` (the driver refused a Date)"
+    if mode == "boolean":
+        return "Drizzle sends `value ? 1 : 0` (the driver refused a boolean, or stored the value as it was)"
+    if mode in ("json", "bigint"):
+        return f"Drizzle encodes it ({mode} mode)"
     return None
 
 
@@ -188,31 +273,47 @@ def _drivers(text: str) -> set[str]:
     return found
 
 
-@lru_cache(maxsize=64)
-def _module_text(path: str) -> Optional[str]:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _driver(text: str, site: SqlSite) -> str:
     wanted = OPERATION_DRIVER.get(site.operation)
     if wanted is None:
         raise Refusal(_code("call"), f"a `{site.operation}` call is not a single statement the rewrite converts "
-                                     f"(exec, batch, transactions, postgres.js `unsafe`/`file`): convert it by hand")
+                                     f"(exec, batch, transactions): convert it by hand")
     drivers = _drivers(text)
     if site.via:
         drivers |= _drivers(_module_text(site.via) or "")
     same_op = {d for d in drivers if d == wanted or (wanted in ("pg", "libsql") and d == "mysql2")}
     if wanted not in drivers:
-        found = ", ".join(sorted(drivers)) or "none"
-        raise Refusal(_code("call"), f"`.{site.operation}()` needs the {wanted} driver, but the file imports {found}: "
+        texts = [text] + ([_module_text(site.via) or ""] if site.via else [])
+        found = ", ".join(sorted({m for t in texts for m in _IMPORT.findall(t) if _drivers(f'from "{m}"')})) or "none"
+        call = "a tagged template (or `.unsafe()`)" if site.operation == "sql" else f"`.{site.operation}()`"
+        raise Refusal(_code("call"), f"{call} needs the {wanted} driver, but the file imports {found}: "
                                      f"convert it by hand")
     if len(same_op) > 1:
         raise Refusal(_code("call"), f"both {' and '.join(sorted(same_op))} are imported here: which one runs "
                                      f"`.{site.operation}()` is not certain")
     return wanted
+
+
+# Driver settings that change the values or keys of the rows the driver returns, which the project's
+# Drizzle client (its own connection, its own parsers) would not reproduce: read in the file and in the
+# module the client comes from; any mention refuses the file's sites of that driver.
+_ROW_SETTINGS = {
+    "pg": (re.compile(r"\bsetTypeParser\b|\btypes\s*:|\browMode\b"), "custom type parsers or rowMode"),
+    "postgres": (re.compile(r"\btransform\s*:|\btypes\s*:|\bpostgres\.(?:camel|toCamel|fromCamel)\b"),
+                 "a column-name transform or custom types"),
+    "libsql": (re.compile(r"\bintMode\b"), "intMode (integers as BigInt or strings)"),
+    "better-sqlite3": (re.compile(r"\bsafeIntegers\b"), "safeIntegers (integers as BigInt)"),
+}
+
+
+def _settings(text: str, site: SqlSite, driver: str) -> None:
+    pattern, what = _ROW_SETTINGS[driver]
+    for where, source in (("this file", text), (site.via and Path(site.via).name, site.via and _module_text(site.via))):
+        if source and pattern.search(source):
+            raise Refusal(_code("call"), f"the {driver} client is set up with {what} (in {where}): the rows it "
+                                         f"returns are not the ones Drizzle's own client returns")
 
 
 # ---------------------------------------------------------------------------
@@ -303,6 +404,15 @@ def _plan(calls: dict, site: SqlSite, driver: str) -> Plan:
     candidates = calls.get((site.line - 1, site.column - 1), [])
     if driver == "postgres":
         for call in candidates:
+            if _member(call, "unsafe"):
+                # sql.unsafe(text, [params]): $n placeholders bound from the array, the same rows as the tag
+                args = _args(call)
+                if not args or len(args) > 2:
+                    raise Refusal(_code("call"), "`unsafe()` with no SQL or with options: convert it by hand")
+                return Plan(driver, call, call.field("function").field("object"), _sql_text(args[0]),
+                            _array_items(args[1]) if len(args) == 2 else [], "unsafe")
+            if _member(call, "file"):
+                raise Refusal(_code("call"), "`file()` runs SQL from a file the rewrite does not read")
             fn = call.field("function")
             template = call.field("arguments")
             if fn is None or fn.kind() != "identifier" or template is None or template.kind() != "template_string":
@@ -423,7 +533,8 @@ def _scope(node):
 _ROW_COUNT = {"pg": "rowCount", "libsql": "rowsAffected", "postgres": "count"}
 
 
-def _shape(root, plan: Plan, t: Translation, kind: str) -> tuple[str, list[tuple[int, int, str]]]:
+def _shape(root, plan: Plan, t: Translation, kind: str, client_driver: Optional[str] = None,
+           count_column: Optional[str] = None) -> tuple[str, list[tuple[int, int, str]]]:
     """The replacement of the call and the other edits that keep what the code reads of the result."""
     call = plan.call
     code = t.code
@@ -431,6 +542,14 @@ def _shape(root, plan: Plan, t: Translation, kind: str) -> tuple[str, list[tuple
     parent = call.parent()
     refuse = lambda reason: Refusal(_code("result"), reason)  # noqa: E731
     writes = t.kind in ("insert", "update", "delete")
+    if plan.driver == "better-sqlite3" and client_driver == "better-sqlite3":
+        # Drizzle's better-sqlite3 builders run synchronously as the driver did, with the same methods and
+        # the same values: .all() the rows, .get() the first row or undefined, .run() { changes,
+        # lastInsertRowid }
+        if plan.method in ("all", "get") and not t.returns_rows:
+            raise refuse(f"`.{plan.method}()` of a write without RETURNING (better-sqlite3 throws)")
+        new = f"{code}.{plan.method}()"
+        return new, [(start, end, new)]
     if plan.driver == "better-sqlite3":
         if not _async_function(call):
             raise refuse("better-sqlite3 runs synchronously here, the Drizzle query is a promise: make the function "
@@ -508,6 +627,9 @@ def _shape(root, plan: Plan, t: Translation, kind: str) -> tuple[str, list[tuple
             rows_read = True
             edits.append((up.range().start.index, up.range().end.index, var))
         elif prop == count:
+            if plan.driver == "libsql" and not writes:
+                # libsql's rowsAffected counts changed rows: 0 for a SELECT, never the rows returned
+                raise refuse(f"`{up.text()}` of a SELECT is no row count (libsql gives 0), the rows' length would be")
             counted = True
             edits.append((up.range().start.index, up.range().end.index, f"{var}.length"))
         else:
@@ -518,7 +640,12 @@ def _shape(root, plan: Plan, t: Translation, kind: str) -> tuple[str, list[tuple
     if counted and not t.returns_rows:
         if not writes:
             raise refuse("a row count of a statement that returns no rows")
-        code += ".returning()"
+        if count_column is None:
+            raise refuse("a row count of a write: no column of the table can be returned to count the rows without "
+                         "a conversion that may throw")
+        # one column is enough to count the rows, and reading every column could throw where the write
+        # did not (libsql: an integer beyond 2^53; a JSON column that does not parse)
+        code += f".returning({{ {count_column.split('.', 1)[1].split('[', 1)[0] or 'n'}: {count_column} }})"
     return code, [(start, end, code)] + edits
 
 
@@ -639,22 +766,55 @@ def _add_names(text: str, path: str, module: str, names: Iterable[str]) -> str:
 def _label(plan: Plan, site: SqlSite) -> str:
     if plan.driver == "better-sqlite3":
         return f"`{short(plan.receiver.text())}.prepare(…).{plan.method}()`"
+    if plan.driver == "postgres" and plan.method == "unsafe":
+        return f"`{short(plan.receiver.text())}.unsafe()`"
     if plan.driver == "postgres":
         return f"the `{short(plan.receiver.text())}` tagged template"
     return f"`{short(plan.receiver.text())}.{site.operation}()`"
 
 
-def _fallback_call(code: str, client: str, plan: Plan) -> str:
+def _fallback_call(code: str, client: str, plan: Plan, client_driver: Optional[str] = None) -> str:
     """translate()'s `db.execute(sql`…`)` as the Drizzle client of the dialect runs raw SQL: PostgreSQL's
-    `execute`; SQLite's `all` (rows), `get` (the first row) or `run` (a write)."""
+    `execute`; SQLite's `all` (rows), `get` (the first row) or `run` (a write; libsql's ResultSet)."""
     if DIALECT[plan.driver] != "sqlite" or not code.startswith(f"{client}.execute("):
         return code
     if plan.method in ("all", "get", "run"):
         method = plan.method
+    elif plan.driver == "libsql" and client_driver == "libsql":
+        method = "run"  # Drizzle's libsql run() returns the client's own ResultSet
     else:
         method = "all" if re.match(r"\s*(select|with|values|pragma)\b", plan.sql, re.IGNORECASE) or \
             re.search(r"\breturning\b", plan.sql, re.IGNORECASE) else "run"
     return f"{client}.{method}(" + code[len(f"{client}.execute("):]
+
+
+# Raw SQL through the Drizzle client of the same driver returns the driver's own result: libsql's
+# `db.run(sql…)` its ResultSet, better-sqlite3's `db.all/get/run(sql…)` (synchronous) its rows, row and
+# RunResult. The other pairs differ (below), so those stay findings.
+_SAME_RESULT = {("libsql", "libsql"), ("better-sqlite3", "better-sqlite3")}
+_RAW_RESULT = {
+    "pg": "`{ rows, rowCount }` with timestamp, date and interval values parsed (Dates, interval objects)",
+    "postgres": "a row array with `.count`, date and time values parsed as Dates",
+    "libsql": "libsql's ResultSet `{ rows, rowsAffected, columns, lastInsertRowid }`",
+}
+_DRIZZLE_RAW_RESULT = {
+    "node-postgres": "node-postgres' QueryResult `{ rows, rowCount }` with timestamp, date and interval values as "
+                     "strings (Drizzle's node-postgres client does not parse them)",
+    "postgres-js": "postgres.js' row array with `.count`, date and time values as strings (Drizzle's postgres-js "
+                   "client does not parse them)",
+    "libsql": "a promise (libsql's ResultSet from run(), plain row objects from all(), the first row from get())",
+    "better-sqlite3": "the rows, the first row or `{ changes, lastInsertRowid }` synchronously",
+}
+
+
+def _raw_difference(plan: Plan, client_driver: Optional[str], label: str) -> str:
+    """What `db.execute/all/get/run(sql…)` returns against what the driver's call returned (a finding's words)."""
+    drizzle = _DRIZZLE_RAW_RESULT.get(client_driver or "", f"the {client_driver or 'unknown'} Drizzle driver's "
+                                      f"own result (the Drizzle client's driver is not one of node-postgres, "
+                                      f"postgres-js, libsql, better-sqlite3)")
+    methods = {"all": "the rows", "get": "the first row", "run": "`{ changes, lastInsertRowid }`"}
+    raw = _RAW_RESULT[plan.driver] if plan.driver != "better-sqlite3" else methods[plan.method] + " synchronously"
+    return f"it returns {drizzle}, where {label} returned {raw}"
 
 
 def _placeholders(sql: str, dialect: str) -> list[str]:
@@ -720,6 +880,25 @@ def _site_label(calls: dict, site: SqlSite) -> str:
     return f"`{site.operation}`"
 
 
+_BEGIN = r"""\s*\(\s*[`'"]\s*(?:BEGIN|START\s+TRANSACTION|SAVEPOINT)\b"""
+
+
+def _no_transaction(text: str, plan: Plan) -> None:
+    """The Drizzle client has a connection of its own: a call that runs inside a transaction of the driver's
+    client (better-sqlite3's `db.transaction(fn)`, or a client sent BEGIN) would leave it, and on SQLite
+    wait for the lock that transaction holds."""
+    name = plan.receiver.text()
+    for anc in plan.call.ancestors():
+        if anc.kind() == "call_expression" and _member(anc, "transaction") and \
+                anc.field("function").field("object").text() == name:
+            raise Refusal(_code("call"), f"it runs inside `{name}.transaction(…)`: the Drizzle client's own "
+                                         f"connection would run it outside that transaction")
+    if re.search(rf"(?<![\w$.]){re.escape(name)}\s*\.\s*(?:query|exec|execute|unsafe|prepare){_BEGIN}", text,
+                 re.IGNORECASE):
+        raise Refusal(_code("call"), f"`{name}` is sent BEGIN in this file: a statement between BEGIN and COMMIT "
+                                     f"would leave the transaction on the Drizzle client's own connection")
+
+
 def _receiver(root, node) -> None:
     """The client must be a module-level name (imported or declared at the top): a parameter or a local
     (a pool client inside a transaction, postgres.js' `sql` of `sql.begin`) is refused."""
@@ -757,24 +936,27 @@ def rewrite_text(text: str, path: str, sites: list[SqlSite], schema: Schema, opt
         label = _site_label(calls, site)
         try:
             driver = _driver(text, site)
+            _settings(text, site, driver)
             plan = _plan(calls, site, driver)
             label = _label(plan, site)
             if plan.call.find(kind="comment") is not None:
                 raise Refusal(_code("call"), "comments inside the call would be lost; move them above it, then rerun")
             _receiver(root, plan.receiver)
+            _no_transaction(text, plan)
             _check_params(plan)
             try:
                 t = translate(plan.sql, plan.params, schema.tables, DIALECT[driver], db=client)
             except ValueError as why:
                 raise Refusal(_code("call"), str(why)) from None
             if t.kind == "execute":
-                suggestion = _fallback_call(t.code, client, plan)
+                suggestion = _fallback_call(t.code, client, plan, options.client_driver)
                 note = (f" (`{client}` is bound to something else in this file: the Drizzle client needs another "
                         f"name here)" if taken else "")
-                raise Refusal(_code("fallback"), f"the query builder cannot say it ({t.reason}); "
-                                                 f"`{suggestion}` would run it{note}, but returns the Drizzle "
-                                                 f"driver's own result shape, not necessarily what this code reads: "
-                                                 f"convert it by hand")
+                if (plan.driver, options.client_driver) not in _SAME_RESULT:
+                    difference = _raw_difference(plan, options.client_driver, label)
+                    raise Refusal(_code("fallback"), f"the query builder cannot say it ({t.reason}); `{suggestion}` "
+                                                     f"would run it{note}, but {difference}: convert it by hand")
+                t = dataclasses.replace(t, code=suggestion)
             if taken:
                 raise Refusal(_code("call"), f"the name `{client}` of the Drizzle client is already bound in this "
                                              f"file to something else")
@@ -800,9 +982,30 @@ def rewrite_text(text: str, path: str, sites: list[SqlSite], schema: Schema, opt
                 kind, mode = (schema.columns or {}).get((variable, key.lstrip(".")), ("?", None))
                 change = _value_change(driver, kind, mode)
                 if change:
-                    raise Refusal(_code("result"), f"the rows carry `{read}` ({kind}): {change}; convert it by hand "
-                                                   f"(or give the column the mode that keeps the driver's value)")
-            new, site_edits = _shape(root, plan, t, driver)
+                    hint = "" if "TZ=UTC" in change else " (or give the column the mode that keeps the driver's value)"
+                    raise Refusal(_code("result"), f"the rows carry `{read}` ({kind}): {change}; convert it by "
+                                                   f"hand{hint}")
+            if t.star:
+                for variable in sorted(t.tables):
+                    if not (_module_text(schema.modules.get(variable, "")) or "").startswith(HEADER_MARK):
+                        raise Refusal(_code("result"), f"`*` is every column of the table as the database has it, "
+                                                       f"in its order; `{variable}` in a hand-written Drizzle schema "
+                                                       f"may list fewer or order them otherwise: name the columns (a "
+                                                       f"schema `migrator generate drizzle` wrote is taken as "
+                                                       f"complete)")
+            for column, value in t.binds:
+                variable, _, key = column.partition(".")
+                if key.startswith("[") or "[" in variable:
+                    variable, key = column.split("[", 1)[0], column.split('["', 1)[1][:-2]
+                kind, mode = (schema.columns or {}).get((variable, key), ("?", None))
+                change = _encoding(driver, kind, mode)
+                if change:
+                    raise Refusal(_code("result"), f"`{short(value)}` is bound through `{column}` ({kind}): {change}; "
+                                                   f"convert it by hand")
+            if t.kind == "execute":  # the driver's own result object, from the same driver under Drizzle
+                site_edits = [(plan.call.range().start.index, plan.call.range().end.index, t.code)]
+            else:
+                new, site_edits = _shape(root, plan, t, driver, options.client_driver, _count_column(schema, t, driver))
             if any(a < e and s < b for s, e, _ in site_edits for a, b, _ in edits):
                 raise Refusal(_code("call"), "it overlaps another converted call; convert it by hand")
         except Refusal as refusal:
@@ -839,8 +1042,6 @@ def rewrite_text(text: str, path: str, sites: list[SqlSite], schema: Schema, opt
 
 def rewrite_paths(paths: list[Path], options: Options, base: Optional[Path] = None,
                   schema: Optional[Schema] = None, jobs: Optional[int] = None) -> list[FileResult]:
-    from migrator.rewrite.project import relative_path
-
     options.client()
     paths = list(paths) or [Path(".")]
     base = base or Path.cwd()
@@ -848,6 +1049,9 @@ def rewrite_paths(paths: list[Path], options: Options, base: Optional[Path] = No
     root = project_root(paths)
     if schema is None:
         schema = load_schema(options.drizzle_schema)
+    if options.client_driver is None:
+        options = Options(options.drizzle_schema, options.drizzle_client,
+                          client_driver(options.client()[0], base, root))
     unread: dict[Path, str] = {}
     sites = sql_sites(root, files, jobs, unread) if files else {}
     results, todo = triage(files, sites, unread, base, "SQL")
@@ -860,8 +1064,7 @@ def rewrite_paths(paths: list[Path], options: Options, base: Optional[Path] = No
             results.append(FileResult(display, "skipped", reason=f"cannot read: {exc}", sites=len(found)))
             continue
         try:
-            results.append(rewrite_text(text, display, found, schema,
-                                        Options(options.drizzle_schema, file_options.drizzle_client), file=str(f)))
+            results.append(rewrite_text(text, display, found, schema, file_options, file=str(f)))
         except Exception as exc:  # a rule bug must not take the other files down
             results.append(FileResult(display, "failed", reason=f"{type(exc).__name__}: {exc}", sites=len(found)))
     return sorted(results, key=lambda r: r.path)
@@ -871,7 +1074,7 @@ def _for_file(options: Options, path: Path, base: Path) -> Options:
     """A relative `--drizzle-client` module (`./src/db:db`) is a path from the folder the command runs
     in: each file imports it relative to its own folder."""
     module, name = options.client()
-    return Options(options.drizzle_schema, f"{module_for_file(module, path, base)}:{name}")
+    return Options(options.drizzle_schema, f"{module_for_file(module, path, base)}:{name}", options.client_driver)
 
 
 def check(options: Options, select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),

@@ -9,9 +9,14 @@ Every table and column is looked up in `tables` (the Drizzle schema's names: tab
 property keys by column); the rows keep the shape the raw query had: the select object's
 keys are the SQL's output names (`created_at`, an alias), not the properties.
 
-Anything else — an unknown table or column, a function call, a subquery, GROUP BY, a
-parameter used twice in ways the builder cannot say — becomes `db.execute(sql\\`…\\`)` with the
-parameters interpolated by the `sql` template (bound, never spliced), with the reason, or a
+Names are read as the dialect reads them (PostgreSQL folds unquoted identifiers, the rows' keys
+included; SQLite matches case-insensitively and keys a plain column by its declaration), and the
+translation records what the engine must check against the schema: the columns the rows carry
+(`reads`), the values bound through a column (`binds`: Drizzle encodes them) and `SELECT *` (`star`).
+
+Anything else — an unknown table or column, a function call, a subquery, GROUP BY, two output
+columns of one name — becomes `db.execute(sql\\`…\\`)` with the parameters interpolated by the
+`sql` template (bound, never spliced; non-literals through `sql.param()`), with the reason, or a
 finding when even that would change the statement (several statements, no parse).
 """
 
@@ -49,6 +54,10 @@ class Translation:
     returns_rows: bool = True  # select, or a write with RETURNING (else a result object)
     reason: str = ""  # why "execute" (the builder could not say it)
     reads: list[str] = field(default_factory=list)  # the column expressions the rows carry (`users.id`)
+    # the values bound through a column (`eq(users.createdAt, x)`, `.set({ createdAt: x })`): Drizzle passes
+    # them through the column's mapToDriverValue, the driver took them as they were
+    binds: list[tuple[str, str]] = field(default_factory=list)  # (column expression, JavaScript value)
+    star: bool = False  # `SELECT *` / `RETURNING *` read as every column the Drizzle schema lists
 
 
 class _Unsupported(Exception):
@@ -94,12 +103,22 @@ def _execute(sql: str, params: list[str], dialect: str, db: str, reason: str) ->
                 used += 1
                 if index >= len(params):
                     raise ValueError(f"placeholder {m.group(0)} has no parameter")
-                out.append(_template_text(sql[position:i]) + "${" + params[index] + "}")
+                out.append(_template_text(sql[position:i]) + "${" + _bound(params[index]) + "}")
                 position = i = m.end()
                 continue
         i += 1
     out.append(_template_text(sql[position:]))
     return Translation(f"{db}.execute(sql`{''.join(out)}`)", "execute", {"sql"}, set(), True, reason)
+
+
+_LITERAL = re.compile(r"-?\d+(?:\.\d+)?|\"[^\"\\\\]*\"|'[^'\\\\]*'|true|false|null")
+
+
+def _bound(value: str) -> str:
+    """A parameter as the `sql` template binds it exactly as the driver did: a literal as it is; any other
+    expression through `sql.param()` (the template itself would expand an array into a list, and drop
+    `undefined` with its placeholder)."""
+    return value if _LITERAL.fullmatch(value.strip()) else f"sql.param({value})"
 
 
 def _template_text(text: str) -> str:
@@ -117,22 +136,58 @@ class _Builder:
         self.aliases: dict[str, str] = {}  # SQL name or alias -> table name
         self.order: int = 0  # ? placeholders seen
         self.reads: list[str] = []  # column expressions of the select list / RETURNING
+        self.binds: list[tuple[str, str]] = []  # (column expression, value) bound through the column
+        self.star = False
+
+    # PostgreSQL folds unquoted identifiers to lower case (the rows' keys too); SQLite compares names
+    # case-insensitively and names a plain column's output after its declaration.
+    def fold(self, name: str, quoted: bool) -> str:
+        return name if quoted or self.read != "postgres" else name.lower()
+
+    def _find(self, names: dict, name: str, quoted: bool):
+        """The entry of `names` (keyed by SQL name) that the identifier means, with its declared name."""
+        name = self.fold(name, quoted)
+        if name in names:
+            return name, names[name]
+        if self.read != "postgres":
+            for declared, value in names.items():
+                if declared.lower() == name.lower():
+                    return declared, value
+        return name, None
+
+    def output(self, item: exp.Expression, default: str | None) -> tuple[str, exp.Expression]:
+        """(the key the driver's row has for this select/RETURNING item, the expression)."""
+        if isinstance(item, exp.Alias):
+            alias = item.args["alias"]
+            return self.fold(alias.name, _quoted(alias)), item.this
+        if isinstance(item, exp.Column):
+            return self.place(item, default)[1], item  # a plain column's output: its declared name
+        return item.alias_or_name, item
 
     # -- names -------------------------------------------------------------------
 
     def table(self, node: exp.Table) -> TableNames:
         if node.args.get("db") or node.args.get("catalog"):
             raise _Unsupported(f"a schema-qualified table ({node.sql(dialect=self.read)})")
-        names = self.tables.get(node.name)
+        name, names = self._find(self.tables, node.name, _quoted(node.this))
         if names is None:
             raise _Unsupported(f"table {node.name} is not in the Drizzle schema")
-        self.aliases[node.alias_or_name] = node.name
-        self.aliases.setdefault(node.name, node.name)
+        alias = node.args.get("alias")
+        if alias is not None and alias.this is not None:
+            self.aliases[self.fold(alias.name, _quoted(alias.this))] = name
+        self.aliases.setdefault(name, name)
         self.used.add(names.variable)
         return names
 
     def column(self, node: exp.Column, default: str | None) -> str:
-        owner = node.table or default
+        names, _, key = self.place(node, default)
+        return _property(names, key)
+
+    def place(self, node: exp.Column, default: str | None) -> tuple[TableNames, str, str]:
+        """The column's table, declared SQL name and property key."""
+        if default is not None and default not in self.aliases:
+            default = self.fold(default, False)
+        owner = self.fold(node.table, _quoted(node.args.get("table"))) if node.table else default
         if not owner or owner not in self.aliases:
             if not node.table and len({t for t in self.aliases.values()}) == 1:
                 owner = next(iter(self.aliases))
@@ -140,10 +195,10 @@ class _Builder:
                 raise _Unsupported(f"column {node.sql(dialect=self.read)} cannot be placed in one table")
         table = self.aliases[owner]
         names = self.tables[table]
-        key = names.keys.get(node.name)
+        declared, key = self._find(names.keys, node.name, _quoted(node.this))
         if key is None:
             raise _Unsupported(f"column {table}.{node.name} is not in the Drizzle schema")
-        return f"{names.variable}.{key}" if key.isidentifier() else f'{names.variable}["{key}"]'
+        return names, declared, key
 
     # -- values ------------------------------------------------------------------
 
@@ -195,8 +250,9 @@ class _Builder:
             return self._in(node, default, negated=False)
         if isinstance(node, exp.Between):
             self.ops.add("between")
-            return (f"between({self.column_of(node.this, default)}, {self.value(node.args['low'], default)}, "
-                    f"{self.value(node.args['high'], default)})")
+            column = self.column_of(node.this, default)
+            return (f"between({column}, {self.bound(column, node.args['low'], default)}, "
+                    f"{self.bound(column, node.args['high'], default)})")
         op = OPERATORS.get(type(node))
         if op is not None:
             left, right = node.this, node.expression
@@ -205,7 +261,8 @@ class _Builder:
             if isinstance(right, exp.Null):
                 raise _Unsupported(f"{node.sql(dialect=self.read)} is never true in SQL; say IS NULL")
             self.ops.add(op)
-            return f"{op}({self.column_of(left, default)}, {self.value(right, default)})"
+            column = self.column_of(left, default)
+            return f"{op}({column}, {self.bound(column, right, default)})"
         raise _Unsupported(f"the condition {node.sql(dialect=self.read)} has no query-builder form")
 
     def column_of(self, node: exp.Expression, default: str | None) -> str:
@@ -218,8 +275,9 @@ class _Builder:
             raise _Unsupported(f"{node.sql(dialect=self.read)}: IN with a subquery")
         name = "notInArray" if negated else "inArray"
         self.ops.add(name)
-        items = ", ".join(self.value(e, default) for e in node.expressions)
-        return f"{name}({self.column_of(node.this, default)}, [{items}])"
+        column = self.column_of(node.this, default)
+        items = ", ".join(self.bound(column, e, default) for e in node.expressions)
+        return f"{name}({column}, [{items}])"
 
     # -- statements --------------------------------------------------------------
 
@@ -235,7 +293,28 @@ class _Builder:
         raise _Unsupported(f"a {tree.key.upper()} statement")
 
     def _finish(self, code: str, kind: str, returns_rows: bool) -> Translation:
-        return Translation(code, kind, set(self.ops), set(self.used), returns_rows, reads=list(self.reads))
+        return Translation(code, kind, set(self.ops), set(self.used), returns_rows, reads=list(self.reads),
+                           binds=list(self.binds), star=self.star)
+
+    def bound(self, column: str, node: exp.Expression, default: str | None) -> str:
+        """The value `node` as it is bound through `column` (recorded: Drizzle encodes it with the column)."""
+        value = self.value(node, default)
+        if not isinstance(node, (exp.Column, exp.Null)):
+            self.binds.append((column, value))
+        return value
+
+    def _fields(self, items: list, default: str | None, what: str) -> list[tuple[str, str]]:
+        """(output key, column expression) of select / RETURNING items, refusing two items of one name
+        (the driver's row keeps the last, a Drizzle select object cannot say it)."""
+        fields = []
+        for item in items:
+            name, inner = self.output(item, default)
+            if not isinstance(inner, exp.Column):
+                raise _Unsupported(f"{what} {item.sql(dialect=self.read)} is not a column")
+            if any(n == name for n, _ in fields):
+                raise _Unsupported(f"two columns of the rows are named {name} (the driver's row keeps only the last)")
+            fields.append((name, self.column(inner, default)))
+        return fields
 
     def select(self, tree: exp.Select) -> Translation:
         for key in ("group", "having", "distinct", "with", "windows", "qualify"):
@@ -260,14 +339,17 @@ class _Builder:
             if isinstance(item, exp.Star):
                 if joins:
                     raise _Unsupported("SELECT * over a join (the rows would nest by table)")
-                # Every column under its own name: the rows keep the raw query's shape.
+                # Every column under its own name: the rows keep the raw query's shape (when the Drizzle
+                # schema lists the table's columns as the database has them: the engine checks).
+                self.star = True
                 fields += [(column, f"{base.variable}.{key}" if key.isidentifier() else f'{base.variable}["{key}"]')
                            for column, key in base.keys.items()]
                 continue
-            name, inner = (item.alias, item.this) if isinstance(item, exp.Alias) else (item.alias_or_name, item)
-            if not isinstance(inner, exp.Column):
-                raise _Unsupported(f"the select item {item.sql(dialect=self.read)} is not a column")
-            fields.append((name, self.column(inner, default)))
+            [field] = self._fields([item], default, "the select item")
+            if any(n == field[0] for n, _ in fields):
+                raise _Unsupported(f"two columns of the rows are named {field[0]} (the driver's row keeps only "
+                                   f"the last)")
+            fields.append(field)
         self.reads += [v for _, v in fields]
         code = f"{self.db}.select({{ {', '.join(f'{_key(n)}: {v}' for n, v in fields)} }}).from({base.variable})"
         for method, variable, on in joins:
@@ -303,17 +385,12 @@ class _Builder:
             return "", False
         items = returning.expressions
         if len(items) == 1 and isinstance(items[0], exp.Star):
+            self.star = True
             self.reads += [f"{names.variable}.{k}" for k in names.keys.values()]
             return ".returning({ " + ", ".join(f"{_key(c)}: {names.variable}.{k}" for c, k in names.keys.items()) + " })", True
-        fields = []
-        for item in items:
-            name, inner = (item.alias, item.this) if isinstance(item, exp.Alias) else (item.alias_or_name, item)
-            if not isinstance(inner, exp.Column):
-                raise _Unsupported(f"RETURNING {item.sql(dialect=self.read)} is not a column")
-            column = self.column(inner, default)
-            self.reads.append(column)
-            fields.append(f"{_key(name)}: {column}")
-        return f".returning({{ {', '.join(fields)} }})", True
+        fields = self._fields(items, default, "RETURNING")
+        self.reads += [column for _, column in fields]
+        return f".returning({{ {', '.join(f'{_key(n)}: {c}' for n, c in fields)} }})", True
 
     def insert(self, tree: exp.Insert) -> Translation:
         target = tree.this
@@ -322,7 +399,7 @@ class _Builder:
         if not isinstance(table, exp.Table) or schema is None:
             raise _Unsupported("INSERT without a column list")
         names = self.table(table)
-        columns = [c.name for c in schema.expressions]
+        columns = list(schema.expressions)
         values = tree.expression
         if not isinstance(values, exp.Values) or tree.args.get("conflict") is not None:
             raise _Unsupported("INSERT other than VALUES (…) without ON CONFLICT")
@@ -333,10 +410,10 @@ class _Builder:
                 raise _Unsupported("a VALUES row whose length is not the column list's")
             pairs = []
             for column, cell in zip(columns, cells):
-                key = names.keys.get(column)
+                _, key = self._find(names.keys, column.name, _quoted(column))
                 if key is None:
-                    raise _Unsupported(f"column {table.name}.{column} is not in the Drizzle schema")
-                pairs.append(f"{_key(key)}: {self.value(cell, table.name)}")
+                    raise _Unsupported(f"column {table.name}.{column.name} is not in the Drizzle schema")
+                pairs.append(f"{_key(key)}: {self.bound(_property(names, key), cell, table.alias_or_name)}")
             rows.append("{ " + ", ".join(pairs) + " }")
         data = rows[0] if len(rows) == 1 else "[" + ", ".join(rows) + "]"
         returning, rows_back = self._returning(tree, names, table.name)
@@ -350,10 +427,11 @@ class _Builder:
         for assignment in tree.expressions:
             if not isinstance(assignment, exp.EQ) or not isinstance(assignment.this, exp.Column):
                 raise _Unsupported(f"the assignment {assignment.sql(dialect=self.read)}")
-            key = names.keys.get(assignment.this.name)
+            _, key = self._find(names.keys, assignment.this.name, _quoted(assignment.this.this))
             if key is None:
                 raise _Unsupported(f"column {tree.this.name}.{assignment.this.name} is not in the Drizzle schema")
-            pairs.append(f"{_key(key)}: {self.value(assignment.expression, tree.this.name)}")
+            value = self.bound(_property(names, key), assignment.expression, tree.this.alias_or_name)
+            pairs.append(f"{_key(key)}: {value}")
         code = f"{self.db}.update({names.variable}).set({{ {', '.join(pairs)} }})"
         where = tree.args.get("where")
         if where is not None:
@@ -371,6 +449,14 @@ class _Builder:
             code += f".where({self.condition(where.this, tree.this.alias_or_name)})"
         returning, rows_back = self._returning(tree, names, tree.this.alias_or_name)
         return self._finish(code + returning, "delete", rows_back)
+
+
+def _property(names: TableNames, key: str) -> str:
+    return f"{names.variable}.{key}" if key.isidentifier() else f'{names.variable}["{key}"]'
+
+
+def _quoted(node) -> bool:
+    return bool(node is not None and isinstance(node, exp.Identifier) and node.quoted)
 
 
 def _key(name: str) -> str:

@@ -27,11 +27,15 @@ class Needs:
     tables: set[str] = field(default_factory=set)  # Drizzle table exports (from the schema module)
     ops: set[str] = field(default_factory=set)  # drizzle-orm's operators
     compat: set[str] = field(default_factory=set)  # prisma-compat helpers
+    # Names from other modules, by module (`alias` from "drizzle-orm/pg-core" for a relation filter's subquery).
+    modules: dict[str, set[str]] = field(default_factory=dict)
 
     def merge(self, other: "Needs") -> None:
         self.tables |= other.tables
         self.ops |= other.ops
         self.compat |= other.compat
+        for module, names in other.modules.items():
+            self.modules.setdefault(module, set()).update(names)
 
 
 @dataclass
@@ -44,6 +48,28 @@ class Context:
     operation: str = "findMany"
     param: str = "t"
     needs: Needs = field(default_factory=Needs)  # what the converted text imports (reads and writes alike)
+    # The fields of the unique key a findUnique/update/delete/upsert where gives: Prisma throws when
+    # one of their values is undefined or null (pd004 sets it).
+    key_fields: frozenset = frozenset()
+    # Table export -> the name the file imports it as (`team as teamTable` when the file already uses
+    # `team` for something else); the engine fills it after a first conversion shows the clash.
+    tables: dict = field(default_factory=dict)
+
+    def table(self, export: str) -> str:
+        """The converted text's name for the Drizzle table `export` (recorded as needed)."""
+        self.needs.tables.add(export)
+        return self.tables.get(export, export)
+    client: str = "db"  # the Drizzle client's name at the call (a relation filter's subquery is built on it)
+    # Names the conversion itself introduced (a subquery's callback parameter, a table alias): later
+    # ones must differ from them.
+    introduced: set[str] = field(default_factory=set)
+    # The relations whose `_count` the query's select/include asks for (PD005): their `_count_<relation>`
+    # extras are nested back into Prisma's `_count: { relation: n }` by the engine.
+    counts: list = field(default_factory=list)
+    # Relation counts inside a relation's select/include of a read: ((relation path: (drizzle name, many)
+    # …), relation counted); `path` is where PD005 is while it reads a relation's config.
+    nested_counts: list = field(default_factory=list)
+    path: list = field(default_factory=list)
 
     def param_name(self) -> str:
         for name in ("t", "table", "tbl", "t0", "t1", "t2"):
@@ -57,6 +83,8 @@ class Context:
         if clash:
             raise Refusal("PD103", f"the call's values use the name `{clash[0]}`, which the Drizzle callback needs for "
                                    f"its operator; rename it, then rerun")
+        if not ops:  # every condition is a prisma-compat guard (equals, whenDefined …): no operator to take
+            return f"({self.param_name()}) => {body}"
         return f"({self.param_name()}, {{ {', '.join(sorted(ops))} }}) => {body}"
 
 
@@ -75,8 +103,9 @@ class Entry:
         return self.value.kind()  # type: ignore[attr-defined]
 
 
-def entries(obj, where: str, code: str) -> list[Entry]:
-    """The properties of an object literal in order; a spread, computed key or method is a Refusal."""
+def entries(obj, where: str, code: str, spreads: bool = False) -> list[Entry]:
+    """The properties of an object literal in order; a spread, computed key or method is a Refusal
+    (with `spreads`, a spread is an Entry of key "..." whose value is the spread element)."""
     if obj.kind() != "object":
         raise Refusal(code, f"`{where}` is not an object literal here (`{_short(obj.text())}`): what it holds is "
                             f"known only at run time")
@@ -99,6 +128,8 @@ def entries(obj, where: str, code: str) -> list[Entry]:
             out.append(Entry(name, child.field("value")))
         elif kind == "shorthand_property_identifier":
             out.append(Entry(child.text(), child, shorthand=True))
+        elif kind == "spread_element" and spreads:
+            out.append(Entry("...", child))
         elif kind == "spread_element":
             raise Refusal(code, f"`{where}` spreads `{_short(child.text())}`: the keys it adds (or leaves out) are "
                                 f"known only at run time")

@@ -22,6 +22,29 @@ class RelationMap:
     drizzle: Optional[str]  # its name in the Drizzle relations (`writer`); None: no such relation there
     target: str  # the Prisma model it points at
     many: bool
+    # On the side that holds the foreign key: its Prisma fields and the target's fields they reference
+    # (`author @relation(fields: [authorId], references: [id])`); () on the back side.
+    fields: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    relation_name: Optional[str] = None  # `@relation("Reports")`: pairs the two sides of a relation
+    # The key pairs that join this model's rows to the target's, on either side: this model's
+    # fields (`link_fields`) equal the target's (`link_references`) — the back side of `author`
+    # (`User.posts`) links User.id to Post.authorId. () when not known (an implicit many-to-many:
+    # see `through`).
+    link_fields: tuple[str, ...] = ()
+    link_references: tuple[str, ...] = ()
+    through: Optional[str] = None  # an implicit many-to-many's join table (`_PostToTag`)
+
+
+@dataclass(frozen=True)
+class JoinMap:
+    """An implicit many-to-many relation's join table (`_PostToTag`: column A holds the id of the
+    model whose name sorts first, B the other's) as the Drizzle schema declares it."""
+
+    table: str  # the physical table
+    export: str  # its Drizzle export (`postToTag`)
+    module: Optional[str]  # the file that declares it
+    columns: dict[str, str] = field(default_factory=dict)  # column (A, B) -> Drizzle property key
 
 
 @dataclass(frozen=True)
@@ -36,12 +59,27 @@ class ModelMap:
     # The unique keys both schemas declare (@id/@unique/@@unique/@@id in Prisma, primaryKey/unique in
     # Drizzle, matched by column set), as Prisma field names: what an upsert may target.
     uniques: tuple[tuple[str, ...], ...] = ()
+    primary: tuple[str, ...] = ()  # the primary key's Prisma fields (both schemas declare it); () when not known
+    json: frozenset[str] = frozenset()  # the Prisma fields of type Json (their values serialize differently)
+    # Prisma field -> its column's canonical type (migrator.schema.SqlType.name: integer, bigint, decimal,
+    # double, timestamp, …); what aggregates return depends on it. A field missing here: not known.
+    types: dict[str, str] = field(default_factory=dict)
+    # The Prisma fields whose column is nullable (the Prisma schema); None when not known (every field
+    # is then taken as nullable). The v2 writer (query_v2) needs it: a null value means IS NULL there.
+    nullable: Optional[frozenset[str]] = None
+    # Prisma field -> the JS type its Drizzle column's values have (migrator.appmodel Model.values: "bigint",
+    # "Date", "string", …); a field missing here: not known. PD023 compares it with Prisma's.
+    values: dict[str, str] = field(default_factory=dict)
+    # The Prisma fields whose default is @default(now()) (the Prisma schema: a CURRENT_TIMESTAMP default), in
+    # field order: Prisma sets them in the client (write.values sets them on SQLite inserts).
+    now_defaults: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class NameMap:
     models: dict[str, ModelMap]  # by accessor
     dialect: str = ""  # the Drizzle schema's ("postgresql", "sqlite", "mysql"); "" when not known
+    joins: dict[str, JoinMap] = field(default_factory=dict)  # implicit many-to-many join tables the Drizzle schema has, by table
 
     def model(self, accessor: str) -> Optional[ModelMap]:
         return self.models.get(accessor)
@@ -81,6 +119,43 @@ def _table_uniques(schema, namespace: str, table: str) -> Optional[set[frozenset
     return set()
 
 
+def _table(schema, namespace: str, table: str):
+    if schema is None:
+        return None
+    for ns in schema.namespaces:
+        if ns.name != namespace and len(schema.namespaces) > 1:
+            continue
+        for t in ns.tables:
+            if t.name == table:
+                return t
+    return None
+
+
+def _primary_key(schema, namespace: str, table: str) -> Optional[tuple[str, ...]]:
+    """The primary key's columns, in order; None when not known."""
+    t = _table(schema, namespace, table)
+    return tuple(t.primary_key.columns) if t is not None and t.primary_key is not None else None
+
+
+def _json_columns(schema, namespace: str, table: str) -> tuple[str, ...]:
+    t = _table(schema, namespace, table)
+    return tuple(c.name for c in t.columns if c.type.name in ("json", "jsonb")) if t is not None else ()
+
+
+def _column_types(schema, namespace: str, table: str, by_column: dict[str, str]) -> dict[str, str]:
+    t = _table(schema, namespace, table)
+    return {by_column[c.name]: c.type.name + ("[]" if c.type.array else "") for c in t.columns
+            if c.name in by_column} if t is not None else {}
+
+
+def _now_defaults(schema, pm: Model) -> tuple[str, ...]:
+    t = _table(schema, pm.namespace, pm.table)
+    if t is None:
+        return ()
+    now = {c.name for c in t.columns if c.default is not None and c.default.kind == "current_timestamp"}
+    return tuple(name for name, column in pm.fields if column in now)
+
+
 def build(prisma: AppModel, drizzle: AppModel, prisma_schema=None, drizzle_schema=None) -> NameMap:
     """Pair every Prisma model with the Drizzle export of the same table (namespace and name)."""
     out: dict[str, ModelMap] = {}
@@ -91,16 +166,60 @@ def build(prisma: AppModel, drizzle: AppModel, prisma_schema=None, drizzle_schem
             continue
         columns = {column: key for key, column in dm.fields}
         fields = {name: columns.get(column) for name, column in pm.fields}
-        relations = {r.name: RelationMap(r.name, _drizzle_relation(prisma, drizzle, pm, dm, r), r.target, r.many)
+        relations = {r.name: RelationMap(r.name, _drizzle_relation(prisma, drizzle, pm, dm, r), r.target, r.many,
+                                         tuple(r.fields), tuple(r.references), r.relation_name,
+                                         *_link(prisma, pm, r), r.through)
                      for r in pm.relations}
         both = (_table_uniques(prisma_schema, pm.namespace, pm.table) or set()) & (
             _table_uniques(drizzle_schema, dm.namespace, dm.table) or set())
         by_column = {column: name for name, column in pm.fields}
         uniques = tuple(sorted(tuple(by_column[c] for c in sorted(cols, key=lambda c: [n for n, col in pm.fields].index(
             by_column[c]))) for cols in both if all(c in by_column for c in cols)))
+        primary = _primary_key(prisma_schema, pm.namespace, pm.table)
+        if primary is None or set(primary) != set(_primary_key(drizzle_schema, dm.namespace, dm.table) or ()) or not all(
+                c in by_column for c in primary):
+            primary = ()
+        json = frozenset(by_column[c] for c in _json_columns(prisma_schema, pm.namespace, pm.table) if c in by_column)
         out[accessor_of(pm.name)] = ModelMap(pm.name, accessor_of(pm.name), dm.name, dm.file, fields, relations,
-                                             table=pm.table, uniques=uniques)
-    return NameMap(out, getattr(drizzle_schema, "dialect", "") or "")
+                                             table=pm.table, uniques=uniques,
+                                             primary=tuple(by_column[c] for c in (primary or ())), json=json,
+                                             types=_column_types(prisma_schema, pm.namespace, pm.table, by_column),
+                                             nullable=_nullable_fields(prisma_schema, pm),
+                                             values={name: dict(dm.values)[key] for name, key in fields.items()
+                                                     if key is not None and key in dict(dm.values)},
+                                             now_defaults=_now_defaults(prisma_schema, pm))
+    joins: dict[str, JoinMap] = {}
+    for pm in prisma.models:
+        for r in pm.relations:
+            dm = drizzle.by_table(pm.namespace, r.through) if r.through else None
+            if dm is not None and r.through not in joins:
+                joins[r.through] = JoinMap(r.through, dm.name, dm.file, {column: key for key, column in dm.fields})
+    return NameMap(out, getattr(drizzle_schema, "dialect", "") or "", joins)
+
+
+def _link(prisma: AppModel, pm: Model, relation) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(this model's fields, the target's fields they equal) for `relation`: its own `fields`/`references`
+    on the side that holds the key, the other side's reversed on the back side; ((), ()) when not
+    known (an implicit many-to-many, a back side whose partner is not found or not single)."""
+    if relation.fields:
+        return tuple(relation.fields), tuple(relation.references)
+    target = prisma.by_name(relation.target)
+    if target is None or relation.through:
+        return (), ()
+    partners = [r for r in target.relations if r.target == pm.name and r.fields
+                and r.relation_name == relation.relation_name and r is not relation]
+    if len(partners) != 1:
+        return (), ()
+    return tuple(partners[0].references), tuple(partners[0].fields)
+
+
+def _nullable_fields(schema, pm: Model) -> Optional[frozenset[str]]:
+    """The fields of `pm` whose column is nullable in the Prisma schema; None when it is not known."""
+    t = _table(schema, pm.namespace, pm.table)
+    if t is None:
+        return None
+    columns = {c.name: c.nullable for c in t.columns}
+    return frozenset(name for name, column in pm.fields if columns.get(column, True))
 
 
 def _drizzle_relation(prisma: AppModel, drizzle: AppModel, pm: Model, dm: Model, relation) -> Optional[str]:

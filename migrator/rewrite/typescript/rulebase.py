@@ -24,6 +24,9 @@ class Refusal(Exception):
 class RuleBase:
     code: ClassVar[str] = ""
     safety: ClassVar[str] = "safe"  # safe: converts; report: only findings
+    # A note: its finding is a remark on a site that was converted (what still differs in the result),
+    # never a site left as it is (the counts of converted and reported sites leave it out).
+    note: ClassVar[bool] = False
 
     @classmethod
     def description(cls) -> str:

@@ -5,6 +5,8 @@ position, where a name is bound, adding and dropping imports."""
 from __future__ import annotations
 
 import os
+import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -258,3 +260,40 @@ def scan_sites(root: Path, files: list[Path], layer: str, jobs: Optional[int] = 
         if path in wanted:
             out.setdefault(path, []).append(site)
     return out
+
+
+@lru_cache(maxsize=64)
+def module_text(path: str) -> Optional[str]:
+    """A project module's text (read once per run), None when it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+_DRIZZLE_DRIVER = re.compile(r"""(?:from\s*|require\(\s*)["']drizzle-orm/([\w-]+)["']""")
+
+
+def client_driver(module: str, base: Path, root: Path) -> Optional[str]:
+    """The drizzle-orm driver (`better-sqlite3`, `libsql`, `node-postgres`, …) the Drizzle client module
+    imports, the module found as the rewritten files import it (relative to `base`, or through the
+    project's tsconfig paths); None when it cannot be read or imports none or several."""
+    from migrator.scan.engine import _ts_paths
+
+    stems: list[Path] = []
+    if module.startswith("."):
+        stems.append(base / module)
+    else:
+        for pattern, targets in _ts_paths(root):
+            for target in targets:
+                if pattern.endswith("/*") and target.endswith("/*") and module.startswith(pattern[:-1]):
+                    stems.append(root / (target[:-1] + module[len(pattern) - 1:]))
+                elif pattern == module:
+                    stems.append(root / target)
+    for stem in stems:
+        for candidate in (stem, *(stem.with_name(stem.name + s) for s in SUFFIXES),
+                          *(stem / f"index{s}" for s in SUFFIXES)):
+            if candidate.is_file():
+                found = set(_DRIZZLE_DRIVER.findall(module_text(str(candidate.resolve())) or ""))
+                return found.pop() if len(found) == 1 else None
+    return None

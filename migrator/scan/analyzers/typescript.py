@@ -175,6 +175,12 @@ def package_key(module: str) -> str:
     return module
 
 
+def _client_package(module: str) -> bool:
+    """A package whose names CLIENT_FACTORIES or CLIENT_TYPES list (a client factory or a client type)."""
+    key = package_key(module)
+    return any(package == key for package, _ in CLIENT_FACTORIES) or any(package == key for package, _ in CLIENT_TYPES)
+
+
 def layer_of_package(module: str) -> str | None:
     key = package_key(module)
     if key == "@prisma/client":
@@ -462,6 +468,7 @@ class _File:
                 self.exports.append(Export("default", "default"))
                 self.binding("default", target)
             return
+        client_package = spec is not None and resolved is None and _client_package(spec)
         for child in node.named_children:
             if child.type == "export_clause":
                 for item in child.named_children:
@@ -470,13 +477,32 @@ class _File:
                     name = name_text(self.src, item.child_by_field_name("name"))
                     alias = item.child_by_field_name("alias")
                     exported = name_text(self.src, alias) if alias is not None else name
-                    self.exports.append(Export(exported, name, spec, resolved))
+                    if client_package:
+                        self._reexport(exported, name, spec, item)
+                    else:
+                        self.exports.append(Export(exported, name, spec, resolved))
                 return
             if child.type == "namespace_export" and spec:
                 self.exports.append(Export(name_text(self.src, child.named_children[-1]), "*", spec, resolved))
                 return
+        if client_package:
+            # `export * from "@prisma/client"` (or a generated client): its client factories and types.
+            key = package_key(spec)
+            names = {n for (package, n), _ in CLIENT_FACTORIES.items() if package == key and n != "default"}
+            names |= {dotted.partition(".")[0] for (package, dotted), _ in CLIENT_TYPES.items() if package == key}
+            for name in sorted(names):
+                self._reexport(name, name, spec, node)
+            return
         if spec:
             self.exports.append(Export("*", None, spec, resolved))
+
+    def _reexport(self, exported: str, name: str, spec: str, node: Node) -> None:
+        """`export { Prisma } from "@prisma/client"` in a project module (a workspace package's
+        barrel): an import of the package's name and an export of it, so what imports it from the
+        project gets the package's bindings (`Prisma.TransactionClient` is a client type)."""
+        local = f"reexport@{exported}"
+        self.add_import(local, spec, name, node)
+        self.exports.append(Export(exported, local))
 
     def commonjs_export(self, left: Node, right: Node) -> None:
         """`module.exports = x`, `module.exports = { a, b: c }`, `exports.a = x`, `module.exports.a = x`."""

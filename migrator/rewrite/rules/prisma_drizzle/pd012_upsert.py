@@ -4,12 +4,16 @@ from migrator.rewrite.typescript.convert import PrismaRule, entries, js_string
 
 
 class Upsert(PrismaRule):
-    """`prisma.user.upsert({ where, create, update })` → `db.insert(users).values({ … }).onConflictDoUpdate({ target, set: { … } }).returning().then((rows) => rows[0])`; with `update: {}` → `selectOrInsert(() => <select by the unique>, () => db.insert(…).values(…).onConflictDoNothing({ target }).returning(), "User.upsert")` (prisma-compat): the existing row is returned as Prisma does (not the [] of onConflictDoNothing().returning()), read first as Prisma does.
+    """`prisma.user.upsert({ where, create, update })` → `db.insert(users).values({ … }).onConflictDoUpdate({ target, set: { … } }).returning().then(onlyRow)`; with `update: {}` → `selectOrInsert(() => <select by the unique>, () => db.insert(…).values(…).onConflictDoNothing({ target }).returning(), "User.upsert")` (prisma-compat): the existing row is returned as Prisma does (not the [] of onConflictDoNothing().returning()), read first as Prisma does.
 
     The conflict target is a real unique of the table: `where` must be exactly the columns of one
     unique key both schemas declare (@id/@unique/@@unique ↔ primaryKey/unique), and `create` must
     set those fields to the same values (ON CONFLICT looks at the inserted values, Prisma at
-    `where`). Refused otherwise, and what PD015 refuses in `create`/`update`.
+    `where`). `select` of fields → `.returning({ key: t.col, … })` (and `db.select({ … })` in
+    selectOrInsert); `include`, or a `select` naming relations, with a non-empty `update` →
+    `writeThenRead(<upsert … .returning({ pk })>, (written) => db.query.t.findFirst({ … }), "M.upsert")`.
+    Refused otherwise, relations returned with `update: {}`, and what PD005 refuses in
+    `select`/`include` and PD015 in `create`/`update`.
     """
 
     code = "PD012"
@@ -19,9 +23,11 @@ class Upsert(PrismaRule):
     @classmethod
     def convert(cls, call) -> str:
         from migrator.rewrite.rules.prisma_drizzle.pd010_update import _keys
-        from migrator.rewrite.typescript.write import obj, unique_keys, values
+        from migrator.rewrite.typescript.write import (
+            Returned, helper_call, obj, primary_returning, reread, returned, unique_keys, values)
 
-        args = call.args(cls.code, ("where", "create", "update"), ("where", "create", "update"))
+        args = call.args(cls.code, ("where", "create", "update", "select", "include"), ("where", "create", "update"))
+        shape = returned(call, args) if call.used else Returned()  # a dropped result: its shape does not matter
         found = unique_keys(call, args["where"].value, cls.code)
         if found is None:
             raise cls.refuse(f"`where` is not exactly one unique key of {call.model.prisma} "
@@ -40,11 +46,16 @@ class Upsert(PrismaRule):
         target = cols[0] if len(cols) == 1 else "[" + ", ".join(cols) + "]"
         update_node = args["update"].value
         if update_node.kind() == "object" and not entries(update_node, "update", cls.code):
+            if shape.read is not None:
+                raise cls.refuse("`update: {}` with relations in `select`/`include`: not converted (the row "
+                                 "selectOrInsert returns would need a re-read with its relations; write it by hand)")
             call.needs.compat.add("selectOrInsert")
             condition = call.condition(args["where"].value)
-            select = f"() => {call.client}.select().from({table}).where({condition}).then((rows) => rows[0])"
+            select = (f"() => {call.client}.select({shape.returning}).from({table}).where({condition})"
+                      f".then((rows) => rows[0])")
             insert = call.chain(f"() => {call.client}.insert({table})",
-                                [f".values({create})", f".onConflictDoNothing({{ target: {target} }})", ".returning()"])
+                                [f".values({create})", f".onConflictDoNothing({{ target: {target} }})",
+                                 f".returning({shape.returning})"])
             one = f"selectOrInsert({select}, {insert}, {js_string(call.what)})"
             if "\n" not in insert and call.column + len(one) <= 100:
                 return one
@@ -52,6 +63,10 @@ class Upsert(PrismaRule):
             insert = insert.replace(nl, nl + "  ")
             return f"selectOrInsert({nl}{inner}{select},{nl}{inner}{insert},{nl}{inner}{js_string(call.what)},{nl}{call.indent})"
         update = obj(values(call, update_node, "update", update=True))
-        return call.chain(f"{call.client}.insert({table})", [
-            f".values({create})", f".onConflictDoUpdate({{ target: {target}, set: {update} }})", ".returning()",
-            ".then((rows) => rows[0])"])
+        calls = [f".values({create})", f".onConflictDoUpdate({{ target: {target}, set: {update} }})"]
+        if shape.read is not None:
+            call.needs.compat.add("writeThenRead")
+            write = call.chain(f"{call.client}.insert({table})", calls + [f".returning({primary_returning(call)})"])
+            return helper_call(call, "writeThenRead", [write, reread(call, shape.read), js_string(call.what)])
+        call.needs.compat.add("onlyRow")
+        return call.chain(f"{call.client}.insert({table})", calls + [f".returning({shape.returning})", ".then(onlyRow)"])
