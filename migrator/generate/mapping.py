@@ -310,7 +310,9 @@ CLIENT_DRIVERS: dict[str, list[dict[str, Any]]] = {
     ],
     "sqlite": [
         {"driver": "better-sqlite3", "package": "better-sqlite3", "module": "drizzle-orm/better-sqlite3",
-         "imports": [["default:Database", "better-sqlite3"]], "db": "drizzle(new Database({url}), {{ schema }})"},
+         # better-sqlite3 opens a path: Prisma's `file:./dev.db?connection_limit=1` keeps the path only.
+         "imports": [["default:Database", "better-sqlite3"]],
+         "db": "drizzle(new Database({url}.replace(/^file:/, \"\").replace(/\\?.*$/, \"\")), {{ schema }})"},
         {"driver": "libsql", "package": "@libsql/client", "module": "drizzle-orm/libsql",
          "imports": [], "db": "drizzle({{ connection: {{ url: {url} }}, schema }})"},
     ],

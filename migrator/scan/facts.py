@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-FACTS_VERSION = 9  # bump when the analyzers change what they produce: old cache entries are ignored
+FACTS_VERSION = 10  # bump when the analyzers change what they produce: old cache entries are ignored
 
 
 @dataclass(frozen=True)
