@@ -109,13 +109,26 @@ class EphemeralCluster:
             if self._as_user is None:
                 raise EngineUnavailable("running as root and there is no 'postgres' OS user to run PostgreSQL as")
         try:
-            self.dir = Path(tempfile.mkdtemp(prefix="migrator-pg-"))
+            self._make_dir()
             self._start(initdb, pg_ctl)
         except BaseException:
             # Ctrl-C (KeyboardInterrupt) included: no server and no folder is left behind.
             self.stop()
             raise
         return self
+
+    def _make_dir(self) -> None:
+        """The scratch folder, named in self.dir before it exists: a Ctrl-C between its creation and the
+        assignment (mkdtemp's return) would otherwise leave it behind, unknown to stop()."""
+        import secrets
+
+        while True:
+            self.dir = Path(tempfile.gettempdir()) / f"migrator-pg-{secrets.token_hex(6)}"
+            try:
+                self.dir.mkdir(mode=0o700)
+                return
+            except FileExistsError:
+                continue
 
     def _start(self, initdb: str, pg_ctl: str) -> None:
         assert self.dir is not None
