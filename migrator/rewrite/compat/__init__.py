@@ -10,7 +10,7 @@ from importlib.resources import files
 
 FILE_NAME = "prisma-compat.ts"
 # What the module exports, for the rules that import from it.
-EXPORTS = ("RecordNotFoundError", "oneOrThrow", "onlyRow", "selectOrInsert", "writeThenRead", "readThenDelete", "insertRows", "afterConnect", "updateOrRead", "foundOrThrow", "orNull", "whenDefined", "equals", "keyEquals", "notEquals", "anyOf", "prismaKeys", "UNIQUE_VIOLATION",
+EXPORTS = ("RecordNotFoundError", "oneOrThrow", "onlyRow", "instant", "selectOrInsert", "writeThenRead", "readThenDelete", "insertRows", "afterConnect", "updateOrRead", "foundOrThrow", "orNull", "whenDefined", "equals", "keyEquals", "notEquals", "anyOf", "prismaKeys", "UNIQUE_VIOLATION",
            "FOREIGN_KEY_VIOLATION", "isUniqueViolation", "isForeignKeyViolation", "isRecordNotFound",
            "sumNumber", "avgNumber", "relationCount", "withCount",
            "queryRaw", "executeRaw", "rawParam", "sqliteRawParam",

@@ -163,6 +163,23 @@ export function onlyRow<T>(rows: readonly T[]): T {
   return row;
 }
 
+let current: Date | undefined;
+
+/**
+ * One instant for the writes of one synchronous step: Prisma gives a created row's @default(now()) and
+ * @updatedAt fields the same time, where two `new Date()` calls may be a millisecond apart.
+ */
+export function instant(): Date {
+  if (current === undefined) {
+    current = new Date();
+    // Forgotten at the next microtask (Promise, not queueMicrotask: no DOM or Node types needed).
+    void Promise.resolve().then(() => {
+      current = undefined;
+    });
+  }
+  return current;
+}
+
 /** findUniqueOrThrow / findFirstOrThrow: the row, or P2025. */
 export function foundOrThrow<T>(row: T | undefined, what: string): T {
   if (row === undefined) {

@@ -73,6 +73,9 @@ class ModelMap:
     # The Prisma fields whose default is @default(now()) (the Prisma schema: a CURRENT_TIMESTAMP default), in
     # field order: Prisma sets them in the client (write.values sets them on SQLite inserts).
     now_defaults: tuple[str, ...] = ()
+    # The Prisma fields with @updatedAt: Prisma gives them, and the @default(now()) ones, of a created row
+    # one instant (write.values sets them from prisma-compat's instant()).
+    updated_at: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,8 @@ def build(prisma: AppModel, drizzle: AppModel, prisma_schema=None, drizzle_schem
                                              nullable=_nullable_fields(prisma_schema, pm),
                                              values={name: dict(dm.values)[key] for name, key in fields.items()
                                                      if key is not None and key in dict(dm.values)},
-                                             now_defaults=_now_defaults(prisma_schema, pm))
+                                             now_defaults=_now_defaults(prisma_schema, pm),
+                                             updated_at=tuple(pm.updated_at))
     joins: dict[str, JoinMap] = {}
     for pm in prisma.models:
         for r in pm.relations:

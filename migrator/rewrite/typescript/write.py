@@ -193,13 +193,18 @@ def values(call: WriteCall, node, label: str, update: bool = False, spreads: boo
                 out.append((key, f"sql`${{{call.table}.{key}}} {_UPDATE_OPS[op.key]} ${{{value}}}`"))
             continue
         out.append((key, e.text))
-    if not update and model.now_defaults and call.ctx.names.dialect == "sqlite":
-        # Prisma sets @default(now()) itself, in the format it stores DateTime in; drizzle-orm would use the
-        # column's database default first (CURRENT_TIMESTAMP: "YYYY-MM-DD HH:MM:SS" text, which compares and
-        # sorts apart from Prisma's values): the converted insert sets it as Prisma does, a value given wins.
+    if not update and model.now_defaults and (model.updated_at or call.ctx.names.dialect == "sqlite"):
+        # Prisma sets @default(now()) itself: one instant with the row's @updatedAt fields, and on SQLite in
+        # the format it stores DateTime in (drizzle-orm would use the column's database default first,
+        # CURRENT_TIMESTAMP: "YYYY-MM-DD HH:MM:SS" text, which compares and sorts apart from Prisma's
+        # values; and $onUpdate's `new Date()` is another instant). The converted insert sets them from
+        # prisma-compat's instant(), as Prisma does; a value given wins.
         given = {k for k, _ in out}
-        out = [(model.fields[f], "new Date()") for f in model.now_defaults
-               if model.fields.get(f) and model.fields[f] not in given] + out
+        stamped = [f for f in (*model.now_defaults, *model.updated_at) if model.fields.get(f)
+                   and model.fields[f] not in given]
+        if stamped:
+            call.needs.compat.add("instant")
+            out = [(model.fields[f], "instant()") for f in dict.fromkeys(stamped)] + out
     if update and not overrides and not settled(out, call) and not (maybe_empty and out):
         raise Data.refuse(f"`{label}` is empty, or sets fields only through conditional spreads or values that may "
                           f"be undefined at run time: Drizzle refuses an update with nothing to set, where Prisma "
