@@ -152,8 +152,10 @@ def _reference(root, site: PrismaSite):
         if node.field("property").text() != site.operation:
             continue
         parent = node.parent()
-        if parent is not None and parent.kind() == "call_expression" and parent.field("function") == node:
-            return None
+        called = parent.field("function") if parent is not None and parent.kind() == "call_expression" else None
+        if called is not None and called.range().start.index == node.range().start.index \
+                and called.range().end.index == node.range().end.index:
+            return None  # the callee of a call (one _locate could not take apart): not a reference
         return node
     return None
 
