@@ -128,7 +128,7 @@ def _result_text(result) -> str:
         if t.skipped:
             out.append(f"  {t.table:<{width}}  {t.rows:>12,} rows  (copied by an earlier run)")
             continue
-        rate = f"{t.rows / t.seconds:,.0f} rows/s" if t.seconds > 0 and t.rows else ""
+        rate = f"{t.rows / t.seconds:,.0f} rows/s" if t.seconds >= 0.5 and t.rows else ""  # a rate of a blink says nothing
         refused = f", {t.rejected:,} refused" if t.rejected else ""
         out.append(f"  {t.table:<{width}}  {t.rows:>12,} rows  {rate}{refused}")
     head = f"copied {result.rows:,} rows in {len(result.tables)} tables in {result.seconds:.1f} s"

@@ -85,6 +85,8 @@ class CopyPlan:
     warnings: list[str]
     after_rows_sql: str
     orphans: list[dict[str, Any]]  # rows whose parent row FROM lacks
+    dialect: str = "postgresql"  # TO's
+    source_namespace: str = "public"  # FROM's schema, when FROM is PostgreSQL
 
     def table_sql(self, name: str) -> list[str]:
         from migrator.render.sql import statements
@@ -92,7 +94,7 @@ class CopyPlan:
         ns = self.bare.namespaces[0]
         one = dataclasses.replace(self.bare, namespaces=(dataclasses.replace(ns, tables=(ns.table(name),), views=(),
                                                                               enums=(), sequences=()),))
-        return statements(one, "postgresql")
+        return statements(one, self.dialect)
 
     def prelude_sql(self) -> list[str]:
         """Schema-wide objects the tables use (enum types, sequences, extensions), created first."""
@@ -105,6 +107,10 @@ class CopyPlan:
         return [s for s in statements(only, "postgresql") if not s.upper().startswith("CREATE SCHEMA")]
 
     def ddl_text(self) -> str:
+        if self.dialect == "sqlite":
+            from migrator.render.sql import statements
+
+            return "\n\n".join(s + ";" for s in statements(self.schema, "sqlite")) + "\n"
         parts = [f"CREATE SCHEMA IF NOT EXISTS {_quote(self.namespace)};"]
         parts += [s + ";" for s in self.prelude_sql()]
         for t in self.tables:
@@ -169,14 +175,25 @@ def plan(from_url: str, to_url: str, options: CopyOptions) -> CopyPlan:
 
     if not (is_sqlite(from_url) or is_postgres(from_url)):
         raise BadInput(f"{mask_url(from_url)}: FROM must be a sqlite:/// or postgresql:// URL")
-    if not is_postgres(to_url):
-        raise BadInput(f"{mask_url(to_url)}: TO must be a postgresql:// URL (copying into SQLite is not supported yet)")
+    if not (is_postgres(to_url) or is_sqlite(to_url)):
+        raise BadInput(f"{mask_url(to_url)}: TO must be a postgresql:// or sqlite:/// URL")
+    dialect = "postgresql" if is_postgres(to_url) else "sqlite"
+    if dialect == "sqlite" and not is_postgres(from_url):
+        raise BadInput(f"{mask_url(to_url)}: copying into SQLite reads from PostgreSQL; "
+                       "a SQLite file is copied whole with sqlite3's .backup")
+    if dialect == "sqlite" and (options.schema_from or options.into_existing or options.chunk_rows or options.on_error != "stop"):
+        raise BadInput("copying into SQLite takes none of --schema-from, --into-existing, --chunk-rows, --on-error report")
     if options.on_error not in ("stop", "report"):
         raise BadInput(f"--on-error {options.on_error}: expected stop or report")
     inspect_options = sources.InspectOptions(include_bookkeeping=True)
     source = sources.load(from_url, inspect_options)
     source = _only_tables(source, options.tables)
-    namespace = options.namespace or "public"
+    namespace = options.namespace or ("public" if dialect == "postgresql" else "main")
+    with_tables = [ns.name for ns in source.namespaces if ns.tables]
+    if len(with_tables) > 1:
+        raise BadInput(f"{mask_url(from_url)}: tables in {len(with_tables)} schemas ({', '.join(with_tables)}); "
+                       "copy one at a time: --tables names tables of one schema")
+    source_namespace = with_tables[0] if with_tables else "public"
     reader = reader_for(from_url, source)
     try:
         decisions: list[upgrades.Decision] = []
@@ -184,6 +201,12 @@ def plan(from_url: str, to_url: str, options: CopyOptions) -> CopyPlan:
         overrides = _type_overrides(options.types, source)
         if options.schema_from:
             target_schema, decisions = _from_model(source, options.schema_from, namespace, warnings)
+        elif dialect == "sqlite":
+            from migrator.data import into_sqlite
+
+            transpiled = transpile(source, "sqlite", namespace, into_sqlite.sqlite_types(source))
+            warnings += transpiled.warnings
+            target_schema = into_sqlite.checked_defaults(transpiled.schema, warnings)
         else:
             types: dict[tuple[str, str], model.SqlType] = {}
             if source.dialect == "sqlite":
@@ -217,7 +240,7 @@ def plan(from_url: str, to_url: str, options: CopyOptions) -> CopyPlan:
         if orphans and options.on_error == "report":
             target_schema = _not_valid_foreign_keys(target_schema, {(o["table"], tuple(o["columns"])) for o in orphans})
         bare, full = phases(target_schema)
-        after = _after_rows_sql(bare, full)
+        after = _after_rows_sql(bare, full) if dialect == "postgresql" else ""
         target_ns = full.namespaces[0] if full.namespaces else model.Namespace(namespace)
         tables = []
         for ns in source.namespaces:
@@ -238,7 +261,8 @@ def plan(from_url: str, to_url: str, options: CopyOptions) -> CopyPlan:
                                         reader.sequence_floor(table.name)))
     finally:
         reader.close()
-    return CopyPlan(mask_url(from_url), mask_url(to_url), namespace, full, bare, tables, decisions, warnings, after, orphans)
+    return CopyPlan(mask_url(from_url), mask_url(to_url), namespace, full, bare, tables, decisions, warnings, after, orphans,
+                    dialect, source_namespace)
 
 
 def _declared(col: model.Column) -> str:
@@ -284,7 +308,7 @@ def _from_model(source: model.Schema, spec: str, namespace: str, warnings: list[
     """TO's schema from a model file, checked against FROM: every FROM column has a place, every TO-only column a value."""
     from migrator import inspect as sources
 
-    given = sources.load(spec, sources.InspectOptions())
+    given = sources.load(spec, sources.InspectOptions(include_bookkeeping=True))
     if given.dialect != "postgresql":
         raise BadInput(f"--schema-from {spec}: describes a {given.dialect} database; copy writes to PostgreSQL")
     tables = {t.name: t for _, t in given.tables()}
@@ -295,6 +319,11 @@ def _from_model(source: model.Schema, spec: str, namespace: str, warnings: list[
         to = tables.get(table.name)
         if to is None:
             if table.name in sources.BOOKKEEPING_TABLES:
+                # A migration tool's own table travels as FROM has it: TO's migrations stay known as applied.
+                alone = dataclasses.replace(source, namespaces=tuple(
+                    dataclasses.replace(ns, tables=tuple(t for t in ns.tables if t.name == table.name), views=())
+                    for ns in source.namespaces))
+                kept += transpile(alone, "postgresql", namespace, {}).schema.namespaces[0].tables
                 continue
             problems.append(f"table {table.name} is not in {spec}")
             continue
@@ -308,9 +337,15 @@ def _from_model(source: model.Schema, spec: str, namespace: str, warnings: list[
                 decisions.append(upgrades.Decision(table.name, col.name, _declared(col), to_col.type,
                                                    f"the model file declares {to_col.type}", spec))
         for to_col in to.columns:
-            if not any(c.name == to_col.name for c in table.columns) and not to_col.nullable and to_col.default is None \
-                    and to_col.identity is None and to_col.generated is None:
+            if any(c.name == to_col.name for c in table.columns):
+                continue
+            if not to_col.nullable and to_col.default is None and to_col.identity is None and to_col.generated is None:
                 problems.append(f"column {table.name}.{to_col.name} of {spec} is NOT NULL without a default and FROM has no values for it")
+                continue
+            filled = (f"filled by its default {to_col.default.value}" if to_col.default is not None and to_col.default.reaches_database
+                      else "generated" if to_col.generated else "NULL in every copied row")
+            decisions.append(upgrades.Decision(table.name, to_col.name, "(new)", to_col.type,
+                                               f"a column FROM lacks, {filled}", spec))
         kept.append(to)
     for name in sorted(set(tables) - {t.name for _, t in source.tables()}):
         warnings.append(f"table {name} of {spec} is not in FROM: created empty")
@@ -407,6 +442,12 @@ def run(from_url: str, to_url: str, options: CopyOptions, progress: Progress | N
     """
     started = time.monotonic()
     the_plan = copy_plan or plan(from_url, to_url, options)
+    if the_plan.dialect == "sqlite":
+        from migrator import inspect as sources
+        from migrator.data import into_sqlite
+
+        source = _only_tables(sources.load(from_url, sources.InspectOptions(include_bookkeeping=True)), options.tables)
+        return into_sqlite.run(the_plan, from_url, to_url, options, source, progress, announce)
     if the_plan.orphans and options.on_error == "stop":
         o = the_plan.orphans[0]
         values = ", ".join(f"{k}={v!r}" for k, v in o["values"].items())
@@ -417,7 +458,7 @@ def run(from_url: str, to_url: str, options: CopyOptions, progress: Progress | N
     conn = _target_connection(to_url)
     reader = reader_for(from_url, the_plan.schema if is_postgres(from_url) else model.Schema("sqlite"))
     if is_postgres(from_url):
-        reader.namespace = _source_namespace(from_url)
+        reader.namespace = the_plan.source_namespace
     rejects: list[dict[str, Any]] = []
     results: list[TableResult] = []
     try:
@@ -461,14 +502,6 @@ def run(from_url: str, to_url: str, options: CopyOptions, progress: Progress | N
         rejects_path = options.rejects or Path("migrator-rejects.jsonl")
         atomic_write(rejects_path, "".join(json.dumps(r, default=str, ensure_ascii=False) + "\n" for r in rejects))
     return CopyResult(the_plan, results, rejects, rejects_path, time.monotonic() - started)
-
-
-def _source_namespace(url: str) -> str:
-    from migrator import inspect as sources
-
-    schema = sources.load(url, sources.InspectOptions(include_bookkeeping=True))
-    names = [ns.name for ns in schema.namespaces if ns.tables]
-    return names[0] if names else "public"
 
 
 def _target_connection(url: str):

@@ -223,3 +223,42 @@ def test_learnhub_example_is_copied_whole(tmp_path: Path, pg_url: str) -> None:
     source = sqlite3.connect(db)
     for table, rows in counts.items():
         assert source.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == rows
+
+
+def test_postgresql_to_sqlite_keeps_every_value(pg_url: str, tmp_path: Path) -> None:
+    run_sql(pg_url, """
+        CREATE TYPE mood AS ENUM ('ok', 'sad');
+        CREATE TABLE people (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL DEFAULT 'x',
+                             mood mood, tags text[], born date, meta jsonb DEFAULT '{}', ratio numeric(6, 3),
+                             at timestamptz DEFAULT now(), ok boolean NOT NULL DEFAULT true, u uuid DEFAULT gen_random_uuid(),
+                             score double precision, raw bytea);
+        CREATE INDEX people_name ON people (name);
+        INSERT INTO people (name, mood, tags, born, meta, ratio, at, ok, u, score, raw) VALUES
+            ('a€🎉', 'ok', '{x,"y z"}', '2000-01-02', '{"b": 1, "a": [true]}', 1.250, '2024-03-01 10:15:00.123+02', false,
+             '0f8fad5b-d9cb-469f-a165-70867728950e', 0.30000000000000004, '\\x00ff'),
+            ('b', NULL, NULL, NULL, NULL, NULL, NULL, true, NULL, 'Infinity', NULL);
+    """)
+    out = tmp_path / "copy.db"
+    result = runner.invoke(app, ["copy", pg_url, f"sqlite:///{out}"])
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(out)
+    rows = conn.execute("SELECT id, name, mood, tags, born, meta, ratio, at, ok, u, score, raw FROM people ORDER BY id").fetchall()
+    assert rows == [
+        (1, "a€🎉", "ok", '{x,"y z"}', "2000-01-02", '{"a": [true], "b": 1}', 1.25, "2024-03-01T08:15:00.123+00:00", 0,
+         "0f8fad5b-d9cb-469f-a165-70867728950e", 0.30000000000000004, b"\x00\xff"),
+        (2, "b", None, None, None, None, None, None, 1, None, float("inf"), None),
+    ]
+    assert conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'people_name'").fetchone()
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = '_migrator_copy'").fetchone() is None
+    # a default SQLite can evaluate is kept, one it cannot (gen_random_uuid) is left out and said
+    plan = runner.invoke(app, ["copy", pg_url, f"sqlite:///{tmp_path}/other.db", "--dry-run", "--format", "json"])
+    warnings = json.loads(plan.stdout)["warnings"]
+    assert any("people.u" in w and "left out" in w for w in warnings), warnings
+    again = runner.invoke(app, ["copy", pg_url, f"sqlite:///{out}"])
+    assert again.exit_code == 2 and "already has table people" in again.output
+
+
+def test_nan_is_refused_on_the_way_into_sqlite(pg_url: str, tmp_path: Path) -> None:
+    run_sql(pg_url, "CREATE TABLE m (id int PRIMARY KEY, v double precision); INSERT INTO m VALUES (1, 1.5), (2, 'NaN');")
+    result = runner.invoke(app, ["copy", pg_url, f"sqlite:///{tmp_path}/m.db"])
+    assert result.exit_code == 2 and "m (id=2), column v: NaN" in result.output
