@@ -203,7 +203,7 @@ def test_cli_errors_are_one_line_and_mask_passwords(tmp_path: Path) -> None:
     bad_table = runner.invoke(app, ["copy", src, "postgresql://u@127.0.0.1:1/x", "--tables", "zz", "--dry-run"])
     assert bad_table.exit_code == 2 and "no table zz" in bad_table.output
     into_sqlite = runner.invoke(app, ["copy", src, f"sqlite:///{tmp_path}/out.db"])
-    assert into_sqlite.exit_code == 2 and "TO must be a postgresql" in into_sqlite.output
+    assert into_sqlite.exit_code == 2 and "copying into SQLite reads from PostgreSQL" in into_sqlite.output
 
 
 def test_bad_time_zone_is_bad_input(tmp_path: Path, pg_url: str) -> None:
