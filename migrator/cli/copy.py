@@ -126,11 +126,11 @@ def _result_text(result) -> str:
     width = max((len(t.table) for t in result.tables), default=0)
     for t in result.tables:
         if t.skipped:
-            out.append(f"  {t.table:<{width}}  {t.rows:>12,} rows  (copied by an earlier run)")
+            out.append(f"  {t.table:<{width}}  {t.rows:>12,} {'row' if t.rows == 1 else 'rows'}  (copied by an earlier run)")
             continue
-        rate = f"{t.rows / t.seconds:,.0f} rows/s" if t.seconds >= 0.5 and t.rows else ""  # a rate of a blink says nothing
+        rate = f"  {t.rows / t.seconds:,.0f} rows/s" if t.seconds >= 0.5 and t.rows else ""  # a rate of a blink says nothing
         refused = f", {t.rejected:,} refused" if t.rejected else ""
-        out.append(f"  {t.table:<{width}}  {t.rows:>12,} rows  {rate}{refused}")
+        out.append(f"  {t.table:<{width}}  {t.rows:>12,} {'row' if t.rows == 1 else 'rows'}{rate}{refused}")
     head = f"copied {result.rows:,} rows in {len(result.tables)} tables in {result.seconds:.1f} s"
     lines = [head] + out
     if result.rejects:
