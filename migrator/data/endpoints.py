@@ -100,7 +100,7 @@ class SQLiteReader:
               after: Sequence[Any] | None, upto: Sequence[Any] | None) -> Iterator[list[bytes]]:
         """Batches of COPY lines (each ending in a newline) in key order."""
         where, params = self._range(key, after, upto)
-        sql = f"SELECT {rowtext.line(columns)} FROM {quote_sqlite(table)}{where} ORDER BY {self._key_sql(key)}"
+        sql = f"SELECT {rowtext.line(columns)} || char(10) FROM {quote_sqlite(table)}{where} ORDER BY {self._key_sql(key)}"
         self.conn.text_factory = bytes  # lines go to PostgreSQL as the bytes SQLite holds: no decode, no encode
         try:
             cursor = self.conn.execute(sql, params)
@@ -108,7 +108,7 @@ class SQLiteReader:
                 rows = cursor.fetchmany(BATCH_ROWS)
                 if not rows:
                     break
-                yield [row[0] + b"\n" for row in rows]
+                yield [row[0] for row in rows]
         except sqlite3.Error as exc:
             raise BadInput(f"reading {table}: {exc}") from None
         finally:

