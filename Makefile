@@ -95,6 +95,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_expressions.py
 	$(BIN)/python bench/bench_rewrite.py
 	$(BIN)/python bench/bench_startup.py
+	$(BIN)/python bench/bench_copy.py
+	$(BIN)/python bench/bench_verify_data.py
 
 # Real-world accuracy: migrator against hand-checked figures of pinned public repositories
 # (bench/realworld/manifest.toml), checkouts in $$MIGRATOR_REALWORLD/<entry>; see docs/accuracy.md.
@@ -112,6 +114,7 @@ golden: $(STAMP)
 	$(BIN)/python tests/render/regen_golden.py
 	$(BIN)/python tests/report/regen_golden.py
 	$(BIN)/python tests/rewrite/regen_golden.py
+	$(BIN)/python tests/data/regen_copy_golden.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

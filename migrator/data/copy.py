@@ -261,8 +261,28 @@ def plan(from_url: str, to_url: str, options: CopyOptions) -> CopyPlan:
                                         reader.sequence_floor(table.name)))
     finally:
         reader.close()
+    if options.into_existing:
+        # TO's foreign keys are in place already: parents are loaded before their children.
+        tables = _parents_first(tables, target_ns)
     return CopyPlan(mask_url(from_url), mask_url(to_url), namespace, full, bare, tables, decisions, warnings, after, orphans,
                     dialect, source_namespace)
+
+
+def _parents_first(tables: list[TablePlan], ns: model.Namespace) -> list[TablePlan]:
+    """The tables in an order where each comes after the tables its foreign keys reference (cycles keep FROM's order)."""
+    by_name = {t.target: t for t in tables}
+    parents = {t.target: {fk.ref_table for fk in _target_table(ns, t.target).foreign_keys if fk.ref_table in by_name
+                          and fk.ref_table != t.target} for t in tables}
+    ordered: list[TablePlan] = []
+    placed: set[str] = set()
+    while len(ordered) < len(tables):
+        ready = [t for t in tables if t.target not in placed and parents[t.target] <= placed]
+        if not ready:  # a cycle: the rest in FROM's order; TO's deferrable keys, if any, let it through
+            ready = [t for t in tables if t.target not in placed]
+        for t in ready:
+            ordered.append(t)
+            placed.add(t.target)
+    return ordered
 
 
 def _declared(col: model.Column) -> str:
@@ -700,6 +720,7 @@ def _load_range(conn, reader, the_plan: CopyPlan, table: TablePlan, after, upto,
     # savepoint that --on-error report needs to load a refused range again.
     copy_sql = _copy_statement(the_plan.namespace, table, freeze and not careful)
     count = 0
+    started = time.monotonic()
     try:
         with conn.transaction() if careful else contextlib.nullcontext():
             with conn.cursor() as cur, cur.copy(copy_sql) as copy:
@@ -707,7 +728,9 @@ def _load_range(conn, reader, the_plan: CopyPlan, table: TablePlan, after, upto,
                     copy.write(b"".join(batch))
                     count += len(batch)
                     if progress:
-                        progress(f"copy {table.target}", done_before + count, max(table.rows, done_before + count))
+                        elapsed = time.monotonic() - started
+                        rate = f" ({count / elapsed:,.0f} rows/s)" if elapsed > 1 else ""
+                        progress(f"copy {table.target}{rate}", done_before + count, max(table.rows, done_before + count))
         return count, 0
     except psycopg.Error as exc:
         if options.on_error == "stop" or not isinstance(exc, (psycopg.errors.DataError, psycopg.errors.IntegrityError)):
