@@ -26,7 +26,7 @@ from migrator.cli.shared import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED, 
 COMMAND_MODULES = {
     "inspect": "inspect", "sources": "inspect", "scan": "scan", "report": "scan",
     "diff": "verify", "drift": "verify", "check": "verify", "init": "verify", "rewrite": "rewrite",
-    "generate": "generate",
+    "generate": "generate", "copy": "copy", "verify": "verify_data", "apply": "apply",
 }
 
 

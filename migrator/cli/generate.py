@@ -100,13 +100,17 @@ def generate(
         failed = bool(check and stale)
         if verify and not failed:
             spec, changes, rendered = run.verify(output)
-            report["verify"] = {"changes": len(changes), "report": rendered if changes else ""}
+            # Info changes (a SQLite UNIQUE constraint read back as the unique index drizzle-kit
+            # makes of `unique()`) are equal for drift: `migrator diff` exits 0 on them.
+            differing = [c for c in changes if getattr(c, "severity", "error") != "info"]
+            report["verify"] = {"changes": len(differing), "report": rendered if changes else ""}
             if text:
                 if changes:
                     print(rendered, end="" if rendered.endswith("\n") else "\n")
-                verdict = "reads back as the source (0 changes)" if not changes else f"differs from the source: {len(changes)} change(s)"
+                verdict = ("reads back as the source (0 changes" + (f", {len(changes)} info)" if changes else ")")
+                           if not differing else f"differs from the source: {len(differing)} change(s)")
                 console.print(f"verify: {spec} {verdict}", markup=False)
-            failed = bool(changes)
+            failed = bool(differing)
         if format is GenerateFormat.json:
             written = output.written_names()
             if written is not None:

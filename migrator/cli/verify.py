@@ -182,16 +182,21 @@ def diff(
             target = dialect.value if dialect else a.dialect
             if target not in ("postgresql", "sqlite"):
                 raise BadInput(f"--emit sql needs --dialect postgresql or sqlite (FROM is {a.dialect})")
-            write_or_print(render_changes_sql(result, target, from_schema=a, to_schema=b), output)
+            from migrator.data.plans import header_lines
+
+            header = header_lines(a, b, from_, to, target)
+            write_or_print(render_changes_sql(result, target, from_schema=a, to_schema=b, plan_header=header), output)
             return
         if emit is Emit.alembic:
             import uuid
 
             from migrator.render.alembic import render_revision
 
+            from migrator.data.plans import header_lines
+
             target = dialect.value if dialect else a.dialect
             text = render_revision(result, message=message, revision=uuid.uuid4().hex[:12], down_revision=down_revision,
-                                   dialect=target, from_schema=a, to_schema=b)
+                                   dialect=target, from_schema=a, to_schema=b, plan_header=header_lines(a, b, from_, to, target))
             write_or_print(text, output)
             return
         results = [("diff", result)]

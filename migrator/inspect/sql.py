@@ -87,6 +87,10 @@ DIALECT_MARKERS: tuple[tuple[str, str, str], ...] = (
 _MARKERS = tuple((d, label, re.compile(rx, re.IGNORECASE)) for d, label, rx in DIALECT_MARKERS)
 
 DRIZZLE_BREAKPOINT = re.compile(r"^[ \t]*-->[ \t]*statement-breakpoint[ \t]*\r?$", re.MULTILINE)
+# `drizzle-kit pull` (introspect) writes the database it read as migration 0000 with the SQL
+# inside one `/* … */` after two `--` lines, so that `migrate` does not create the tables again;
+# its breakpoints are inside the comment. As a schema source it is the schema it records.
+DRIZZLE_PULL_BASELINE = re.compile(r"\A(?:[ \t]*--[^\n]*\n|[ \t]*\r?\n)*[ \t]*/\*(?P<body>.*)\*/\s*\Z", re.S)
 ENGINES = ("auto", "live", "static")
 
 
@@ -297,9 +301,15 @@ def split_script(text: str, drizzle: bool = False) -> list[Statement]:
 
     Drizzle writes `--> statement-breakpoint` between statements; splitting on it first
     keeps a statement whose body has no terminating `;` (or a trigger body) whole.
+    A `drizzle-kit pull` baseline (its SQL commented out) gives the statements it records.
     """
     if not drizzle:
         return split_statements(text)
+    baseline = DRIZZLE_PULL_BASELINE.match(text)
+    if baseline:
+        # Uncomment it in place (same length, so line numbers hold).
+        start, end = baseline.start("body"), baseline.end("body")
+        text = text[: start - 2] + "  " + text[start:end] + "  " + text[end + 2 :]
     out: list[Statement] = []
     offset_line, pos = 0, 0
     chunks = []

@@ -60,8 +60,13 @@ def render_revision(
     dialect: str,
     to_schema: model.Schema | None = None,
     from_schema: model.Schema | None = None,
+    plan_header: tuple[str, ...] | list[str] = (),
 ) -> str:
-    """The text of an Alembic revision file that turns FROM into TO and back."""
+    """The text of an Alembic revision file that turns FROM into TO and back.
+
+    plan_header: lines written as `#` comments after the revision identifiers
+    (migrator.data.plans.header_lines, read by `migrator apply`).
+    """
     renderer = _Renderer(dialect)
     upgrade = renderer.body(plan(diff, dialect, to_schema=to_schema, from_schema=from_schema))
     downgrade = renderer.body(plan(diff.reverse(), dialect, to_schema=from_schema, from_schema=to_schema))
@@ -83,6 +88,7 @@ def render_revision(
         f"down_revision = {down_revision!r}",
         "branch_labels = None",
         "depends_on = None",
+        *(["", *(f"# {line}" for line in plan_header)] if plan_header else []),
     ]
     text = "\n".join(lines) + "\n"
     if renderer.declared_type_used:

@@ -132,10 +132,17 @@ def render_changes_sql(
     *,
     to_schema: model.Schema | None = None,
     from_schema: model.Schema | None = None,
+    plan_header: tuple[str, ...] | list[str] = (),
 ) -> str:
-    """The DDL that turns FROM into TO in `dialect`, each statement followed by ";"."""
+    """The DDL that turns FROM into TO in `dialect`, each statement followed by ";".
+
+    plan_header: lines written first as `--` comments (migrator.data.plans.header_lines: the
+    FROM and TO schemas `migrator apply` checks the database against).
+    """
     steps = plan(diff, dialect, to_schema=to_schema, from_schema=from_schema)
     buffer = io.StringIO()
+    if plan_header:
+        buffer.write("".join(f"-- {line}\n" for line in plan_header) + "\n")
     # paramstyle "named": the default (psycopg2's pyformat) writes every % as %%, which is
     # right for a driver that formats parameters in, wrong in a script psql runs as written
     # (a CHECK (name LIKE 'admin%') came out as 'admin%%').
