@@ -47,6 +47,29 @@ demo: $(STAMP)
 	# The Prisma -> Drizzle codemod as a dry run, no options: the Drizzle port and client come from
 	# examples/tutorme/migrator.toml's [rewrite] (what `migrator init` writes); exit 1: it would change files.
 	$(BIN)/migrator rewrite --rules prisma-drizzle examples/tutorme --patch reports/tutorme-prisma-drizzle.patch || test $$? -eq 1
+	# Moving the data: learnhub's SQLite database into PostgreSQL with the target schema's types
+	# (plan, copy, verify data) on a throwaway server the script starts (skipped without PostgreSQL).
+	$(BIN)/python examples/learnhub/copy_to_postgres.py
+	# certbank (raw SQL on SQLite) moved onto its Drizzle migrations: see examples/certbank/DEMO.md.
+	rm -rf reports/certbank.db reports/certbank-backups
+	$(BIN)/python examples/certbank/build_db.py
+	$(BIN)/python examples/certbank/build_db.py -o reports/certbank.db
+	$(BIN)/migrator scan examples/certbank
+	$(BIN)/migrator generate drizzle sqlite:///examples/certbank/certbank.db --out examples/certbank/drizzle/schema --verify
+	# drizzle-kit pull's baseline lacks the database's UNIQUE constraints: refused with the diff (exit 1).
+	$(BIN)/migrator apply examples/certbank/drizzle/migrations --to sqlite:///reports/certbank.db --baseline 0000_thick_surge \
+		--prove --backup-dir reports/certbank-backups || test $$? -eq 1
+	# With the FROM the database really is: proof on a clone, backup, applied in one transaction.
+	$(BIN)/migrator apply examples/certbank/drizzle/migrations --to sqlite:///reports/certbank.db --baseline 0000_thick_surge \
+		--from sql:examples/certbank/schema.sql --prove --backup-dir reports/certbank-backups
+	# A migration that fails halfway: rolled back, the database unchanged (exit 2), as verify data shows.
+	$(BIN)/migrator apply examples/certbank/broken/migrations --to sqlite:///reports/certbank.db \
+		--backup-dir reports/certbank-backups || test $$? -eq 2
+	$(BIN)/migrator verify data sqlite:///$$(ls reports/certbank-backups/certbank-*.sqlite | sort | tail -1) sqlite:///reports/certbank.db
+	# Rollback to before the move: the first backup restored, the raw-SQL schema and rows back.
+	$(BIN)/migrator apply --restore $$(ls reports/certbank-backups/certbank-*.sqlite | sort | head -1) --to sqlite:///reports/certbank.db --yes
+	$(BIN)/migrator diff sql:examples/certbank/schema.sql sqlite:///reports/certbank.db
+	$(BIN)/migrator verify data sqlite:///examples/certbank/certbank.db sqlite:///reports/certbank.db
 
 # The TypeScript oracles some tests run (drizzle-kit generate, tsc), pinned in tests/node's
 # package-lock.json; installed only where Node.js is, and those tests say so when it is not.
