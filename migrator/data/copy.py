@@ -236,7 +236,7 @@ def plan(from_url: str, to_url: str, options: CopyOptions) -> CopyPlan:
             transpiled: Transpiled = transpile(source, "postgresql", namespace, types)
             warnings += transpiled.warnings
             target_schema = transpiled.schema
-        orphans = _orphans(reader, source) if source.dialect == "sqlite" else []
+        orphans = _orphans(reader, source, from_url) if source.dialect == "sqlite" else []
         if orphans and options.on_error == "report":
             target_schema = _not_valid_foreign_keys(target_schema, {(o["table"], tuple(o["columns"])) for o in orphans})
         bare, full = phases(target_schema)
@@ -409,12 +409,31 @@ def _after_rows_sql(bare: model.Schema, full: model.Schema) -> str:
     return render_changes_sql(assess(compare(bare, full), "postgresql"), "postgresql", from_schema=bare, to_schema=full)
 
 
-def _orphans(reader, source: model.Schema) -> list[dict[str, Any]]:
-    """Rows of FROM whose foreign key names a parent row FROM does not have (PRAGMA foreign_key_check)."""
+def _orphans(reader, source: model.Schema, url: str) -> list[dict[str, Any]]:
+    """Rows of FROM whose foreign key names a parent row FROM does not have (PRAGMA foreign_key_check).
+
+    The check reads every child row and looks its parent up (0.6 s per million rows): the
+    tables are checked two at a time, on connections of their own (SQLite runs without the GIL).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from migrator.data.endpoints import SQLiteReader
+
+    children = [t for _, t in source.tables() if t.foreign_keys]
+
+    def check(table: model.Table) -> list[tuple]:
+        own = SQLiteReader(url)
+        try:
+            return own.foreign_key_violations(table.name)
+        finally:
+            own.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = list(pool.map(check, children))
     out = []
-    for _, table in source.tables():
+    for table, violations in zip(children, found):
         fks = list(reversed(table.foreign_keys))  # PRAGMA numbers a table's foreign keys from its last one
-        for child, rowid, parent, fk_id in reader.foreign_key_violations(table.name):
+        for child, rowid, parent, fk_id in violations:
             fk = _fk_by_pragma_id(reader, table.name, fk_id, fks)
             values = {}
             if fk is not None and rowid is not None:
