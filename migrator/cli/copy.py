@@ -37,6 +37,7 @@ def copy_command(
     tables: Annotated[Optional[list[str]], typer.Option("--tables", help="only these tables (repeatable, or comma-separated)")] = None,
     type_: Annotated[Optional[list[str]], typer.Option("--type", help="TABLE.COLUMN=TYPE: this PostgreSQL type for a column, whatever the data says (repeatable)")] = None,
     keep_types: Annotated[bool, typer.Option("--keep-types", help="no upgrade from the data: each column keeps its declared type")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="tables copied at a time, each on connections of its own (default: CPUs, at most 4)")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="print the plan (DDL, type decisions, row counts) and write nothing")] = False,
     format: Annotated[CopyFormat, typer.Option("--format", "-f", help="text or json")] = CopyFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the plan or summary here (atomically) instead of stdout")] = None,
@@ -62,7 +63,7 @@ def copy_command(
             schema_from=schema_from, into_existing=into_existing, namespace=schema, assume_tz=assume_tz,
             chunk_rows=chunk_rows, resume=resume, on_error=on_error.value, rejects=rejects,
             tables=tuple(t.strip() for item in tables or () for t in item.split(",") if t.strip()),
-            types=tuple(types), keep_types=keep_types,
+            types=tuple(types), keep_types=keep_types, jobs=jobs,
         )
         the_plan = plan(from_, to, options)
         if dry_run:

@@ -30,7 +30,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +62,7 @@ class CopyOptions:
     types: tuple[tuple[str, str], ...] = ()  # ("table.column", "uuid") from --type
     keep_types: bool = False  # no upgrade from the data: declared types only
     sample_rows: int = upgrades.SAMPLE_ROWS
+    jobs: int | None = None  # tables copied at a time; default min(4, CPUs)
 
 
 @dataclass
@@ -507,12 +510,7 @@ def run(from_url: str, to_url: str, options: CopyOptions, progress: Progress | N
         if announce:
             announce()
         try:
-            for table in the_plan.tables:
-                done = state.get(table.target)
-                if done is not None and done["done"]:
-                    results.append(TableResult(table.target, done["rows"], 0.0, skipped=True))
-                    continue
-                results.append(_copy_table(conn, reader, checkpoint, the_plan, table, options, done, rejects, progress))
+            results = _copy_tables(conn, reader, checkpoint, the_plan, options, state, rejects, progress, from_url, to_url)
         except MigratorError as exc:
             committed = [name for name, saved in checkpoint.read().items() if saved["rows"] or saved["done"]]
             if not committed:
@@ -541,6 +539,110 @@ def run(from_url: str, to_url: str, options: CopyOptions, progress: Progress | N
         rejects_path = options.rejects or Path("migrator-rejects.jsonl")
         atomic_write(rejects_path, "".join(json.dumps(r, default=str, ensure_ascii=False) + "\n" for r in rejects))
     return CopyResult(the_plan, results, rejects, rejects_path, time.monotonic() - started)
+
+
+def _copy_tables(conn, reader, checkpoint: Checkpoint, the_plan: CopyPlan, options: CopyOptions, state: dict,
+                 rejects: list, progress: Progress | None, from_url: str, to_url: str) -> list[TableResult]:
+    """Every table's rows, `options.jobs` tables at a time (largest first), each worker on connections of its own.
+
+    One process builds SQLite's lines while PostgreSQL parses the previous ones, so even two
+    jobs on two CPUs overlap more. --into-existing loads one table at a time, parents first.
+    """
+    results: dict[str, TableResult] = {}
+    todo = []
+    for table in the_plan.tables:
+        done = state.get(table.target)
+        if done is not None and done["done"]:
+            results[table.target] = TableResult(table.target, done["rows"], 0.0, skipped=True)
+        else:
+            todo.append(table)
+    jobs = 1 if options.into_existing else max(1, min(options.jobs or min(4, os.cpu_count() or 1), len(todo)))
+    tally = _Tally(progress, sum(t.rows for t in todo))
+    if jobs == 1:
+        for table in todo:
+            results[table.target] = _copy_table(conn, reader, checkpoint, the_plan, table, options, state.get(table.target),
+                                                rejects, tally.for_table(table.target))
+        return [results[t.target] for t in the_plan.tables]
+    queue = sorted(todo, key=lambda t: -t.rows)
+    lock = threading.Lock()
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    connections: list[Any] = []
+
+    def worker() -> None:
+        own_conn = own_reader = None
+        try:
+            own_conn = _target_connection(to_url)
+            with lock:
+                connections.append(own_conn)
+            _session(own_conn, options)
+            own_reader = reader_for(from_url, the_plan.schema if is_postgres(from_url) else model.Schema("sqlite"))
+            if is_postgres(from_url):
+                own_reader.namespace = the_plan.source_namespace
+            own_checkpoint = Checkpoint(own_conn, the_plan.namespace)
+            while not stop.is_set():
+                with lock:
+                    if not queue:
+                        return
+                    table = queue.pop(0)
+                results[table.target] = _copy_table(own_conn, own_reader, own_checkpoint, the_plan, table, options,
+                                                    state.get(table.target), rejects, tally.for_table(table.target))
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which raises it
+            if not stop.is_set():
+                errors.append(exc)
+            stop.set()
+        finally:
+            if own_reader is not None:
+                own_reader.close()
+            if own_conn is not None:
+                own_conn.close()
+
+    threads = [threading.Thread(target=worker, name=f"copy-{i}", daemon=True) for i in range(jobs)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.2)
+    except KeyboardInterrupt:
+        stop.set()
+        with lock:
+            for c in connections:
+                try:
+                    c.cancel_safe()  # the COPY under way stops; its transaction rolls back
+                except Exception:  # noqa: BLE001 - a connection already closed
+                    pass
+        for thread in threads:
+            thread.join()
+        raise
+    if errors:
+        raise errors[0]
+    return [results[t.target] for t in the_plan.tables]
+
+
+class _Tally:
+    """One progress bar for tables copied side by side: rows done over rows to do, with the rate."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = max(total, 1)
+        self.done: dict[str, int] = {}
+        self.started = time.monotonic()
+        self.lock = threading.Lock()
+
+    def for_table(self, name: str) -> Progress | None:
+        if self.progress is None:
+            return None
+
+        def report(label: str, done: int, total: int) -> None:
+            with self.lock:
+                self.done[name] = done
+                rows = sum(self.done.values())
+            elapsed = time.monotonic() - self.started
+            rate = f" ({rows / elapsed:,.0f} rows/s)" if elapsed > 1 else ""
+            self.progress(f"copy {name}{rate}", rows, max(self.total, rows))
+
+        return report
 
 
 def _target_connection(url: str):
@@ -739,7 +841,6 @@ def _load_range(conn, reader, the_plan: CopyPlan, table: TablePlan, after, upto,
     # savepoint that --on-error report needs to load a refused range again.
     copy_sql = _copy_statement(the_plan.namespace, table, freeze and not careful)
     count = 0
-    started = time.monotonic()
     try:
         with conn.transaction() if careful else contextlib.nullcontext():
             with conn.cursor() as cur, cur.copy(copy_sql) as copy:
@@ -747,9 +848,7 @@ def _load_range(conn, reader, the_plan: CopyPlan, table: TablePlan, after, upto,
                     copy.write(b"".join(batch))
                     count += len(batch)
                     if progress:
-                        elapsed = time.monotonic() - started
-                        rate = f" ({count / elapsed:,.0f} rows/s)" if elapsed > 1 else ""
-                        progress(f"copy {table.target}{rate}", done_before + count, max(table.rows, done_before + count))
+                        progress(f"copy {table.target}", done_before + count, max(table.rows, done_before + count))
         return count, 0
     except psycopg.Error as exc:
         if options.on_error == "stop" or not isinstance(exc, (psycopg.errors.DataError, psycopg.errors.IntegrityError)):

@@ -276,3 +276,39 @@ def test_into_existing_loads_parents_before_children(tmp_path: Path, pg_url: str
     assert result.exit_code == 0, result.output
     with psycopg.connect(pg_url) as conn:
         assert conn.execute("SELECT id, parent_id FROM a_children ORDER BY id").fetchall() == [(10, 2), (11, 1)]
+
+
+def test_ctrl_c_stops_parallel_tables_cleanly_and_resume_finishes(tmp_path: Path, pg_url: str) -> None:
+    path = tmp_path / "two.db"
+    conn = sqlite3.connect(path)
+    for name in ("left_side", "right_side"):
+        conn.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY, label TEXT NOT NULL)")
+        conn.executemany(f"INSERT INTO {name} VALUES (?, ?)", ((i, f"{name} {i}") for i in range(1, 300_001)))
+    conn.commit()
+    conn.close()
+    src = f"sqlite:///{path}"
+    process = subprocess.Popen([*MIGRATOR, "copy", src, pg_url, "--chunk-rows", "1000", "--jobs", "2"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with psycopg.connect(pg_url) as pg:
+                    rows = pg.execute("SELECT coalesce(sum(rows), 0) FROM _migrator_copy").fetchone()[0]
+            except psycopg.Error:
+                rows = 0
+            if rows >= 20_000:
+                break
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "error: interrupted" in stderr
+    resumed = runner.invoke(app, ["copy", src, pg_url, "--chunk-rows", "1000", "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    with psycopg.connect(pg_url) as pg:
+        for name in ("left_side", "right_side"):
+            assert pg.execute(f"SELECT count(*), count(DISTINCT id) FROM {name}").fetchone() == (300_000, 300_000)
