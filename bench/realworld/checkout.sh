@@ -65,6 +65,19 @@
 #   `checkout = "ckan"`; the mirror must also hold the conversion commit 8ddc2e800793d683c856b4a56f3d3f0ad3f1d168,
 #   on master, for bench/realworld/compare_commit.py)
 #       ckan @ d1cbc10a4189683f84efb2374cb24600652230ea
+# Real-data entries ([entry.data]): only the database file is extracted (git cat-file blob COMMIT:PATH).
+#   lerocha/chinook-database
+#       chinook-data @ 7f67772503d71ba90f19283c38e93923addb43fa  (ChinookDatabase/DataSources/Chinook_Sqlite.sqlite)
+#   MarlonChi/book-wise
+#       book-wise-data @ f8b78cb20f4ec1090953bff31f32cae3db2c5898  (prisma/dev.db)
+#   MarilliaNunes/habits-nlw-setup
+#       habits-nlw-data @ efa912d24213c0835b8dcb16c98c22fdd05c9a53  (prisma/dev.db)
+#   MaulikChopra/auctions-cs50web
+#       auctions-cs50web-data @ d98ad78d5ff40806f659bdd2ce4b4ed1310f4e94  (db.sqlite3)
+#   Aakash447/drizzle-sqlite
+#       drizzle-sqlite-data @ 6f600d5de3a03d84e89e07970240f2da3d6d4ee2  (local.db)
+#   Marieee08/FabLABS
+#       fablabs-data @ f512d8e08067461f4a4d4497521f6d785e6d1d85  (prisma/dev.db)
 set -eu
 if [ $# -ne 1 ]; then echo "usage: MIGRATOR_REALWORLD=DIR $0 MIRRORS_DIR" >&2; exit 2; fi
 here=$(dirname "$0")

@@ -30,6 +30,16 @@ inspected, is compared with SPEC (client-side defaults left out; SQLite's alter_
 ignored: drizzle-kit writes every SQLite unique() as a unique index). The drizzle-kit rows are
 skipped, saying why, without Node.js or tests/node/node_modules. -v prints the changes of a MISS.
 
+Entries with an [entry.data] section name a SQLite database file committed in the repository
+(`database`, its git blob id in `blob`) and get `copy …` and `verify data …` rows: a temporary
+copy of the file goes into a fresh database on the run's scratch PostgreSQL (MIGRATOR_DEV_URL, or
+an EphemeralCluster started once) by `migrator copy sqlite:///… postgresql://… --on-error report`;
+the type upgrades come from `migrator copy --dry-run --format json` (decisions per target type),
+the tables and rows are counted in PostgreSQL itself (a table with its hand-counted rows, and the
+refused rows of the rejects file), then `migrator verify data` compares the pair (exit, tables
+compared, tables equal). Such an entry's checkout may be the database file alone at
+$MIGRATOR_REALWORLD/<name>/<database> (`--checkout-from-mirrors` extracts just that file).
+
 Exit status: 0 when every figure matches, 1 otherwise, 2 on bad usage (for instance
 MIGRATOR_REALWORLD unset).
 
@@ -958,15 +968,185 @@ def generate_rows(entry: dict, checkout: Path, env: GenerateEnv, res: EntryResul
     return rows
 
 
+# ---------------------------------------------------------------------------
+# Real data: a committed SQLite file copied into PostgreSQL (`migrator copy`), then compared (`migrator verify data`)
+
+COPY_CHECKPOINT = "_migrator_copy"  # copy's checkpoint table: left in TO by a copy that stopped, not a copied table
+
+
+@dataclass
+class DataMeasure:
+    """What one copy + verify of an [entry.data] database measured (None: could not be measured)."""
+    copy_exit: int | None = None
+    copy_error: str = ""
+    refused: int | None = None
+    upgrades: collections.Counter | None = None  # target type -> columns upgraded, from the copy's plan
+    upgrades_error: str = ""
+    table_rows: dict[str, int] | None = None  # table -> rows found in TO after the copy (counted there)
+    table_rows_error: str = ""
+    verify_exit: int | None = None
+    verify_error: str = ""
+    verify_equal: int | None = None
+    verify_compared: int | None = None
+    verify_details: list[str] = field(default_factory=list)
+
+
+def git_blob(path: Path) -> str | None:
+    """The git blob id of a file (`git hash-object`): pins an extracted database to the manifest's commit."""
+    try:
+        out = subprocess.run(["git", "hash-object", str(path)], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip()
+
+
+def _error_line(proc: subprocess.CompletedProcess) -> str:
+    """migrator's one-line error (`error: …`), else the last line of stderr: a PostgreSQL syntax error quoted
+    in an internal error carries its LINE and caret lines after it."""
+    lines = proc.stderr.strip().splitlines()
+    return next((line for line in lines if line.startswith("error:")), None) or _last_line(proc)
+
+
+def _copy_plan_decisions(from_url: str, to_url: str) -> tuple[list[dict] | None, str]:
+    """The type decisions of `migrator copy --dry-run --format json` (reads FROM only), or None and the error."""
+    proc = subprocess.run(migrator_cmd() + ["copy", from_url, to_url, "--dry-run", "--format", "json"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return None, f"dry run exit {proc.returncode}: {_error_line(proc)}"
+    try:
+        report = json.loads(proc.stdout)
+        return list((report.get("plan") or report)["decisions"]), ""
+    except (ValueError, KeyError, TypeError) as exc:
+        return None, f"unreadable dry run output: {exc}"
+
+
+def _rows_in_postgres(url: str) -> tuple[dict[str, int] | None, str]:
+    """Every table of TO's public schema (copy's checkpoint table left out) and its row count, counted in TO."""
+    import psycopg
+    from psycopg import sql
+
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            names = [r[0] for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+                " ORDER BY table_name")]
+            return {name: conn.execute(sql.SQL("SELECT count(*) FROM public.{}").format(sql.Identifier(name))).fetchone()[0]
+                    for name in names if name != COPY_CHECKPOINT}, ""
+    except psycopg.Error as exc:
+        return None, f"cannot count TO's rows: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}"
+
+
+def run_data(entry: dict, checkout: Path, genv: "GenerateEnv") -> tuple[DataMeasure, list[str]]:
+    """Copy the entry's database file (a temporary copy of it: the checkout is never written) into a fresh
+    database on the run's scratch PostgreSQL with `migrator copy … --on-error report`, count TO's rows there,
+    then `migrator verify data FROM TO --format json`. Returns the measure and warnings."""
+    m = DataMeasure()
+    warnings: list[str] = []
+    source = checkout / entry["database"]
+    if not source.is_file():
+        m.copy_error = m.upgrades_error = m.table_rows_error = m.verify_error = f"no database file at {source}"
+        return m, warnings
+    if entry.get("blob") and git_blob(source) != entry["blob"]:
+        warnings.append(f"{entry['database']} is not blob {entry['blob']} of the pinned commit")
+    url, dbname, err = genv.fresh_database()
+    if url is None:
+        m.copy_error = m.upgrades_error = m.table_rows_error = m.verify_error = err
+        return m, warnings
+    try:
+        with tempfile.TemporaryDirectory(prefix="migrator-data-") as tmp:
+            db = Path(tmp) / Path(entry["database"]).name
+            shutil.copyfile(source, db)
+            from_url = f"sqlite:///{db}"
+            decisions, m.upgrades_error = _copy_plan_decisions(from_url, url)
+            if decisions is not None:
+                m.upgrades = collections.Counter(d["target"] for d in decisions)
+            rejects = Path(tmp) / "rejects.jsonl"
+            proc = subprocess.run(migrator_cmd() + ["copy", from_url, url, "--format", "json", "--on-error", "report",
+                                                    "--rejects", str(rejects)], capture_output=True, text=True)
+            m.copy_exit = proc.returncode
+            if proc.returncode not in (0, 1):
+                m.copy_error = _error_line(proc)
+            if rejects.exists():
+                m.refused = sum(1 for line in rejects.read_text(encoding="utf-8").splitlines() if line.strip())
+            elif proc.returncode in (0, 1):
+                m.refused = 0
+            m.table_rows, m.table_rows_error = _rows_in_postgres(url)
+            proc = subprocess.run(migrator_cmd() + ["verify", "data", from_url, url, "--format", "json"], capture_output=True, text=True)
+            m.verify_exit = proc.returncode
+            if proc.returncode in (0, 1):
+                try:
+                    status = {t["table"]: t.get("status") for t in json.loads(proc.stdout)["tables"]}
+                    expected = set(entry["data"].get("table_rows") or {})
+                    # the file's tables only: a table left in TO by a stopped copy (its checkpoint) is a detail, not a figure
+                    m.verify_compared = sum(t in status for t in expected)
+                    m.verify_equal = sum(status.get(t) == "equal" for t in expected)
+                    m.verify_details = [f"{t}: {status.get(t, 'not compared')}" for t in sorted(expected | set(status))
+                                        if status.get(t) != "equal"]
+                except (ValueError, KeyError, TypeError) as exc:
+                    m.verify_error = f"unreadable verify output: {exc}"
+            else:
+                m.verify_error = _error_line(proc)
+    finally:
+        genv.drop_database(dbname)
+    return m, warnings
+
+
+def data_rows(entry: dict, m: DataMeasure, res: EntryResult) -> list[Row]:
+    """The `copy …` and `verify data …` rows of an [entry.data] entry (expected figures from the manifest)."""
+    name = entry["name"]
+    data = entry["data"]
+    expected_rows = {k: int(v) for k, v in (data.get("table_rows") or {}).items()}
+    n_tables = len(expected_rows)
+    rows = [Row(name, "copy exit", int(data.get("copy_exit", 0)), m.copy_exit, m.copy_error)]
+    measured = m.table_rows
+    rows.append(Row(name, "copy tables", n_tables, None if measured is None else len(measured), m.table_rows_error or m.copy_error))
+    rows.append(Row(name, "copy rows", sum(expected_rows.values()), None if measured is None else sum(measured.values()),
+                    m.table_rows_error or m.copy_error))
+    if measured is not None:
+        off = [f"{t}: expected {expected_rows[t] if t in expected_rows else '(no such table)'}, "
+               f"measured {measured[t] if t in measured else '(not in TO)'}"
+               for t in sorted(set(expected_rows) | set(measured)) if expected_rows.get(t) != measured.get(t)]
+        res.details["copy tables with their rows"] = off
+    rows.append(Row(name, "copy tables with their rows", n_tables,
+                    None if measured is None else sum(measured.get(t) == n for t, n in expected_rows.items()),
+                    m.table_rows_error or m.copy_error))
+    rows.append(Row(name, "copy rows refused", int(data.get("refused", 0)), m.refused, m.copy_error))
+    expected_up = {k: int(v) for k, v in (data.get("upgrades") or {}).items()}
+    for target in sorted(set(expected_up) | set(m.upgrades or {})):
+        rows.append(Row(name, f"copy upgrades -> {target}", expected_up.get(target, 0),
+                        None if m.upgrades is None else m.upgrades.get(target, 0), m.upgrades_error))
+    if not expected_up and m.upgrades is None:
+        rows.append(Row(name, "copy upgrades", 0, None, m.upgrades_error))
+    rows.append(Row(name, "verify data exit", int(data.get("verify_exit", 0)), m.verify_exit, m.verify_error))
+    rows.append(Row(name, "verify data tables compared", int(data.get("verify_compared", n_tables)), m.verify_compared, m.verify_error))
+    rows.append(Row(name, "verify data tables equal", int(data.get("verify_equal", n_tables)), m.verify_equal, m.verify_error))
+    res.details["verify data tables equal"] = m.verify_details
+    return rows
+
+
+def extract_data_file(mirror: Path, entry: dict, dest: Path) -> str:
+    """Write the entry's database file, as blob of its pinned commit in the mirror (bare or not), to dest/<database>."""
+    target = dest / entry["database"]
+    proc = subprocess.run(["git", "-C", str(mirror), "cat-file", "blob", f"{entry['commit']}:{entry['database']}"],
+                          capture_output=True)
+    if proc.returncode != 0:
+        return proc.stderr.decode(errors="replace").strip() or f"git cat-file exit {proc.returncode}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(proc.stdout)
+    return ""
+
+
 def evaluate(entry: dict, base: Path, genv: "GenerateEnv | None" = None) -> EntryResult:
     name = entry["name"]
     res = EntryResult(name)
+    shared_env = genv  # the run's; an entry without one gets (and closes) its own
     checkout = base / checkout_name(entry)
     if not checkout.is_dir():
         res.skipped = f"no checkout at {checkout}"
         return res
     head = git_head(checkout)
-    if head != entry["commit"]:
+    if entry.get("data") is not None and head is None:
+        pass  # the database file alone, extracted from the pinned commit: run_data checks its blob id
+    elif head != entry["commit"]:
         res.warnings.append(f"HEAD is {head or 'unknown'}, manifest pins {entry['commit']}")
     for source, expected in (entry.get("tables") or {}).items():
         measured, err = run_inspect(source, checkout)
@@ -982,6 +1162,15 @@ def evaluate(entry: dict, base: Path, genv: "GenerateEnv | None" = None) -> Entr
         finally:
             if own:
                 genv.close()
+    if entry.get("data") is not None:
+        data_env = shared_env or GenerateEnv()
+        try:
+            measure, warnings = run_data(entry, checkout, data_env)
+        finally:
+            if shared_env is None:
+                data_env.close()
+        res.warnings += warnings
+        res.rows += data_rows(entry, measure, res)
     if entry.get("rewrite_ts") is not None:  # its own scan: also for entries with scan = false
         measured_ts, ts_err = run_rewrite_ts(entry, checkout)
         res.rows += rewrite_ts_rows(entry, measured_ts, ts_err)
@@ -1142,7 +1331,9 @@ def write_doc(path: Path, results: list[EntryResult], entries: list[dict]) -> No
         "2. Make one checkout per entry at `$MIGRATOR_REALWORLD/<name>`, at the commit listed below",
         "   (`git clone <repo> $MIGRATOR_REALWORLD/<name> && git -C $MIGRATOR_REALWORLD/<name> checkout <commit>`;",
         "   with bare mirrors at hand, `bench/realworld/checkout.sh DIR` or",
-        "   `python bench/realworld/run.py --checkout-from-mirrors DIR` does it).",
+        "   `python bench/realworld/run.py --checkout-from-mirrors DIR` does it). A `data:` entry needs only its database",
+        "   file at `$MIGRATOR_REALWORLD/<name>/<database>` (`git -C <clone> cat-file blob <commit>:<database>`; the",
+        "   mirrors route extracts just that file), and a PostgreSQL server (MIGRATOR_DEV_URL, or initdb/pg_ctl on PATH).",
         "3. `make accuracy` (entries without a checkout are skipped and listed as such).",
         "",
         "## Entries",
@@ -1152,6 +1343,8 @@ def write_doc(path: Path, results: list[EntryResult], entries: list[dict]) -> No
     ]
     for e in entries:
         scanned = f"`{e.get('subpath') or '.'}`" + (f", sites counted under `{e['count_under']}`" if e.get("count_under") else "")
+        if e.get("data") is not None:
+            scanned = f"database `{e['database']}` copied and verified"
         lines.append(f"| {e['name']} | `{e['repo']}` | `{e['commit']}` | {e['kind']} | {scanned} |")
     lines += ["", "## Expected vs measured", "", "| entry | figure | expected | measured | result |", "| --- | --- | ---: | ---: | --- |"]
     for res in results:
@@ -1268,6 +1461,14 @@ def checkout_from_mirrors(mirrors: Path, base: Path, entries: list[dict]) -> int
     for e in entries:
         dest = base / checkout_name(e)
         mirror = find_mirror(mirrors, e["repo"])
+        if e.get("data") is not None:  # only the database file is needed, extracted from the pinned commit
+            if (dest / e["database"]).is_file() and git_blob(dest / e["database"]) == e.get("blob"):
+                print(f"{e['name']}: {e['database']} already extracted")
+                continue
+            err = f"no mirror of {e['repo']} under {mirrors}" if mirror is None else extract_data_file(mirror, e, dest)
+            print(f"{e['name']}: {err or e['database'] + ' of ' + e['commit']}")
+            status = status or (1 if err else 0)
+            continue
         if dest.is_dir():
             head = git_head(dest)
             if head == e["commit"]:

@@ -191,6 +191,9 @@ def plan(from_url: str, to_url: str, options: CopyOptions) -> CopyPlan:
     inspect_options = sources.InspectOptions(include_bookkeeping=True)
     source = sources.load(from_url, inspect_options)
     source = _only_tables(source, options.tables)
+    null_keys: list[str] = []
+    if source.dialect == "sqlite":
+        source, null_keys = _keys_holding_null(source, from_url)
     namespace = options.namespace or ("public" if dialect == "postgresql" else "main")
     with_tables = [ns.name for ns in source.namespaces if ns.tables]
     if len(with_tables) > 1:
@@ -200,7 +203,7 @@ def plan(from_url: str, to_url: str, options: CopyOptions) -> CopyPlan:
     reader = reader_for(from_url, source)
     try:
         decisions: list[upgrades.Decision] = []
-        warnings: list[str] = []
+        warnings: list[str] = list(null_keys)
         overrides = _type_overrides(options.types, source)
         if options.schema_from:
             target_schema, decisions = _from_model(source, options.schema_from, namespace, warnings)
@@ -224,10 +227,13 @@ def plan(from_url: str, to_url: str, options: CopyOptions) -> CopyPlan:
                             if col.generated:
                                 continue
                             declared = _declared(col)
+                            seen = sample.get(col.name, upgrades.Sample((), frozenset()))
+                            col, affinity, evidence = upgrades.by_affinity(col, seen)
                             chosen, decision, warning = upgrades.decide(
-                                table.name, col, declared, sample.get(col.name, upgrades.Sample((), frozenset())),
-                                options.assume_tz) if not options.keep_types else (col.type, None, None)
+                                table.name, col, declared, seen, options.assume_tz) if not options.keep_types else (col.type, None, None)
                             types[(table.name, col.name)] = chosen
+                            if affinity and decision is None:
+                                decision = upgrades.Decision(table.name, col.name, declared, chosen, affinity, evidence)
                             if decision:
                                 decisions.append(decision)
                             if warning:
@@ -269,6 +275,40 @@ def plan(from_url: str, to_url: str, options: CopyOptions) -> CopyPlan:
         tables = _parents_first(tables, target_ns)
     return CopyPlan(mask_url(from_url), mask_url(to_url), namespace, full, bare, tables, decisions, warnings, after, orphans,
                     dialect, source_namespace)
+
+
+def _keys_holding_null(source: model.Schema, url: str) -> tuple[model.Schema, list[str]]:
+    """FROM with each primary key that holds NULL made a UNIQUE constraint, and what was done.
+
+    SQLite lets a primary key other than INTEGER PRIMARY KEY hold NULL unless its columns say
+    NOT NULL (a documented quirk kept for compatibility): drizzle-orm's own
+    `__drizzle_migrations (id SERIAL PRIMARY KEY)` has NULL in every row. PostgreSQL's primary
+    key cannot; a UNIQUE constraint keeps every row and every other guarantee.
+    """
+    from migrator.data.endpoints import SQLiteReader
+
+    reader = SQLiteReader(url)
+    notes: list[str] = []
+    try:
+        namespaces = []
+        for ns in source.namespaces:
+            tables = []
+            for table in ns.tables:
+                pk = table.primary_key
+                nullable = [c for c in (pk.columns if pk else ()) if table.column(c).nullable and table.column(c).identity is None]
+                if nullable:
+                    condition = " OR ".join(f"{upgrades.quote_sqlite(c)} IS NULL" for c in nullable)
+                    held = reader.conn.execute(f"SELECT count(*) FROM {upgrades.quote_sqlite(table.name)} WHERE {condition}").fetchone()[0]
+                    if held:
+                        notes.append(f"{table.name}: primary key ({', '.join(pk.columns)}) holds NULL in {held} row(s), "
+                                     "which SQLite allows and PostgreSQL does not: created as a UNIQUE constraint")
+                        table = dataclasses.replace(table, primary_key=None, uniques=table.uniques + (
+                            model.UniqueConstraint(pk.name, pk.columns),))
+                tables.append(table)
+            namespaces.append(dataclasses.replace(ns, tables=tuple(tables)))
+    finally:
+        reader.close()
+    return dataclasses.replace(source, namespaces=tuple(namespaces)), notes
 
 
 def _parents_first(tables: list[TablePlan], ns: model.Namespace) -> list[TablePlan]:

@@ -71,7 +71,9 @@ def _epoch(c: str, zone: bool) -> str:
     """An epoch integer (seconds, or milliseconds past MS_THRESHOLD) as ISO text in UTC, by integer arithmetic."""
     suffix = " || '+00'" if zone else ""
     ms = f"(({c} % 1000) + 1000) % 1000"
-    as_ms = (f"strftime('%Y-%m-%d %H:%M:%S', ({c} - {ms}) / 1000, 'unixepoch') || '.' || substr('00' || {ms}, -3)"
+    # ({ms}) in parentheses: || binds tighter than %, and '00' || c % 1000 would pad before taking the
+    # remainder (.077 arrived as .77; found on a real Prisma dev.db by verify data).
+    as_ms = (f"strftime('%Y-%m-%d %H:%M:%S', ({c} - {ms}) / 1000, 'unixepoch') || '.' || substr('00' || ({ms}), -3)"
              + suffix)
     as_s = f"strftime('%Y-%m-%d %H:%M:%S', {c}, 'unixepoch')" + suffix
     # strftime is NULL beyond its range: the integer itself then goes on, for PostgreSQL to refuse.

@@ -112,7 +112,48 @@ def _table(table: model.Table, from_ns: str, to_ns: str, dialect: str, same_engi
             indexes.append(dataclasses.replace(index, elements=tuple(elements), where=where))
     fks = tuple(dataclasses.replace(fk, ref_schema=to_ns if (fk.ref_schema in (None, from_ns)) else fk.ref_schema)
                 for fk in table.foreign_keys)
-    return dataclasses.replace(table, columns=tuple(columns), checks=tuple(checks), indexes=tuple(indexes), foreign_keys=fks)
+    out = dataclasses.replace(table, columns=tuple(columns), checks=tuple(checks), indexes=tuple(indexes), foreign_keys=fks)
+    return _fit_names(out, warnings) if dialect == "postgresql" else out
+
+
+def _fit_names(table: model.Table, warnings: list[str]) -> model.Table:
+    """Index and constraint names PostgreSQL can hold: cut to 63 bytes as PostgreSQL itself cuts them.
+
+    SQLite keeps any length (Django names an index `app_model_a_b_f092bc2e_uniq`); PostgreSQL
+    would cut such a name with a NOTICE, and migrator's diff compares names cut the same way.
+    Two names that the cut makes equal keep 54 bytes and a hash of the whole name.
+    """
+    import hashlib
+
+    from migrator.pgnames import NAME_LIMIT, truncate
+
+    for name in (table.name, *(c.name for c in table.columns)):
+        if len(name.encode()) > NAME_LIMIT:
+            from migrator.errors import BadInput
+
+            raise BadInput(f"{name}: a name longer than PostgreSQL's 63 bytes; rename it in FROM or give --schema-from")
+    taken: set[str] = set()
+
+    def fit(name: str | None) -> str | None:
+        if name is None or len(name.encode()) <= NAME_LIMIT:
+            if name:
+                taken.add(name)
+            return name
+        short = truncate(name)
+        if short in taken:
+            short = truncate(name, NAME_LIMIT - 9) + "_" + hashlib.sha1(name.encode()).hexdigest()[:8]
+        taken.add(short)
+        warnings.append(f"{table.name}: {name} is longer than PostgreSQL's 63 bytes; created as {short}")
+        return short
+
+    return dataclasses.replace(
+        table,
+        primary_key=dataclasses.replace(table.primary_key, name=fit(table.primary_key.name)) if table.primary_key else None,
+        uniques=tuple(dataclasses.replace(u, name=fit(u.name)) for u in table.uniques),
+        indexes=tuple(dataclasses.replace(i, name=fit(i.name)) for i in table.indexes),
+        checks=tuple(dataclasses.replace(c, name=fit(c.name)) for c in table.checks),
+        foreign_keys=tuple(dataclasses.replace(f, name=fit(f.name)) for f in table.foreign_keys),
+    )
 
 
 def _default(default: model.Default | None, target: model.SqlType, table: str, column: str, dialect: str,

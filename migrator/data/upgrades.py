@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from migrator import schema as model
+from migrator.types import TYPE_ALIASES
 
 SAMPLE_ROWS = 1000
 
@@ -141,6 +142,56 @@ MISFITS: tuple[tuple[frozenset[str], Callable[[Sample], bool], str], ...] = (
 )
 
 
+# SQLite's type affinity (datatype3.html, section 3.1): a declared type no table of migrator.types
+# names ("INTEGER UNSIGNED", "smallint unsigned", "FLOATING POINT", "STRING_ID") is read by the
+# rules SQLite itself applies, in its order; what the rules give is then sampled like any column.
+AFFINITY: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("int",), "integer", "INTEGER"),
+    (("char", "clob", "text"), "text", "TEXT"),
+    (("blob",), "bytes", "BLOB"),
+    (("real", "floa", "doub"), "double", "REAL"),
+)
+_KNOWN_KINDS = frozenset(kind for kind, _ in TYPE_ALIASES["sqlite"].values()) | {"enum"}
+
+
+def by_affinity(column: model.Column, sample: Sample) -> tuple[model.Column, str | None, str]:
+    """A SQLite column of a type migrator has no entry for, as the type SQLite's affinity rules make of it,
+    widened until it holds the sampled values (integer, then double precision, then text)."""
+    if column.type.name in _KNOWN_KINDS:
+        return column, None, ""
+    declared = column.type.name
+    if declared in ("", "any"):
+        kind, why = "bigint", "no declared type"  # BLOB affinity: values kept as given
+    else:
+        kind, why = "numeric", f"NUMERIC affinity, as SQLite reads {declared.upper()}"
+        for needles, affinity_kind, affinity in AFFINITY:
+            if any(n in declared for n in needles):
+                kind, why = affinity_kind, f"{affinity} affinity, as SQLite reads {declared.upper()}"
+                break
+    widened = _widen(kind, sample.classes)
+    if widened != kind:
+        why += f", widened to hold the sampled {', '.join(sorted(sample.classes))} values"
+    evidence = "declared type" if widened == kind and declared not in ("", "any") else _sample_words(sample)
+    return dataclasses.replace(column, type=model.SqlType(widened)), why, evidence
+
+
+def _sample_words(sample: Sample) -> str:
+    n = len(sample.values)
+    return f"sample of {n} value{'s' if n != 1 else ''}" if n else "declared type (no values)"
+
+
+# What each kind holds of SQLite's storage classes, and the next wider kind.
+_HOLDS = {"integer": {"integer"}, "bigint": {"integer"}, "double": {"integer", "real"}, "numeric": {"integer", "real"},
+          "text": {"text", "integer", "real"}, "bytes": {"blob"}}
+_WIDER = {"integer": "bigint", "bigint": "double", "double": "text", "numeric": "text", "bytes": "text"}
+
+
+def _widen(kind: str, classes: frozenset[str]) -> str:
+    while kind in _WIDER and not classes <= _HOLDS[kind]:
+        kind = _WIDER[kind]
+    return kind
+
+
 def decide(table: str, column: model.Column, declared: str, sample: Sample, assume_tz: str) -> tuple[model.SqlType, Decision | None, str | None]:
     """The target type of a SQLite column, the decision when it is an upgrade, a warning when the sample misfits."""
     kind = column.type.name
@@ -152,7 +203,7 @@ def decide(table: str, column: model.Column, declared: str, sample: Sample, assu
     for kinds, test, target_of, reason in UPGRADES:
         if kind in kinds and test(sample):
             target = target_of(column.type)
-            evidence = f"sample of {len(sample.values)} value{'s' if len(sample.values) != 1 else ''}" if not sample.empty else "declared type (no values)"
+            evidence = _sample_words(sample)
             return target, Decision(table, column.name, declared, target, reason.format(tz=assume_tz), evidence), None
     return column.type, None, None
 
