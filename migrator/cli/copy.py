@@ -38,6 +38,7 @@ def copy_command(
     type_: Annotated[Optional[list[str]], typer.Option("--type", help="TABLE.COLUMN=TYPE: this PostgreSQL type for a column, whatever the data says (repeatable)")] = None,
     keep_types: Annotated[bool, typer.Option("--keep-types", help="no upgrade from the data: each column keeps its declared type")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="tables copied at a time, each on connections of its own (default: CPUs, at most 4)")] = None,
+    verify: Annotated[bool, typer.Option("--verify", help="then compare every copied table's rows in both databases (migrator verify data); exit 1 on a difference")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="print the plan (DDL, type decisions, row counts) and write nothing")] = False,
     format: Annotated[CopyFormat, typer.Option("--format", "-f", help="text or json")] = CopyFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the plan or summary here (atomically) instead of stdout")] = None,
@@ -78,11 +79,28 @@ def copy_command(
             result = run(from_, to, options, progress=progress, copy_plan=the_plan, announce=announce)
         finally:
             progress.close()
+        proof = None
+        if verify:
+            from migrator.data.verify import verify as verify_rows
+
+            progress = Progress()
+            try:
+                proof = verify_rows(from_, to, tables=[t.table for t in result.tables], assume_tz=assume_tz, progress=progress)
+            finally:
+                progress.close()
         if format is CopyFormat.json:
-            write_or_print(json.dumps(result.to_dict(), indent=2, default=str) + "\n", output)
+            data = result.to_dict()
+            if proof is not None:
+                data["verify"] = proof.to_dict()
+            write_or_print(json.dumps(data, indent=2, default=str) + "\n", output)
         else:
-            write_or_print(_result_text(result), output)
-        if result.rejects:
+            text = _result_text(result, verified=proof is not None)
+            if proof is not None:
+                from migrator.render.data_text import render_verify_text
+
+                text += render_verify_text(proof, 10)
+            write_or_print(text, output)
+        if result.rejects or (proof is not None and not proof.ok):
             raise typer.Exit(1)
 
 
@@ -122,7 +140,7 @@ def _print_plan_summary(the_plan) -> None:
         console.print(f"warning: {w}", markup=False)
 
 
-def _result_text(result) -> str:
+def _result_text(result, verified: bool = False) -> str:
     out = []
     width = max((len(t.table) for t in result.tables), default=0)
     for t in result.tables:
@@ -136,5 +154,6 @@ def _result_text(result) -> str:
     lines = [head] + out
     if result.rejects:
         lines.append(f"{len(result.rejects)} rows refused: {result.rejects_path}")
-    lines.append(f"check it: migrator verify data {result.plan.source} {result.plan.target}")
+    if not verified:
+        lines.append(f"check it: migrator verify data {result.plan.source} {result.plan.target} (or copy --verify)")
     return "\n".join(lines) + "\n"

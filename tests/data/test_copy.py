@@ -312,3 +312,11 @@ def test_ctrl_c_stops_parallel_tables_cleanly_and_resume_finishes(tmp_path: Path
     with psycopg.connect(pg_url) as pg:
         for name in ("left_side", "right_side"):
             assert pg.execute(f"SELECT count(*), count(DISTINCT id) FROM {name}").fetchone() == (300_000, 300_000)
+
+
+def test_copy_verify_proves_the_rows_equal(tmp_path: Path, pg_url: str) -> None:
+    src = f"sqlite:///{build_sqlite('types_upgrades', tmp_path / 'v.db')}"
+    result = runner.invoke(app, ["copy", src, pg_url, "--verify", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    proof = json.loads(result.stdout)["verify"]
+    assert proof["ok"] and sorted(t["table"] for t in proof["tables"]) == ["accounts", "events"]
