@@ -5,8 +5,9 @@ raw-SQL app keeps in SQLite: uuid text keys, JSON text, decimals as REAL and TEX
 ISO-8601 and epoch-millisecond timestamps, booleans as 0/1. Both tools copy it into a
 fresh database of one ephemeral PostgreSQL cluster, one after the other (2 runs each,
 best time); the ratio migrator / pgloader is printed with the peak memory of each. The
-types each one made are printed too: pgloader's fixed casting rules keep uuid and JSON
-text as text, migrator upgrades them (target: ratio <= 1.0 with the upgrades).
+types each one made are printed too (pgloader's fixed casting rules keep uuid and JSON
+text as text, migrator upgrades them; target: ratio <= 1.0 with the upgrades), and what
+each copy holds, compared with the SQLite file by `migrator verify data`.
 """
 
 from __future__ import annotations
@@ -130,6 +131,14 @@ def main() -> None:
             report(f"copy sqlite -> postgresql, {args.rows:,} rows in 6 tables", ours, "pgloader" if peer else None, peer,
                    extra=f"peak memory {ours_peak:.0f} MB" + (f" vs {peer_peak:.0f} MB" if peer_peak else "")
                    + " (target: ratio <= 1.0)")
+            # What each copy holds, checked by verify data against the SQLite file (not timed).
+            from migrator.data.verify import verify
+
+            for who, url in (("migrator", target["ours"]), *((("pgloader", target["peer"]),) if peer else ())):
+                proof = verify(f"sqlite:///{db}", url)
+                wrong = [f"{t.name} ({t.status}: {t.changed_count} changed)" for t in proof.tables if not t.ok]
+                print(f"  verify data, {who}'s copy: {sum(t.ok for t in proof.tables)} of {len(proof.tables)} tables equal"
+                      + (f"; {', '.join(wrong)}" if wrong else ""))
             for column in ("users.id", "users.settings", "users.is_admin", "users.created_at", "courses.price",
                            "courses.metadata", "enrollments.enrolled_at", "payments.amount"):
                 theirs = f", pgloader {peer_types.get(column)}" if peer else ""

@@ -15,12 +15,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from migrator.cli.shared import Dialect, Guard, app, error, make_console
+from migrator.cli.shared import Dialect, Guard, TextOrJson, app, error, make_console
 
-
-class ApplyFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 class BackupMode(str, Enum):
@@ -42,7 +38,7 @@ def apply(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="print the statements in the order they would run, the ones outside the transaction marked")] = False,
     restore: Annotated[Optional[Path], typer.Option("--restore", help="restore --to from this backup (written by an earlier apply) instead of applying a plan")] = None,
     yes: Annotated[bool, typer.Option("--yes", help="confirm --restore without asking (required when stdin is not a terminal)")] = False,
-    format: Annotated[ApplyFormat, typer.Option("--format", "-f", help="text or json")] = ApplyFormat.text,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json")] = TextOrJson.text,
     dialect: Annotated[Optional[Dialect], typer.Option(help="dialect of the plan when it cannot be detected")] = None,
     baseline: Annotated[Optional[str], typer.Option("--baseline", help="a folder's migrations up to this one are the database already (a baseline): checked, recorded as applied, not run")] = None,
     dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which migration folders are replayed (default: a scratch server)")] = None,
@@ -70,7 +66,7 @@ def apply(
         progress = make_console(stderr=True, highlight=False, soft_wrap=True)
         say = (lambda line: progress.print(line, markup=False, style="dim")) if sys.stderr.isatty() else (lambda line: None)
         report = run(plan, options, say)
-        if format is ApplyFormat.json:
+        if format is TextOrJson.json:
             sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
         else:
             sys.stdout.write(render_text(report))
@@ -80,7 +76,7 @@ def apply(
             raise typer.Exit(report.exit_code)
 
 
-def _restore(backup_path: Path, to: str, yes: bool, format: ApplyFormat) -> None:
+def _restore(backup_path: Path, to: str, yes: bool, format: TextOrJson) -> None:
     from migrator.data.backup import restore
     from migrator.errors import BadInput
     from migrator.sqltext import mask_url
@@ -92,7 +88,7 @@ def _restore(backup_path: Path, to: str, yes: bool, format: ApplyFormat) -> None
         if answer.strip().lower() not in ("y", "yes"):
             raise BadInput("restore not confirmed")
     done = restore(str(backup_path), to)
-    if format is ApplyFormat.json:
+    if format is TextOrJson.json:
         sys.stdout.write(json.dumps({"restored": str(backup_path), "target": mask_url(to), "status": "restored",
                                      "remaining_changes": done.changes, "remaining_diff": done.remaining}, indent=2) + "\n")
     else:

@@ -9,17 +9,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from migrator.cli.shared import Guard, Progress, app, make_console, write_or_print
+from migrator.cli.shared import Guard, Progress, TextOrJson, app, make_console, write_or_print
 
 
 class OnError(str, Enum):
     stop = "stop"
     report = "report"
 
-
-class CopyFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 @app.command("copy")
@@ -40,7 +36,7 @@ def copy_command(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="tables copied at a time, each on connections of its own (default: CPUs, at most 4)")] = None,
     verify: Annotated[bool, typer.Option("--verify", help="then compare every copied table's rows in both databases (migrator verify data); exit 1 on a difference")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="print the plan (DDL, type decisions, row counts) and write nothing")] = False,
-    format: Annotated[CopyFormat, typer.Option("--format", "-f", help="text or json")] = CopyFormat.text,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json")] = TextOrJson.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the plan or summary here (atomically) instead of stdout")] = None,
 ) -> None:
     """Copy a database into another engine: the schema transpiled (with type upgrades), the rows by COPY, keys and indexes after.
@@ -68,12 +64,12 @@ def copy_command(
         )
         the_plan = plan(from_, to, options)
         if dry_run:
-            if format is CopyFormat.json:
+            if format is TextOrJson.json:
                 write_or_print(json.dumps(the_plan.to_dict(), indent=2, default=str) + "\n", output)
             else:
                 write_or_print(_plan_text(the_plan), output)
             return
-        announce = (lambda: _print_plan_summary(the_plan)) if format is CopyFormat.text and output is None else None
+        announce = (lambda: _print_plan_summary(the_plan)) if format is TextOrJson.text and output is None else None
         progress = Progress()
         try:
             result = run(from_, to, options, progress=progress, copy_plan=the_plan, announce=announce)
@@ -88,7 +84,7 @@ def copy_command(
                 proof = verify_rows(from_, to, tables=[t.table for t in result.tables], assume_tz=assume_tz, progress=progress)
             finally:
                 progress.close()
-        if format is CopyFormat.json:
+        if format is TextOrJson.json:
             data = result.to_dict()
             if proof is not None:
                 data["verify"] = proof.to_dict()

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from migrator.cli.shared import Dialect, Guard, Progress, app, make_console
+from migrator.cli.shared import Dialect, Guard, Progress, TextOrJson, app, make_console
 
 
 class Target(str, Enum):
@@ -32,10 +32,6 @@ class Casing(str, Enum):
     camel = "camel"
 
 
-class GenerateFormat(str, Enum):
-    text = "text"
-    json = "json"
-
 
 
 
@@ -48,7 +44,7 @@ def generate(
     layout: Annotated[Layout, typer.Option(help="single (schema.ts), per-table (a file per table) or per-prisma-file (a file per .prisma file); both with an index.ts barrel")] = Layout.single,
     check: Annotated[bool, typer.Option("--check", help="write nothing; exit 1 when regenerating would change files in --out")] = False,
     verify: Annotated[bool, typer.Option("--verify", help="read --out back (drizzle:DIR) and exit 1 unless it compares equal to SOURCE")] = False,
-    format: Annotated[GenerateFormat, typer.Option("--format", "-f", help="text, or json (the mapping table, and what was done)")] = GenerateFormat.text,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="text, or json (the mapping table, and what was done)")] = TextOrJson.text,
     dev_url: Annotated[Optional[str], typer.Option(help="PostgreSQL server on which SQL sources are applied in a temporary database")] = None,
     casing: Annotated[Casing, typer.Option(help="property names: preserve (the source's field names) or camel")] = Casing.preserve,
     server_defaults: Annotated[bool, typer.Option("--server-defaults", help="make the database run the client-side defaults it can (uuid(), new Date()) and write the migration that adds them (server-defaults.sql)")] = False,
@@ -62,7 +58,7 @@ def generate(
 
     with Guard(source, dev_url, missing_from):
         if source is None:
-            if format is GenerateFormat.json:
+            if format is TextOrJson.json:
                 print(json.dumps(mapping_as_json(), indent=2, sort_keys=False))
                 return
             raise BadInput(f"generate {target.value} needs SOURCE and --out (or --format json alone for the mapping table)")
@@ -79,7 +75,7 @@ def generate(
         report: dict = {"target": target.value, "source": output.schema.source, "dialect": output.dialect,
                         "layout": layout.value, "out": str(output.out), "files": output.status}
         console = make_console(highlight=False, soft_wrap=True)
-        text = format is GenerateFormat.text
+        text = format is TextOrJson.text
         if check:
             report["check"] = "stale" if stale else "up to date"
             if text:
@@ -111,7 +107,7 @@ def generate(
                            if not differing else f"differs from the source: {len(differing)} change(s)")
                 console.print(f"verify: {spec} {verdict}", markup=False)
             failed = bool(differing)
-        if format is GenerateFormat.json:
+        if format is TextOrJson.json:
             written = output.written_names()
             if written is not None:
                 report["names"] = run.names_as_json(output.names, written)

@@ -39,6 +39,13 @@ class OutputFormat(str, Enum):
     sql = "sql"
 
 
+class TextOrJson(str, Enum):
+    """--format of the commands that print a report for people (text) or programs (json)."""
+
+    text = "text"
+    json = "json"
+
+
 class Dialect(str, Enum):
     postgresql = "postgresql"
     sqlite = "sqlite"

@@ -7,13 +7,12 @@ Registers the `verify` group on the shared app. Exit codes: 0 every table equal,
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from migrator.cli.shared import Guard, Progress, app, write_or_print
+from migrator.cli.shared import Guard, Progress, TextOrJson, app, write_or_print
 from migrator.render.data_text import render_verify_text
 
 verify_app = typer.Typer(
@@ -26,10 +25,6 @@ verify_app = typer.Typer(
 )
 app.add_typer(verify_app, name="verify")
 
-
-class DataFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def _table_names(values: Optional[list[str]]) -> Optional[list[str]]:
@@ -48,7 +43,7 @@ def data(
     sample: Annotated[Optional[float], typer.Option("--sample", help="check this percentage of each table's key ranges (0 < P <= 100)")] = None,
     assume_tz: Annotated[str, typer.Option("--assume-tz", help="zone of SQLite timestamps written without an offset")] = "UTC",
     limit: Annotated[int, typer.Option("--limit", help="differing keys printed per table and kind in text output")] = 10,
-    format: Annotated[DataFormat, typer.Option("--format", "-f", help="text, or json (with every differing key)")] = DataFormat.text,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="text, or json (with every differing key)")] = TextOrJson.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here (atomically) instead of stdout")] = None,
 ) -> None:
     """Compare the rows of two databases, hashing inside each engine; exit 1 when they differ."""
@@ -65,7 +60,7 @@ def data(
                             progress=progress)
         finally:
             progress.close()
-        if format is DataFormat.json:
+        if format is TextOrJson.json:
             text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
         else:
             text = render_verify_text(result, limit)

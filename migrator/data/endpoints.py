@@ -18,7 +18,7 @@ from typing import Any
 from migrator import schema as model
 from migrator.data import rowtext
 from migrator.data.upgrades import quote_sqlite
-from migrator.errors import BadInput, ConnectionFailed
+from migrator.errors import BadInput
 
 BATCH_ROWS = 5000
 
@@ -221,4 +221,4 @@ def reader_for(url: str, schema: model.Schema):
     raise BadInput(f"{url}: copy reads sqlite:/// and postgresql:// URLs")
 
 
-__all__ = ["SQLiteReader", "PostgresReader", "reader_for", "pg_writer", "is_sqlite", "is_postgres", "ConnectionFailed"]
+__all__ = ["SQLiteReader", "PostgresReader", "reader_for", "pg_writer", "is_sqlite", "is_postgres"]

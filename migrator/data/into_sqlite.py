@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import sqlite3
 import time
-from typing import Any, Callable
+from typing import Callable
 
 from migrator import schema as model
 from migrator.errors import BadInput
@@ -186,4 +185,4 @@ def _refuse_nan(rows: list[tuple], floats: list[int], columns: list[str], table)
                                "would store as NULL")
 
 
-__all__ = ["run", "storage", "sqlite_types", "checked_defaults", "os", "Any"]
+__all__ = ["run", "storage", "sqlite_types", "checked_defaults"]
