@@ -145,6 +145,8 @@ def render_text(report) -> str:
             for problem in p.count_problems:
                 out.append(f"    row count changed: {problem}")
             out.append(f"    verify data: {p.verify_status}")
+            if p.values_status:
+                out.append(f"    kept values: {p.values_status}")
     if report.backup:
         out.append(f"  backup: {report.backup}")
         out.append(f"  restore with: migrator apply --restore {report.backup} --to {report.target}" if not report.backup.startswith("database ") else

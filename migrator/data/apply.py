@@ -90,11 +90,14 @@ class Proof:
     verified: list[str] = field(default_factory=list)
     verify_status: str = ""
     verify_ok: bool = True
+    # Tables the plan touches whose rows stay: the values of the columns they keep, compared.
+    values_status: str = ""
+    values_ok: bool = True
     error: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.error is None and not self.diff_changes and not self.count_problems and self.verify_ok
+        return self.error is None and not self.diff_changes and not self.count_problems and self.verify_ok and self.values_ok
 
 
 @dataclass
@@ -124,7 +127,8 @@ class Report:
             proof = {"ok": p.ok, "clone": p.how, "diff_changes": p.diff_changes, "diff": p.diff_text or None,
                      "counts_before": p.counts_before, "counts_after": p.counts_after,
                      "count_problems": p.count_problems, "dropped_tables": p.dropped,
-                     "verified_tables": p.verified, "verify": p.verify_status, "error": p.error}
+                     "verified_tables": p.verified, "verify": p.verify_status, "values": p.values_status,
+                     "values_ok": p.values_ok, "error": p.error}
         return {
             "plan": self.plan, "kind": self.kind, "target": self.target, "dialect": self.dialect,
             "status": self.status, "exit_code": self.exit_code, "drift": self.drift, "drift_diff": self.drift_text or None,
@@ -778,7 +782,68 @@ def prove(plan: Plan, url: str, dialect: str, steps: list[Step], pending: list, 
                 untouched.append(table)
         proof.verified = untouched
         proof.verify_ok, proof.verify_status = _verify(url, clone_url, untouched)
+        kept = [t for t, before in proof.counts_before.items() if proof.counts_after.get(t) == before and t not in untouched]
+        proof.values_ok, proof.values_status = _verify_kept_values(url, clone_url, kept, steps)
     return proof
+
+
+def _verify_kept_values(live_url: str, clone_url: str, tables: list[str], steps: list[Step]) -> tuple[bool, str]:
+    """The tables the plan rebuilds or alters, keeping their rows: do the columns they keep hold the same values?
+
+    A SQLite table rebuild (`INSERT INTO __new_t (a, b) SELECT b, a FROM t`), a lossy type
+    change (numeric(10,2) to numeric(10,0) rounds) or a default written over existing values
+    keeps every row count and every schema check: only the values tell. A value the plan
+    changes on purpose (an UPDATE or DELETE of that table) is said, not held against it.
+    """
+    if not tables:
+        return True, "no rebuilt or altered table keeps its rows"
+    from migrator.data.verify import verify
+
+    names = [t.split(".", 1)[1] if t.startswith("public.") else t for t in tables if "." not in t or t.startswith("public.")]
+    if not names:
+        return True, "skipped: the altered tables are outside the public schema (row counts only)"
+    try:
+        result = verify(live_url, clone_url, tables=names)
+    except MigratorError as exc:
+        return True, f"skipped: {redact(str(exc), *url_secrets(live_url), *url_secrets(clone_url))}"
+    changed, meant = [], []
+    for table in result.tables:
+        if table.changed_count or table.missing_count or table.extra_count:
+            first = table.changed[:1] or table.missing[:1] or table.extra[:1]
+            where = ", ".join(f"{k}={v}" for k, v in first[0].items()) if first else ""
+            text = f"{table.name} ({table.changed_count} changed, first {where})"
+            (meant if _writes_rows(table.name, steps) else changed).append(text)
+    if changed:
+        return False, ("values the plan does not write changed in the columns the table keeps: " + "; ".join(changed)
+                       + (f" (and as the plan's UPDATE/DELETE says: {'; '.join(meant)})" if meant else ""))
+    status = f"{len(names)} altered table(s) keep their values in the columns they keep"
+    return True, status + (f"; changed as the plan's UPDATE/DELETE says: {'; '.join(meant)}" if meant else "")
+
+
+def _writes_rows(table: str, steps: list[Step]) -> bool:
+    """Whether the plan writes values of `table` on purpose: an UPDATE or DELETE of it, or a copy of its
+    rows that computes some column (a rebuild's `SELECT id, coalesce(body, '') FROM t` filling a new NOT NULL)."""
+    name = table.rsplit(".", 1)[-1]
+    pattern = re.compile(r"\b(UPDATE|DELETE\s+FROM)\s+(\S+\.)?[\"`]?" + re.escape(name) + r"[\"`]?(?![\w$])", re.I)
+    return any(pattern.search(s.text) or _computes_from(s.text, name) for s in steps)
+
+
+def _computes_from(statement: str, table: str) -> bool:
+    """An INSERT … SELECT reading `table` whose SELECT list holds anything but plain columns."""
+    if not re.search(r"\bINSERT\b", statement, re.I) or not re.search(r"\bSELECT\b", statement, re.I):
+        return False
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(statement, read="sqlite")
+    except Exception:  # noqa: BLE001 - a statement sqlglot cannot read: assume it computes (said, not failed)
+        return table.lower() in statement.lower()
+    for select in tree.find_all(exp.Select):
+        sources = {t.name for t in select.find_all(exp.Table)}
+        if table in sources and any(not isinstance(e.unalias(), exp.Column) for e in select.expressions):
+            return True
+    return False
 
 
 def _has_table(schema: model.Schema, qualified: str) -> bool:

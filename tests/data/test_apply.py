@@ -465,3 +465,34 @@ def test_backup_clone_is_refused_for_sqlite(tmp_path, sqlite_pair) -> None:
     plan = emit(tmp_path, live, target)
     result = invoke("apply", str(plan), "--to", live, "--backup", "clone")
     assert result.exit_code == 2 and "--backup clone is for PostgreSQL" in result.stderr
+
+
+def test_a_rebuild_that_swaps_two_columns_keeps_every_count_but_fails_the_proof(tmp_path) -> None:
+    # The shape of a SQLite table rebuild (drizzle-kit, Alembic batch mode, a hand-written one)
+    # with its SELECT list in the wrong order: schema and row counts are right, the values are not.
+    live = sqlite_db(tmp_path / "app.db", "CREATE TABLE people (id INTEGER PRIMARY KEY, first TEXT NOT NULL, last TEXT);"
+                                          "INSERT INTO people VALUES (1, 'Ada', 'Lovelace'), (2, 'Alan', 'Turing');")
+    plan = tmp_path / "rebuild.sql"
+    plan.write_text("CREATE TABLE __new_people (id INTEGER PRIMARY KEY, first TEXT NOT NULL, last TEXT NOT NULL);\n"
+                    "INSERT INTO __new_people (id, first, last) SELECT id, last, first FROM people;\n"
+                    "DROP TABLE people;\nALTER TABLE __new_people RENAME TO people;\n")
+    result = invoke("apply", str(plan), "--to", live, "--prove", "--backup-dir", str(tmp_path / "bk"))
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert "row counts: 1 of 1 table(s) unchanged" in result.stdout
+    assert "kept values: values the plan does not write changed" in result.stdout and "people (2 changed, first id=1)" in result.stdout
+    assert rows(live, "SELECT first FROM people ORDER BY id") == [("Ada",), ("Alan",)]  # not applied
+    right = tmp_path / "right.sql"
+    right.write_text(plan.read_text().replace("SELECT id, last, first", "SELECT id, first, last"))
+    result = invoke("apply", str(right), "--to", live, "--prove", "--backup-dir", str(tmp_path / "bk"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "kept values: 1 altered table(s) keep their values" in result.stdout
+
+
+def test_values_a_plan_updates_on_purpose_are_said_not_held_against_it(tmp_path) -> None:
+    live = sqlite_db(tmp_path / "app.db", "CREATE TABLE t (id INTEGER PRIMARY KEY, status TEXT);"
+                                          "INSERT INTO t VALUES (1, 'draft'), (2, NULL);")
+    plan = tmp_path / "fill.sql"
+    plan.write_text("UPDATE t SET status = 'draft' WHERE status IS NULL;\n")
+    result = invoke("apply", str(plan), "--to", live, "--prove", "--backup-dir", str(tmp_path / "bk"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "changed as the plan's UPDATE/DELETE says: t (1 changed, first id=2)" in result.stdout
