@@ -185,10 +185,13 @@ def test_postgresql_to_postgresql_copies_types_as_they_are(pg_database) -> None:
             ('a', 'ok', '{x,"y z"}', '2000-01-02', '{"k": [1, 2]}', 1.250), ('b\tc', NULL, NULL, NULL, NULL, NULL);
         CREATE TABLE follows (a bigint REFERENCES people, b bigint REFERENCES people, PRIMARY KEY (a, b));
         INSERT INTO follows VALUES (1, 2), (2, 1);
+        CREATE TABLE readings (id int PRIMARY KEY, x double precision, r real, n numeric);
+        INSERT INTO readings VALUES (1, 'NaN', 'Infinity', 'NaN'), (2, '-Infinity', '-0', 1e-30), (3, 0.1, 3.4e38, 123.4500);
     """)
-    result = runner.invoke(app, ["copy", source, target])
+    result = runner.invoke(app, ["copy", source, target, "--verify"])
     assert result.exit_code == 0, result.output
     assert describe(source) == describe(target)
+    assert "3 of 3 tables equal" in result.stdout
 
 
 def test_cli_errors_are_one_line_and_mask_passwords(tmp_path: Path) -> None:
