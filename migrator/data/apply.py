@@ -527,6 +527,9 @@ def _execute_sqlite(plan: Plan, url: str, steps: list[Step], pending: list) -> N
                 conn.execute("COMMIT")
             conn.execute("BEGIN IMMEDIATE")
             for current in (s for s in steps if s.phase == "transaction"):
+                misread = _string_read_as_column(conn, current.text)
+                if misread:
+                    raise sqlite3.OperationalError(misread)
                 conn.execute(current.text)
             current = None
             _record(plan, pending, lambda q, p=(): conn.execute(q, p), "sqlite")
@@ -548,6 +551,39 @@ def _execute_sqlite(plan: Plan, url: str, steps: list[Step], pending: list) -> N
                                     f"run outside it failed: {current.first_line}: {exc}") from None
     finally:
         conn.close()
+
+
+def _string_read_as_column(conn: sqlite3.Connection, statement: str) -> str | None:
+    """A copy of rows (`INSERT … SELECT "a", "b" FROM t`) naming a column t does not have, in double quotes.
+
+    SQLite reads a double-quoted name that resolves to no column as a string literal (a
+    misfeature it keeps for compatibility): the copy then writes the column's own name into
+    every row, with no error and every row count kept. drizzle-kit writes such a SELECT when
+    one migration both rebuilds a table and adds columns to it. Checked against the tables as
+    they are at that point of the plan.
+    """
+    if not re.search(r"\bINSERT\b", statement, re.I) or not re.search(r"\bSELECT\b", statement, re.I):
+        return None
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(statement, read="sqlite")
+    except Exception:  # noqa: BLE001 - SQLite itself will say what is wrong with it
+        return None
+    for select in tree.find_all(exp.Select):
+        tables = [t.name for t in select.find_all(exp.Table)]
+        known: set[str] = set()
+        for table in tables:
+            known |= {row[1].lower() for row in conn.execute(f'PRAGMA table_info("{table.replace(chr(34), chr(34) * 2)}")')}
+        if not known:
+            continue
+        for expression in select.expressions:
+            for column in expression.find_all(exp.Column):
+                if column.this.args.get("quoted") and column.name.lower() not in known:
+                    return (f'"{column.name}" is no column of {", ".join(tables)}: SQLite would read it as the string '
+                            f"'{column.name}' and write that into every row")
+    return None
 
 
 def _foreign_key_check(conn: sqlite3.Connection) -> None:

@@ -496,3 +496,18 @@ def test_values_a_plan_updates_on_purpose_are_said_not_held_against_it(tmp_path)
     result = invoke("apply", str(plan), "--to", live, "--prove", "--backup-dir", str(tmp_path / "bk"))
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "changed as the plan's UPDATE/DELETE says: t (1 changed, first id=2)" in result.stdout
+
+
+def test_a_rebuild_reading_a_column_the_table_lacks_is_refused_not_filled_with_its_name(tmp_path) -> None:
+    # drizzle-kit writes this when one migration rebuilds a table and adds a column to it:
+    # SQLite reads "email_verified" (no such column in users) as the string 'email_verified'.
+    live = sqlite_db(tmp_path / "app.db", "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);"
+                                          "INSERT INTO users VALUES (1, 'a@x.test'), (2, 'b@x.test');")
+    plan = tmp_path / "rebuild.sql"
+    plan.write_text('CREATE TABLE __new_users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, email_verified TEXT DEFAULT \'no\');\n'
+                    'INSERT INTO __new_users ("id", "email", "email_verified") SELECT "id", "email", "email_verified" FROM users;\n'
+                    "DROP TABLE users;\nALTER TABLE __new_users RENAME TO users;\n")
+    result = invoke("apply", str(plan), "--to", live, "--backup-dir", str(tmp_path / "bk"))
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert "statement 2" in result.stderr and "\"email_verified\" is no column of users" in result.stderr
+    assert rows(live, "SELECT * FROM users ORDER BY id") == [(1, "a@x.test"), (2, "b@x.test")]
