@@ -93,7 +93,7 @@ def test_every_type_pair_is_equal_across_engines(typed_pair) -> None:
         assert (items.rows_a, items.rows_b, items.status) == (3, 3, "equal")
     kinds = table(verify(lite, pg_a), "items").kinds
     assert kinds == {"id": "uuid", "n": "int", "big": "int", "flag": "bool", "price": "numeric(2)", "exact": "numeric",
-                     "ratio": "float", "small": "float4", "meta": "json", "doc": "json", "at": "timestamptz",
+                     "ratio": "float", "small": "float", "meta": "json", "doc": "json", "at": "timestamptz",
                      "local": "timestamp", "day": "date", "data": "bytes", "title": "text", "code": "text"}
 
 
@@ -507,3 +507,12 @@ def test_upper_case_sqlite_uuid_keys_are_compared_in_canonical_order(pg_url: str
     assert mixed.mode == "sorted" and mixed.ok, mixed.to_dict()
     ranged = table(verify(lower, pg_url, chunk_rows=100), "u")
     assert ranged.mode == "range" and ranged.ok and ranged.chunks >= 20
+
+
+def test_a_double_stored_as_real_has_lost_bits_and_differs(pg_url: str, tmp_path) -> None:
+    # pgloader casts SQLite's REAL (8 bytes) to real (4 bytes): 0.64560410066301 comes back 0.6456041.
+    lite = sqlite_db(tmp_path / "f.db", "CREATE TABLE t (id INTEGER PRIMARY KEY, progress REAL)",
+                     rows={"t": [(1, 0.64560410066301), (2, 0.5)]})
+    pg(pg_url, "CREATE TABLE t (id int PRIMARY KEY, progress real)", "INSERT INTO t VALUES (1, 0.64560410066301), (2, 0.5)")
+    result = table(verify(lite, pg_url), "t")
+    assert result.kinds["progress"] == "float" and keys(result.changed) == ["1"]
