@@ -10,7 +10,8 @@ The order of the steps (docs/apply.md):
    unless --force;
 3. --dry-run: list the statements in order, the ones outside the transaction marked; stop;
 4. --prove: the plan applied to a throwaway clone first, the clone re-diffed against TO,
-   row counts compared, untouched tables verified (migrator.data.verify); the clone is
+   row counts compared, untouched tables verified (migrator.data.verify), and the altered
+   tables that keep their rows checked to keep their values in the columns they keep; the clone is
    dropped whatever happens; a failed proof stops here (exit 1); --prove-only stops here;
 5. backup (migrator.data.backup), its path printed;
 6. apply: the `before` steps committed first, then one transaction, then the `after`
