@@ -164,6 +164,12 @@ class _Renderer:
             if op.schema:
                 args.append(f"schema={op.schema!r}")
             return f"op.create_primary_key({', '.join(args)})"
+        if isinstance(op, ops.RenameTableOp):
+            # Alembic's renderer has none either; a SQLite rebuild ends in one (the new table takes the old name).
+            args = [repr(op.table_name), repr(op.new_table_name)]
+            if op.schema:
+                args.append(f"schema={op.schema!r}")
+            return f"op.rename_table({', '.join(args)})"
         text = render_op_text(self.context, op)
         if isinstance(op, ops.AlterColumnOp):
             extra = []

@@ -511,3 +511,14 @@ def test_a_rebuild_reading_a_column_the_table_lacks_is_refused_not_filled_with_i
     assert result.exit_code == 2, result.stdout + result.stderr
     assert "statement 2" in result.stderr and "\"email_verified\" is no column of users" in result.stderr
     assert rows(live, "SELECT * FROM users ORDER BY id") == [(1, "a@x.test"), (2, "b@x.test")]
+
+
+def test_an_alembic_revision_with_a_sqlite_table_rebuild_renders_and_applies(tmp_path) -> None:
+    # `--emit alembic` once stopped at the rebuild's RenameTableOp (Alembic's renderer has none).
+    live = sqlite_db(tmp_path / "a.db", "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT); INSERT INTO t VALUES (1, 'x');")
+    target = sqlite_db(tmp_path / "b.db", "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL, b INTEGER);")
+    revision = emit(tmp_path, live, target, "alembic")
+    assert "op.rename_table('_migrator_tmp_t', 't')" in revision.read_text()
+    result = invoke("apply", str(revision), "--to", live, "--backup-dir", str(tmp_path / "bk"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert same_schema(live, target) and rows(live, "SELECT * FROM t") == [(1, "x", None)]
