@@ -375,15 +375,25 @@ def _drift_check(from_schema, to_schema, plan: Plan, options: ApplyOptions, repo
     live = sources.load(options.to_url)
     expected = dataclasses.replace(from_schema, source="the plan's FROM")
     diff = compare(expected, live, _compare_options(plan, from_schema, to_schema))
-    if diff.changes:
-        already = to_schema is not None and not compare(to_schema, live, _compare_options(plan, to_schema)).changes
-        report.drift = (f"refused: the live schema is not the plan's FROM ({len(diff.changes)} change(s) since the plan was made"
+    drift = _drift(diff)
+    if drift:
+        already = to_schema is not None and not _drift(compare(to_schema, live, _compare_options(plan, to_schema)))
+        report.drift = (f"refused: the live schema is not the plan's FROM ({len(drift)} change(s) since the plan was made"
                         + ("; it is already the plan's TO: was the plan applied?)" if already else ")"))
         report.drift_text = render_diff_text(diff)
         report.status, report.exit_code = "refused (drift)", EXIT_FINDINGS
         return False
-    report.drift = "checked: the live schema is the plan's FROM"
+    infos = len(diff.changes)
+    report.drift = "checked: the live schema is the plan's FROM" + (
+        f" ({infos} info difference(s), which migrator diff calls no drift: the proof and the transaction cover them)"
+        if infos else "")
     return True
+
+
+def _drift(diff) -> list:
+    """The changes that are drift: not the info ones (a UNIQUE constraint against the unique index a
+    model file declares refuses the same rows), as `migrator diff` exits 0 on them."""
+    return [c for c in diff.changes if c.severity != "info" and not c.possible]
 
 
 def _live_json(url: str) -> str | None:
@@ -399,9 +409,9 @@ def _after_check(url: str, to_schema: model.Schema, plan: Plan, options: ApplyOp
     from migrator import inspect as sources
     from migrator.verify.diff import compare
 
-    diff = compare(sources.load(url), to_schema, _compare_options(plan, to_schema))
-    if diff.changes:
-        return f"the database differs from the plan's TO in {len(diff.changes)} place(s): run migrator diff"
+    drift = _drift(compare(sources.load(url), to_schema, _compare_options(plan, to_schema)))
+    if drift:
+        return f"the database differs from the plan's TO in {len(drift)} place(s): run migrator diff"
     return "the database is the plan's TO"
 
 
@@ -801,8 +811,8 @@ def prove(plan: Plan, url: str, dialect: str, steps: list[Step], pending: list, 
             return proof
         if to_schema is not None:
             diff = compare(sources.load(clone_url), to_schema, _compare_options(plan, to_schema))
-            proof.diff_changes = len(diff.changes)
-            if diff.changes:
+            proof.diff_changes = len(_drift(diff))
+            if proof.diff_changes:
                 proof.diff_text = render_diff_text(diff)
         proof.counts_after = table_counts(clone_url, dialect)
         untouched = []

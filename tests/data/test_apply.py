@@ -522,3 +522,20 @@ def test_an_alembic_revision_with_a_sqlite_table_rebuild_renders_and_applies(tmp
     result = invoke("apply", str(revision), "--to", live, "--backup-dir", str(tmp_path / "bk"))
     assert result.exit_code == 0, result.stdout + result.stderr
     assert same_schema(live, target) and rows(live, "SELECT * FROM t") == [(1, "x", None)]
+
+
+def test_info_differences_from_the_plans_from_are_not_drift(tmp_path) -> None:
+    # The database has a UNIQUE constraint, the FROM given (a model file, drizzle-kit's way) a unique
+    # index: the same rows are refused, `migrator diff` exits 0, and apply goes on saying so.
+    live = sqlite_db(tmp_path / "app.db", "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, UNIQUE (email));"
+                                          "INSERT INTO users VALUES (1, 'a@x.test');")
+    source = tmp_path / "from.sql"
+    source.write_text("PRAGMA foreign_keys = ON;  -- SQLite's SQL (the dialect is read from it)\n"
+                      "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n"
+                      "CREATE UNIQUE INDEX users_email_unique ON users (email);\n")
+    plan = tmp_path / "p.sql"
+    plan.write_text("ALTER TABLE users ADD COLUMN name TEXT;\n")
+    result = invoke("apply", str(plan), "--to", live, "--from", f"sql:{source}", "--backup-dir", str(tmp_path / "bk"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "1 info difference(s), which migrator diff calls no drift" in result.stdout
+    assert rows(live, "SELECT * FROM users") == [(1, "a@x.test", None)]
