@@ -212,7 +212,7 @@ def run(plan_path: str, options: ApplyOptions, say: Callable[[str], None] = lamb
         report.notes.append("no backup (--no-backup)")
 
     try:
-        execute(plan, url, dialect, report.steps, recorded)
+        report.notes += execute(plan, url, dialect, report.steps, recorded)
     except PlanFailed as failed:
         report.status, report.exit_code = "failed", EXIT_BAD_INPUT
         report.error = redact(str(failed), *url_secrets(url)) + "; " + _unchanged_note(report.steps, failed)
@@ -418,15 +418,16 @@ def _after_check(url: str, to_schema: model.Schema, plan: Plan, options: ApplyOp
 # --------------------------------------------------------------------------- executing
 
 
-def execute(plan: Plan, url: str, dialect: str, steps: list[Step], pending: list) -> None:
-    """Run the steps on `url`: before, one transaction (with the bookkeeping), after. PlanFailed on a failure."""
+def execute(plan: Plan, url: str, dialect: str, steps: list[Step], pending: list) -> list[str]:
+    """Run the steps on `url`: before, one transaction (with the bookkeeping), after. PlanFailed on a failure.
+    Returns what the run has to say (an Alembic revision's stamp)."""
     if plan.kind == "alembic":
-        _execute_alembic(plan, url, dialect)
-        return
+        return _execute_alembic(plan, url, dialect)
     if dialect == "postgresql":
         _execute_postgres(plan, url, steps, pending)
     else:
         _execute_sqlite(plan, url, steps, pending)
+    return []
 
 
 def _server_message(exc: BaseException, url: str) -> str:
@@ -662,13 +663,16 @@ def _sa_engine(url: str, dialect: str):
     return engine
 
 
-def _execute_alembic(plan: Plan, url: str, dialect: str) -> None:
+def _execute_alembic(plan: Plan, url: str, dialect: str) -> list[str]:
     """upgrade() through alembic.operations.Operations on the target, in one transaction.
 
     An `autocommit_block()` runs on a second, autocommit connection (the main transaction
     stays open); a statement PostgreSQL refuses in a transaction (CREATE INDEX CONCURRENTLY)
-    is kept aside and run after the commit.
+    is kept aside and run after the commit. A database Alembic manages (an `alembic_version`
+    table) is stamped with the revision in the same transaction, as `alembic upgrade` would,
+    when it is at the revision's down_revision.
     """
+    notes: list[str] = []
     import sqlalchemy as sa
     from alembic.migration import MigrationContext
     from alembic.operations import Operations
@@ -713,6 +717,7 @@ def _execute_alembic(plan: Plan, url: str, dialect: str) -> None:
                 with conn.begin():
                     with Operations.context(context):
                         module.upgrade()
+                    notes += _stamp_alembic(conn, module)
                     if dialect == "sqlite":
                         rows = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                         if rows:
@@ -740,6 +745,28 @@ def _execute_alembic(plan: Plan, url: str, dialect: str) -> None:
         raise MigratorError(f"could not connect to {mask_url(url)}: {_server_message(exc.orig or exc, url)}") from None
     finally:
         engine.dispose()
+    return notes
+
+
+def _stamp_alembic(conn, module) -> list[str]:
+    """alembic_version moved to the revision, when the database is at its down_revision; else said why not."""
+    import sqlalchemy as sa
+
+    revision = getattr(module, "revision", None)
+    down = getattr(module, "down_revision", None)
+    if not revision or not sa.inspect(conn).has_table("alembic_version"):
+        return []
+    heads = [r[0] for r in conn.execute(sa.text("SELECT version_num FROM alembic_version"))]
+    if heads == ([down] if down else []):
+        if heads:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = :new WHERE version_num = :old"),
+                         {"new": revision, "old": down})
+        else:
+            conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:new)"), {"new": revision})
+        return [f"alembic_version: {down or '(empty)'} -> {revision}, as alembic upgrade would record it"]
+    return [f"alembic_version holds {', '.join(heads) or 'nothing'} and the revision follows {down or 'no revision'}: "
+            f"not stamped (`alembic stamp {revision}` once it is where you want it; `--down-revision` of diff --emit "
+            "alembic names the one it follows)"]
 
 
 # --------------------------------------------------------------------------- proof

@@ -539,3 +539,26 @@ def test_info_differences_from_the_plans_from_are_not_drift(tmp_path) -> None:
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "1 info difference(s), which migrator diff calls no drift" in result.stdout
     assert rows(live, "SELECT * FROM users") == [(1, "a@x.test", None)]
+
+
+def test_an_alembic_managed_database_is_stamped_with_the_revision_it_received(tmp_path) -> None:
+    live = sqlite_db(tmp_path / "a.db", "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);"
+                                        "INSERT INTO alembic_version VALUES ('c57a2e9b0f18');"
+                                        "CREATE TABLE t (id INTEGER PRIMARY KEY);")
+    target = sqlite_db(tmp_path / "b.db", "CREATE TABLE t (id INTEGER PRIMARY KEY); CREATE TABLE tags (id INTEGER PRIMARY KEY);")
+    revision = tmp_path / "rev.py"
+    made = invoke("diff", live, target, "--emit", "alembic", "--down-revision", "c57a2e9b0f18", "-o", str(revision))
+    assert made.exit_code in (0, 1), made.stderr
+    new_id = next(line.split("'")[1] for line in revision.read_text().splitlines() if line.startswith("revision = "))
+    result = invoke("apply", str(revision), "--to", live, "--backup-dir", str(tmp_path / "bk"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert f"alembic_version: c57a2e9b0f18 -> {new_id}" in result.stdout
+    assert rows(live, "SELECT version_num FROM alembic_version") == [(new_id,)]
+    # A revision that does not follow the database's head is applied (its FROM matched) but not stamped.
+    other = sqlite_db(tmp_path / "c.db", "CREATE TABLE t (id INTEGER PRIMARY KEY); CREATE TABLE tags (id INTEGER PRIMARY KEY);"
+                                         "CREATE TABLE notes (id INTEGER PRIMARY KEY);")
+    second = tmp_path / "rev2.py"
+    assert invoke("diff", live, other, "--emit", "alembic", "-o", str(second)).exit_code in (0, 1)
+    result = invoke("apply", str(second), "--to", live, "--backup-dir", str(tmp_path / "bk"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert f"alembic_version holds {new_id} and the revision follows no revision: not stamped" in result.stdout
