@@ -871,15 +871,9 @@ def _verify_kept_values(live_url: str, clone_url: str, tables: list[str], steps:
     """
     if not tables:
         return True, "no rebuilt or altered table keeps its rows"
-    from migrator.data.verify import verify
-
-    names = [t.split(".", 1)[1] if t.startswith("public.") else t for t in tables if "." not in t or t.startswith("public.")]
-    if not names:
-        return True, "skipped: the altered tables are outside the public schema (row counts only)"
-    try:
-        result = verify(live_url, clone_url, tables=names)
-    except MigratorError as exc:
-        return True, f"skipped: {redact(str(exc), *url_secrets(live_url), *url_secrets(clone_url))}"
+    result, skipped, names = _verify_tables(live_url, clone_url, tables, "altered")
+    if result is None:
+        return True, skipped
     changed, meant = [], []
     for table in result.tables:
         if table.changed_count or table.missing_count or table.extra_count:
@@ -925,6 +919,19 @@ def _has_table(schema: model.Schema, qualified: str) -> bool:
     return any(t.name == name for _, t in schema.tables())
 
 
+def _verify_tables(live_url: str, clone_url: str, tables: list[str], which: str):
+    """(verify's result, "", names) for the tables verify can name (public or SQLite ones), or (None, why not, names)."""
+    from migrator.data.verify import verify
+
+    names = [t.split(".", 1)[1] if t.startswith("public.") else t for t in tables if "." not in t or t.startswith("public.")]
+    if not names:
+        return None, f"skipped: the {which} tables are outside the public schema (row counts only)", names
+    try:
+        return verify(live_url, clone_url, tables=names), "", names
+    except MigratorError as exc:
+        return None, f"skipped: {redact(str(exc), *url_secrets(live_url), *url_secrets(clone_url))}", names
+
+
 def _verify(live_url: str, clone_url: str, tables: list[str]) -> tuple[bool, str]:
     """`migrator verify data` of the untouched tables, live against clone (migrator.data.verify).
 
@@ -933,17 +940,9 @@ def _verify(live_url: str, clone_url: str, tables: list[str]) -> tuple[bool, str
     """
     if not tables:
         return True, "no untouched tables to verify"
-    try:
-        from migrator.data.verify import verify
-    except ImportError:
-        return True, "skipped: migrator.data.verify is not available in this build"
-    names = [t.split(".", 1)[1] if t.startswith("public.") else t for t in tables if "." not in t or t.startswith("public.")]
-    if not names:
-        return True, "skipped: the untouched tables are outside the public schema (row counts only)"
-    try:
-        result = verify(live_url, clone_url, tables=names)
-    except MigratorError as exc:
-        return True, f"skipped: {redact(str(exc), *url_secrets(live_url), *url_secrets(clone_url))}"
+    result, skipped, names = _verify_tables(live_url, clone_url, tables, "untouched")
+    if result is None:
+        return True, skipped
     if result.ok:
         return True, f"{len(names)} untouched table(s) hold the same rows: {', '.join(names)}"
     bad = [t.name for t in result.tables if not t.ok]
