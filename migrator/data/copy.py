@@ -190,7 +190,8 @@ def plan(from_url: str, to_url: str, options: CopyOptions) -> CopyPlan:
         raise BadInput(f"--on-error {options.on_error}: expected stop or report")
     inspect_options = sources.InspectOptions(include_bookkeeping=True)
     source = sources.load(from_url, inspect_options)
-    source = _only_tables(source, options.tables)
+    source, left_out = _only_tables(source, options.tables)
+    left_out += _not_copied(source, from_url)
     null_keys: list[str] = []
     if source.dialect == "sqlite":
         source, null_keys = _keys_holding_null(source, from_url)
@@ -203,7 +204,7 @@ def plan(from_url: str, to_url: str, options: CopyOptions) -> CopyPlan:
     reader = reader_for(from_url, source)
     try:
         decisions: list[upgrades.Decision] = []
-        warnings: list[str] = list(null_keys)
+        warnings: list[str] = list(null_keys) + left_out
         overrides = _type_overrides(options.types, source)
         if options.schema_from:
             target_schema, decisions = _from_model(source, options.schema_from, namespace, warnings)
@@ -334,17 +335,45 @@ def _declared(col: model.Column) -> str:
     return render_type(col.type, "sqlite") if col.type.name != "enum" else "enum"
 
 
-def _only_tables(schema: model.Schema, wanted: tuple[str, ...]) -> model.Schema:
+def _only_tables(schema: model.Schema, wanted: tuple[str, ...]) -> tuple[model.Schema, list[str]]:
+    """FROM with only the `--tables`, and what that leaves out: a foreign key to a table not copied."""
     if not wanted:
-        return schema
+        return schema, []
     names = {t.name for _, t in schema.tables()}
     unknown = [w for w in wanted if w not in names]
     if unknown:
         raise BadInput(f"--tables: no table {', '.join(unknown)} in FROM")
     keep = set(wanted)
-    namespaces = tuple(dataclasses.replace(ns, tables=tuple(t for t in ns.tables if t.name in keep), views=())
-                       for ns in schema.namespaces)
-    return dataclasses.replace(schema, namespaces=namespaces)
+    notes: list[str] = []
+    namespaces = []
+    for ns in schema.namespaces:
+        tables = []
+        for t in ns.tables:
+            if t.name not in keep:
+                continue
+            outside = [fk for fk in t.foreign_keys if fk.ref_table not in keep]
+            notes += [f"{t.name}: foreign key ({', '.join(fk.columns)}) -> {fk.ref_table} left out: {fk.ref_table} is not "
+                      "among --tables" for fk in outside]
+            tables.append(dataclasses.replace(t, foreign_keys=tuple(fk for fk in t.foreign_keys if fk.ref_table in keep)))
+        namespaces.append(dataclasses.replace(ns, tables=tuple(tables), views=()))
+    return dataclasses.replace(schema, namespaces=tuple(namespaces)), notes
+
+
+def _not_copied(source: model.Schema, url: str) -> list[str]:
+    """What FROM holds that no copy carries: objects migrator has no model of (functions, triggers, …)."""
+    left = [f"{o.kind} {o.name}" for ns in source.namespaces for o in ns.objects] + [f"{o.kind} {o.name}" for o in source.objects]
+    if source.dialect == "sqlite":
+        from migrator.data.endpoints import SQLiteReader
+
+        reader = SQLiteReader(url)
+        try:
+            left += [f"trigger {name}" for (name,) in reader.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]
+        finally:
+            reader.close()
+    if not left:
+        return []
+    return [f"not copied ({len(left)}; migrator has no model of them, create them in TO yourself): " + ", ".join(left)]
 
 
 def _type_overrides(given: tuple[tuple[str, str], ...], source: model.Schema) -> dict[tuple[str, str], model.SqlType]:
@@ -528,7 +557,7 @@ def run(from_url: str, to_url: str, options: CopyOptions, progress: Progress | N
         from migrator import inspect as sources
         from migrator.data import into_sqlite
 
-        source = _only_tables(sources.load(from_url, sources.InspectOptions(include_bookkeeping=True)), options.tables)
+        source, _ = _only_tables(sources.load(from_url, sources.InspectOptions(include_bookkeeping=True)), options.tables)
         return into_sqlite.run(the_plan, from_url, to_url, options, source, progress, announce)
     if the_plan.orphans and options.on_error == "stop":
         o = the_plan.orphans[0]
@@ -806,7 +835,7 @@ def _start(conn, checkpoint: Checkpoint, the_plan: CopyPlan, options: CopyOption
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(the_plan.namespace)))
         if not options.into_existing:
             for statement in the_plan.prelude_sql():
-                conn.execute(statement)
+                _create(conn, statement, "the types the tables use")
         checkpoint.create(mask_url(from_url))
     return {}
 
@@ -853,7 +882,7 @@ def _copy_table(conn, reader, checkpoint: Checkpoint, the_plan: CopyPlan, table:
             new = not created and not options.into_existing
             if new:
                 for statement in the_plan.table_sql(table.target):
-                    conn.execute(statement)
+                    _create(conn, statement, table.target)
                 created = True
             copied, refused = _load_range(conn, reader, the_plan, table, after, upto, options, freeze=new,
                                           rejects=rejects, progress=progress, done_before=rows)
@@ -865,6 +894,19 @@ def _copy_table(conn, reader, checkpoint: Checkpoint, the_plan: CopyPlan, table:
             break
         after = upto
     return TableResult(table.target, rows, time.monotonic() - started, rejected)
+
+
+def _create(conn, statement: str, what: str) -> None:
+    """A CREATE of TO's schema; PostgreSQL refusing it (a --type it has no such type for) is bad input."""
+    import psycopg
+
+    try:
+        conn.execute(statement)
+    except psycopg.Error as exc:
+        diag = getattr(exc, "diag", None)
+        reason = (diag.message_primary if diag and diag.message_primary else str(exc).splitlines()[0]).strip()
+        first = " ".join(statement.split())[:120]
+        raise BadInput(f"creating {what} in TO failed: {reason} (`{first}`)") from None
 
 
 def _jsonable(key: tuple) -> list:

@@ -97,7 +97,11 @@ def run(the_plan, from_url: str, to_url: str, options, source: model.Schema, pro
 
     started = time.monotonic()
     path = sqlite_path(to_url)
-    target = sqlite3.connect(path, isolation_level=None)
+    try:
+        target = sqlite3.connect(path, isolation_level=None)
+        target.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+    except sqlite3.Error as exc:
+        raise BadInput(f"{the_plan.target}: cannot open it as a SQLite database: {exc}") from None
     target.execute("PRAGMA foreign_keys = OFF")  # rows arrive table by table, parents not always first
     existing = {r[0] for r in target.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     ddl = statements(the_plan.schema, "sqlite")

@@ -323,3 +323,34 @@ def test_copy_verify_proves_the_rows_equal(tmp_path: Path, pg_url: str) -> None:
     assert result.exit_code == 0, result.output
     proof = json.loads(result.stdout)["verify"]
     assert proof["ok"] and sorted(t["table"] for t in proof["tables"]) == ["accounts", "events"]
+
+
+def test_what_a_copy_leaves_out_is_said(tmp_path: Path, pg_database) -> None:
+    src = _db(tmp_path, "CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT); INSERT INTO t VALUES (1, 'a');"
+                        "CREATE TABLE c (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t (id)); INSERT INTO c VALUES (5, 1);"
+                        "CREATE TRIGGER t_seen AFTER INSERT ON t BEGIN SELECT 1; END;")
+    # A trigger has no model: named in the plan's warnings, never dropped in silence.
+    whole = runner.invoke(app, ["copy", src, pg_database(), "--dry-run", "--format", "json"])
+    assert any("trigger t_seen" in w for w in json.loads(whole.stdout)["warnings"]), whole.stdout
+    # --tables without the parent: the foreign key to it is left out and said, the rows copied.
+    only = pg_database()
+    result = runner.invoke(app, ["copy", src, only, "--tables", "c"])
+    assert result.exit_code == 0, result.output
+    assert "c: foreign key (t_id) -> t left out: t is not among --tables" in result.stderr
+    with psycopg.connect(only) as conn:
+        assert conn.execute("SELECT * FROM c").fetchall() == [(5, 1)]
+
+
+def test_a_type_postgresql_does_not_have_is_bad_input_in_one_line(tmp_path: Path, pg_url: str) -> None:
+    src = _db(tmp_path, "CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT); INSERT INTO t VALUES (1, 'a');")
+    result = runner.invoke(app, ["copy", src, pg_url, "--type", "t.x=notatype"])
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and 'creating t in TO failed: type "notatype" does not exist' in errors[0]
+    assert "Traceback" not in result.output and "LINE" not in result.output
+
+
+def test_a_sqlite_target_in_a_missing_folder_is_bad_input(pg_url: str, tmp_path: Path) -> None:
+    run_sql(pg_url, "CREATE TABLE t (id int PRIMARY KEY)")
+    result = runner.invoke(app, ["copy", pg_url, f"sqlite:///{tmp_path}/no/such/folder/x.db"])
+    assert result.exit_code == 2 and "cannot open it as a SQLite database" in result.output
