@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from migrator.cli.shared import Guard, Progress, TextOrJson, app, make_console, write_or_print
+from migrator.cli.shared import Guard, Progress, TextOrJson, app, comma_list, make_console, write_or_print
 
 
 class OnError(str, Enum):
@@ -59,7 +59,7 @@ def copy_command(
         options = CopyOptions(
             schema_from=schema_from, into_existing=into_existing, namespace=schema, assume_tz=assume_tz,
             chunk_rows=chunk_rows, resume=resume, on_error=on_error.value, rejects=rejects,
-            tables=tuple(t.strip() for item in tables or () for t in item.split(",") if t.strip()),
+            tables=comma_list(tables),
             types=tuple(types), keep_types=keep_types, jobs=jobs,
         )
         the_plan = plan(from_, to, options)

@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from migrator.cli.shared import Guard, write_or_print, app
+from migrator.cli.shared import Guard, app, comma_list, write_or_print
 from migrator.errors import EXIT_FAILURE, EXIT_FINDINGS
 
 
@@ -53,7 +53,7 @@ def rewrite(
         Selection, apply as apply_changes, rewrite_paths, selected_rules)
 
     def codes(values: Optional[list[str]]) -> tuple[str, ...]:
-        return tuple(c.strip().upper() for v in values or () for c in v.split(",") if c.strip())
+        return tuple(c.upper() for c in comma_list(values))
 
     with Guard():
         if format_with is not None:

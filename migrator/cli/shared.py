@@ -131,6 +131,11 @@ class Guard:
 from migrator.progress import Progress  # noqa: E402,F401
 
 
+def comma_list(values: list[str] | None) -> tuple[str, ...]:
+    """A repeatable option that also takes comma-separated items (`--tables a,b --tables c`)."""
+    return tuple(item.strip() for value in values or () for item in value.split(",") if item.strip())
+
+
 def write_or_print(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)

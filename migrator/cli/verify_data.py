@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from migrator.cli.shared import Guard, Progress, TextOrJson, app, write_or_print
+from migrator.cli.shared import Guard, Progress, TextOrJson, app, comma_list, write_or_print
 from migrator.render.data_text import render_verify_text
 
 verify_app = typer.Typer(
@@ -24,14 +24,6 @@ verify_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(verify_app, name="verify")
-
-
-
-def _table_names(values: Optional[list[str]]) -> Optional[list[str]]:
-    if not values:
-        return None
-    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
-    return names or None
 
 
 @verify_app.command("data")
@@ -56,7 +48,7 @@ def data(
         from migrator.data.verify import verify
 
         try:
-            result = verify(a, b, tables=_table_names(tables), where=where, sample=sample, assume_tz=assume_tz,
+            result = verify(a, b, tables=list(comma_list(tables)) or None, where=where, sample=sample, assume_tz=assume_tz,
                             progress=progress)
         finally:
             progress.close()
